@@ -1,0 +1,21 @@
+import type { Store } from './store';
+
+export interface StoreOptions {
+  /** SQLite only: 'FULL' (default, fsync on every commit) or 'NORMAL' (survives crashes, not power loss). */
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** PostgreSQL only: pool size (default 10). */
+  poolSize?: number;
+}
+
+/**
+ * Opens the configured store: a `postgres://` or `postgresql://` URL selects PostgreSQL; anything
+ * else is a path to an SQLite file (':memory:' for throwaway tests). Call `migrate()` before use.
+ */
+export async function createStore(target: string, options: StoreOptions = {}): Promise<Store> {
+  if (/^postgres(ql)?:\/\//i.test(target)) {
+    const { PostgresStore } = await import('./postgres/postgres-store');
+    return new PostgresStore(target, options);
+  }
+  const { SqliteStore } = await import('./sqlite/sqlite-store');
+  return new SqliteStore(target, options);
+}

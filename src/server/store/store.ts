@@ -1,0 +1,226 @@
+/**
+ * The Store contract: everything the tracking backend keeps, behind one interface that the SQLite
+ * (embedded default) and PostgreSQL (scale-out) backends both implement and one test suite checks.
+ *
+ * Rules every implementation keeps:
+ * - Every key is led by the tenant id (`tid`), so the data can later be distributed by tenant.
+ * - Times are epoch milliseconds from the caller's Clock; the store never reads the wall clock.
+ * - Ids crossing this interface are strings; send and event ids are canonical base64url of 16
+ *   random bytes (22 characters) and are stored as bytes.
+ * - Nothing here holds personal data in clear: event contents are `sealed` ciphertext; prospect
+ *   names and addresses never reach the server.
+ */
+
+export type Verdict = 'human' | 'proxy' | 'scanner';
+export type EventKind = 'open' | 'reply';
+
+/** Row counts per table, used by deletion results, purge progress and deletion records. */
+export interface TableCounts {
+  events: number;
+  sends: number;
+  campaignStates: number;
+  users: number;
+  tenants: number;
+}
+
+export interface Tenant {
+  tid: string;
+  /** End of the contract (epoch ms); null = open-ended. The purge runs after this. */
+  contractEndsAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A user's P-256 public key for sealing, as the task pane uploaded it. */
+export type PublicKeyMaterial =
+  | { format: 'raw'; /** uncompressed SEC1 point, 65 bytes */ raw: Uint8Array }
+  | { format: 'jwk'; jwk: JsonWebKey };
+
+export interface UserKey {
+  keyId: string;
+  key: PublicKeyMaterial;
+  updatedAt: number;
+}
+
+export interface User {
+  tid: string;
+  oid: string;
+  createdAt: number;
+  /** null until the task pane registers a key (or after it is removed). */
+  key: UserKey | null;
+}
+
+export interface NewSend {
+  /** base64url of 16 random bytes (see `newSendId()` in pixel/token). */
+  sendId: string;
+  trackOpens: boolean;
+}
+
+export interface Send {
+  tid: string;
+  oid: string;
+  campaignId: string;
+  sendId: string;
+  trackOpens: boolean;
+  createdAt: number;
+}
+
+/** What the pixel needs in one lookup: the send, and the owner's current key (null if none). */
+export interface PixelSend extends Send {
+  userKey: UserKey | null;
+}
+
+export interface EventRow {
+  tid: string;
+  oid: string;
+  sendId: string;
+  /** base64url of 16 random bytes; unique per tenant. Appending the same id twice is a no-op. */
+  eventId: string;
+  kind: EventKind;
+  /** Machine-open verdict for opens; null for replies. */
+  verdict: Verdict | null;
+  occurredAt: number;
+  /** Ciphertext sealed to the user's public key; the server cannot open it. */
+  sealed: Uint8Array;
+}
+
+export interface EventPage {
+  events: EventRow[];
+  /** Opaque; pass back as `after` for the next page. null when there is nothing more right now. */
+  next: string | null;
+}
+
+export interface CampaignState {
+  campaignId: string;
+  version: number;
+  /** Encrypted by the task pane; opaque to the server. */
+  blob: Uint8Array;
+  updatedAt: number;
+}
+
+export type PutCampaignStateResult =
+  | { ok: true; version: number }
+  | { ok: false; currentVersion: number | null };
+
+export interface PurgeProgress {
+  /** true once every row of the tenant, including the tenant row, is gone. */
+  done: boolean;
+  /** Rows deleted by this call. */
+  deleted: TableCounts;
+  /** Rows still left after this call. */
+  remaining: number;
+}
+
+export interface PurgeCheckpoint {
+  tid: string;
+  startedAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+  /** Cumulative rows deleted over every batch so far. */
+  deleted: TableCounts;
+}
+
+/** Proof of a deletion. Holds no personal data: subjectRef is a keyed hash computed by the caller. */
+export interface NewDeletionRecord {
+  kind: 'user-disconnect' | 'tenant-purge';
+  subjectRef: string;
+  counts: TableCounts;
+  at: number;
+  /** Optional hash chaining, owned by the caller (e.g. SHA-256 over the previous record). */
+  prevHash: string | null;
+  hash: string | null;
+}
+
+export interface DeletionRecord extends NewDeletionRecord {
+  id: number;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+
+  /** Applies pending versioned migrations; safe to call on every start and concurrently. */
+  migrate(): Promise<void>;
+  /** Releases the database; pending calls settle first. */
+  close(): Promise<void>;
+
+  // Tenants (the onboarded-tenant list with contract end dates)
+  upsertTenant(tenant: { tid: string; contractEndsAt: number | null }, now: number): Promise<Tenant>;
+  getTenant(tid: string): Promise<Tenant | null>;
+  listTenants(): Promise<Tenant[]>;
+
+  // Users and their public keys
+  upsertUser(tid: string, oid: string, now: number): Promise<User>;
+  getUser(tid: string, oid: string): Promise<User | null>;
+  /** Replaces the user's key (creating the user if needed). Old sealed rows keep their own format. */
+  setUserKey(
+    tid: string,
+    oid: string,
+    key: { keyId: string; key: PublicKeyMaterial },
+    now: number,
+  ): Promise<void>;
+
+  // Sends
+  /** Registers a batch atomically. Throws on a duplicate or malformed send id. */
+  registerSends(
+    tid: string,
+    oid: string,
+    campaignId: string,
+    sends: NewSend[],
+    now: number,
+  ): Promise<Send[]>;
+  listSends(tid: string, oid: string, campaignId: string): Promise<Send[]>;
+  /** The pixel's lookup: by send id alone (the token carries no tenant). */
+  getSendForPixel(sendId: string): Promise<PixelSend | null>;
+
+  // Events
+  /** Appends in ONE transaction (group commit). Resolves only after the commit is durable. */
+  appendEvents(events: readonly EventRow[]): Promise<{ inserted: number }>;
+  /** A user's events in arrival order, after an opaque cursor. */
+  listEvents(
+    tid: string,
+    oid: string,
+    options: { after?: string | null; limit: number },
+  ): Promise<EventPage>;
+
+  // Encrypted campaign state blobs (optimistic concurrency)
+  /** expectedVersion null = create; otherwise must equal the stored version. */
+  putCampaignState(
+    tid: string,
+    oid: string,
+    campaignId: string,
+    blob: Uint8Array,
+    expectedVersion: number | null,
+    now: number,
+  ): Promise<PutCampaignStateResult>;
+  getCampaignState(tid: string, oid: string, campaignId: string): Promise<CampaignState | null>;
+  listCampaignIds(tid: string, oid: string): Promise<string[]>;
+
+  // Retention
+  /** Disconnect: deletes the user's events, sends, campaign states, key and user row in one transaction. */
+  deleteUser(tid: string, oid: string): Promise<TableCounts>;
+  /**
+   * Deletes up to `maxRows` of the tenant's rows in dependency order (events, sends, campaign
+   * states, users, then the tenant row) and advances the purge checkpoint in the same
+   * transaction, so a crash between calls loses nothing and a re-run just continues.
+   */
+  purgeTenantBatch(tid: string, maxRows: number, now: number): Promise<PurgeProgress>;
+  getPurgeCheckpoint(tid: string): Promise<PurgeCheckpoint | null>;
+  listPurgeCheckpoints(): Promise<PurgeCheckpoint[]>;
+  /** Rows the tenant still has, per table (all zero after a finished purge). */
+  countTenantRows(tid: string): Promise<TableCounts>;
+  addDeletionRecord(record: NewDeletionRecord): Promise<DeletionRecord>;
+  listDeletionRecords(options?: { afterId?: number; limit?: number }): Promise<DeletionRecord[]>;
+}
+
+/** Thrown by registerSends for a send id that already exists. */
+export class DuplicateSendError extends Error {
+  override readonly name = 'DuplicateSendError';
+}
+
+export const zeroCounts = (): TableCounts => ({
+  events: 0,
+  sends: 0,
+  campaignStates: 0,
+  users: 0,
+  tenants: 0,
+});
