@@ -1,11 +1,12 @@
 /**
  * The one definition of a sealed tracking event: the HPKE suite, the associated data that binds
- * a record to its row, the plaintext schemas, and the text form stored by the server. The server
+ * a record to its row, the plaintext schemas, and the byte form stored by the server. The server
  * seals opens (src/server/pixel/seal.ts), the task pane seals replies and opens both
  * (src/crypto/*); all of them go through this file so the format cannot drift between them.
  *
- * Format v1 — `v1.<kid>.<enc>.<nonce>.<ct>`, each part canonical base64url:
- *   kid   first 16 bytes of SHA-256 over the recipient's raw public key (which key it was sealed to)
+ * Format v1, bytes (the server stores them as they are; the API carries them as base64url):
+ *   0x01  version
+ *   kid   16 bytes: first half of SHA-256 over the recipient's raw public key (which key it was sealed to)
  *   enc   HPKE encapsulated key (65 bytes, uncompressed P-256), shared by one sealing batch
  *   nonce 12 random bytes
  *   ct    AES-256-GCM(exported key, nonce, JSON payload, aad) with its 16-byte tag
@@ -19,7 +20,7 @@ import { CipherSuite, DhkemP256HkdfSha256, HkdfSha256, Aes256Gcm } from '@hpke/c
 import { z } from 'zod';
 import { fromBase64url, toBase64url } from './base64url';
 
-export const SEALED_EVENT_VERSION = 'v1';
+export const SEALED_EVENT_VERSION = 1;
 /** RFC 9180 identifiers of the suite, for documentation and crypto agility. */
 export const SEALED_EVENT_SUITE = { kem: 0x0010, kdf: 0x0001, aead: 0x0002 } as const;
 /** HPKE exporter context for the batch key. */
@@ -27,6 +28,8 @@ const EXPORT_LABEL = new TextEncoder().encode('candor/sealed-event/v1/batch-key'
 const NONCE_BYTES = 12;
 const ENC_BYTES = 65;
 const KID_BYTES = 16;
+const HEADER_BYTES = 1 + KID_BYTES + ENC_BYTES + NONCE_BYTES;
+const TAG_BYTES = 16;
 export const MAX_RECORDS_PER_BATCH = 1 << 20;
 
 export function sealedEventSuite(): CipherSuite {
@@ -89,9 +92,12 @@ export interface RecipientPublicKey {
   kid: string;
 }
 
-/** Imports the base64url raw public key a user registered (what PUT /api/v1/me/key carries). */
-export async function importRecipientPublicKey(publicKey: string): Promise<RecipientPublicKey> {
-  const raw = fromBase64url(publicKey);
+/**
+ * Imports the raw public key a user registered: 65 bytes, or their base64url (what
+ * PUT /api/v1/me/key carries).
+ */
+export async function importRecipientPublicKey(publicKey: string | Uint8Array): Promise<RecipientPublicKey> {
+  const raw = typeof publicKey === 'string' ? fromBase64url(publicKey) : new Uint8Array(publicKey);
   if (raw.length !== ENC_BYTES || raw[0] !== 0x04)
     throw new TypeError('not an uncompressed P-256 public key');
   const key = await crypto.subtle.importKey('raw', raw, { name: 'ECDH', namedCurve: 'P-256' }, true, []);
@@ -99,18 +105,21 @@ export async function importRecipientPublicKey(publicKey: string): Promise<Recip
 }
 
 export interface EventSealer {
-  /** Seals one record; the result is the v1 text form. */
+  /** Seals one record; the result is the v1 byte form. */
   seal<K extends SealedEventKind>(
     binding: EventBinding & { kind: K },
     payload: PayloadOf[K],
-  ): Promise<string>;
+  ): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 /** Starts a sealing batch to one recipient: one HPKE encapsulation, any number of records. */
 export async function createEventSealer(recipient: RecipientPublicKey): Promise<EventSealer> {
   const context = await sealedEventSuite().createSenderContext({ recipientPublicKey: recipient.key });
   const key = await importBatchKey(await context.export(EXPORT_LABEL, 32), 'encrypt');
-  const prefix = `${SEALED_EVENT_VERSION}.${recipient.kid}.${toBase64url(new Uint8Array(context.enc))}`;
+  const header = new Uint8Array(HEADER_BYTES);
+  header[0] = SEALED_EVENT_VERSION;
+  header.set(fromBase64url(recipient.kid), 1);
+  header.set(new Uint8Array(context.enc), 1 + KID_BYTES);
   let sealed = 0;
   return {
     async seal(binding, payload) {
@@ -122,7 +131,11 @@ export async function createEventSealer(recipient: RecipientPublicKey): Promise<
         key,
         plaintext,
       );
-      return `${prefix}.${toBase64url(nonce)}.${toBase64url(new Uint8Array(ct))}`;
+      const record = new Uint8Array(HEADER_BYTES + ct.byteLength);
+      record.set(header);
+      record.set(nonce, HEADER_BYTES - NONCE_BYTES);
+      record.set(new Uint8Array(ct), HEADER_BYTES);
+      return record;
     },
   };
 }
@@ -134,29 +147,16 @@ export interface ParsedSealedEvent {
   ct: Uint8Array<ArrayBuffer>;
 }
 
-/** Splits the text form; undefined when it is not a well-formed v1 record. */
-export function parseSealedEvent(text: string): ParsedSealedEvent | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 5 || parts[0] !== SEALED_EVENT_VERSION) return undefined;
-  try {
-    const [kid, enc, nonce, ct] = parts.slice(1).map(fromBase64url) as [
-      Uint8Array<ArrayBuffer>,
-      Uint8Array<ArrayBuffer>,
-      Uint8Array<ArrayBuffer>,
-      Uint8Array<ArrayBuffer>,
-    ];
-    if (
-      kid.length !== KID_BYTES ||
-      enc.length !== ENC_BYTES ||
-      nonce.length !== NONCE_BYTES ||
-      ct.length < 16
-    ) {
-      return undefined;
-    }
-    return { kid: parts[1]!, enc, nonce, ct };
-  } catch {
-    return undefined;
-  }
+/** Splits the byte form; undefined when it is not a well-formed v1 record. */
+export function parseSealedEvent(bytes: Uint8Array): ParsedSealedEvent | undefined {
+  if (bytes.length < HEADER_BYTES + TAG_BYTES || bytes[0] !== SEALED_EVENT_VERSION) return undefined;
+  const copy = (from: number, to?: number) => new Uint8Array(bytes.slice(from, to));
+  return {
+    kid: toBase64url(bytes.subarray(1, 1 + KID_BYTES)),
+    enc: copy(1 + KID_BYTES, 1 + KID_BYTES + ENC_BYTES),
+    nonce: copy(HEADER_BYTES - NONCE_BYTES, HEADER_BYTES),
+    ct: copy(HEADER_BYTES),
+  };
 }
 
 /**
