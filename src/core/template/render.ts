@@ -1,7 +1,7 @@
 import type { MailAddress, OutgoingMail } from '../mail';
 import type { Prospect } from '../prospects/prospect';
 import type { CompiledTemplate, Segment } from './compile';
-import { findSubjectControlCharacter } from './subject';
+import { findSubjectControlCharacter, SUBJECT_CONTROL } from './subject';
 import { escapeHtml, lookupField } from './values';
 
 export interface RenderOptions {
@@ -77,7 +77,7 @@ export function recipientAddress(prospect: Prospect): MailAddress {
   const name = [lookupField(prospect, 'firstName'), lookupField(prospect, 'lastName')]
     .filter((v): v is string => !!v)
     .join(' ')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/gu, ' ')
+    .replace(new RegExp(SUBJECT_CONTROL.source, 'gu'), ' ')
     .trim();
   return name ? { address: prospect.email, name } : { address: prospect.email };
 }

@@ -3,10 +3,11 @@
  * and other control characters render as garbage. We reject rather than silently strip.
  */
 // C0 and C1 controls (includes CR, LF, TAB, NEL) and the Unicode line/paragraph separators.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const SUBJECT_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 
 export function findSubjectControlCharacter(subject: string): { index: number; description: string } | null {
-  const match = CONTROL.exec(subject);
+  const match = SUBJECT_CONTROL.exec(subject);
   if (!match) return null;
   return { index: match.index, description: describe(match[0]) };
 }
