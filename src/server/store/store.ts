@@ -99,8 +99,7 @@ export interface CampaignState {
 }
 
 export type PutCampaignStateResult =
-  | { ok: true; version: number }
-  | { ok: false; currentVersion: number | null };
+  { ok: true; version: number } | { ok: false; currentVersion: number | null };
 
 export interface PurgeProgress {
   /** true once every row of the tenant, including the tenant row, is gone. */
@@ -161,13 +160,7 @@ export interface Store {
 
   // Sends
   /** Registers a batch atomically. Throws on a duplicate or malformed send id. */
-  registerSends(
-    tid: string,
-    oid: string,
-    campaignId: string,
-    sends: NewSend[],
-    now: number,
-  ): Promise<Send[]>;
+  registerSends(tid: string, oid: string, campaignId: string, sends: NewSend[], now: number): Promise<Send[]>;
   listSends(tid: string, oid: string, campaignId: string): Promise<Send[]>;
   /** The pixel's lookup: by send id alone (the token carries no tenant). */
   getSendForPixel(sendId: string): Promise<PixelSend | null>;
@@ -176,11 +169,7 @@ export interface Store {
   /** Appends in ONE transaction (group commit). Resolves only after the commit is durable. */
   appendEvents(events: readonly EventRow[]): Promise<{ inserted: number }>;
   /** A user's events in arrival order, after an opaque cursor. */
-  listEvents(
-    tid: string,
-    oid: string,
-    options: { after?: string | null; limit: number },
-  ): Promise<EventPage>;
+  listEvents(tid: string, oid: string, options: { after?: string | null; limit: number }): Promise<EventPage>;
 
   // Encrypted campaign state blobs (optimistic concurrency)
   /** expectedVersion null = create; otherwise must equal the stored version. */
@@ -210,6 +199,11 @@ export interface Store {
   countTenantRows(tid: string): Promise<TableCounts>;
   addDeletionRecord(record: NewDeletionRecord): Promise<DeletionRecord>;
   listDeletionRecords(options?: { afterId?: number; limit?: number }): Promise<DeletionRecord[]>;
+}
+
+/** Thrown for a malformed id, key, limit or cursor passed in by a caller (an API maps it to 400). */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
 }
 
 /** Thrown by registerSends for a send id that already exists. */

@@ -1,0 +1,93 @@
+/**
+ * Versioned PostgreSQL schema, the same model as the SQLite one. Append new versions; never edit
+ * an applied one. Every key leads with the tenant id, so the tables can later be distributed by it.
+ */
+import type { Migration } from '../sqlite/migrations';
+
+export const postgresMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE tenants (
+  tid text PRIMARY KEY,
+  contract_ends_at bigint,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+
+CREATE TABLE users (
+  tid text NOT NULL REFERENCES tenants (tid),
+  oid text NOT NULL,
+  created_at bigint NOT NULL,
+  key_id text,
+  key_format text CHECK (key_format IN ('raw', 'jwk')),
+  key_material bytea,
+  key_updated_at bigint,
+  PRIMARY KEY (tid, oid)
+);
+
+CREATE TABLE sends (
+  tid text NOT NULL,
+  send_id bytea NOT NULL CHECK (length(send_id) = 16),
+  oid text NOT NULL,
+  campaign_id text NOT NULL,
+  track_opens boolean NOT NULL,
+  created_at bigint NOT NULL,
+  PRIMARY KEY (tid, send_id),
+  FOREIGN KEY (tid, oid) REFERENCES users (tid, oid)
+);
+CREATE UNIQUE INDEX sends_by_send_id ON sends (send_id);
+CREATE INDEX sends_by_user ON sends (tid, oid, campaign_id);
+
+CREATE TABLE events (
+  tid text NOT NULL,
+  event_id bytea NOT NULL CHECK (length(event_id) = 16),
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  oid text NOT NULL,
+  send_id bytea NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('open', 'reply')),
+  verdict text CHECK (verdict IN ('human', 'proxy', 'scanner')),
+  occurred_at bigint NOT NULL,
+  sealed bytea NOT NULL,
+  PRIMARY KEY (tid, event_id),
+  FOREIGN KEY (tid, send_id) REFERENCES sends (tid, send_id)
+);
+CREATE INDEX events_by_user ON events (tid, oid, seq);
+CREATE INDEX events_by_send ON events (tid, send_id);
+
+CREATE TABLE campaign_states (
+  tid text NOT NULL,
+  oid text NOT NULL,
+  campaign_id text NOT NULL,
+  version integer NOT NULL,
+  blob bytea NOT NULL,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (tid, oid, campaign_id),
+  FOREIGN KEY (tid, oid) REFERENCES users (tid, oid)
+);
+
+CREATE TABLE purge_checkpoints (
+  tid text PRIMARY KEY,
+  started_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  finished_at bigint,
+  deleted_events bigint NOT NULL DEFAULT 0,
+  deleted_sends bigint NOT NULL DEFAULT 0,
+  deleted_campaign_states bigint NOT NULL DEFAULT 0,
+  deleted_users bigint NOT NULL DEFAULT 0,
+  deleted_tenants bigint NOT NULL DEFAULT 0
+);
+
+CREATE TABLE deletion_records (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  kind text NOT NULL CHECK (kind IN ('user-disconnect', 'tenant-purge')),
+  subject_ref text NOT NULL,
+  counts jsonb NOT NULL,
+  at bigint NOT NULL,
+  prev_hash text,
+  hash text
+);
+`,
+  },
+];

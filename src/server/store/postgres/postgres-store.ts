@@ -1,0 +1,409 @@
+/**
+ * The scale-out store: PostgreSQL through a pg Pool. Any number of stateless instances can share
+ * it. A commit returns after the WAL is flushed (synchronous_commit=on, the default), which is what
+ * the pixel's "every 200 is committed" relies on.
+ */
+import pg from 'pg';
+import {
+  DuplicateSendError,
+  InvalidInputError,
+  zeroCounts,
+  type CampaignState,
+  type DeletionRecord,
+  type EventPage,
+  type EventRow,
+  type NewDeletionRecord,
+  type NewSend,
+  type PixelSend,
+  type PublicKeyMaterial,
+  type PurgeCheckpoint,
+  type PurgeProgress,
+  type PutCampaignStateResult,
+  type Send,
+  type Store,
+  type TableCounts,
+  type Tenant,
+  type User,
+} from '../store';
+import type { StoreOptions } from '../create-store';
+import {
+  bytesToId,
+  checkLimit,
+  columnsToKey,
+  decodeCursor,
+  encodeCursor,
+  idToBytes,
+  keyToColumns,
+  sumCounts,
+} from '../rows';
+import { postgresMigrations } from './migrations';
+import { postgresQueries as q } from './queries';
+
+type Row = Record<string, unknown>;
+const FOREIGN_KEY_VIOLATION = '23503';
+const UNIQUE_VIOLATION = '23505';
+const sqlState = (e: unknown) => (e as { code?: string }).code;
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+
+  constructor(url: string, options: StoreOptions = {}) {
+    this.#pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    this.#pool.on('error', () => undefined);
+  }
+
+  async #tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.#pool.connect();
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async #rows(sql: string, params: unknown[]): Promise<Row[]> {
+    return (await this.#pool.query(sql, params)).rows as Row[];
+  }
+
+  async migrate(): Promise<void> {
+    await this.#tx(async (c) => {
+      await c.query(q.lockMigrations);
+      await c.query(q.createMigrationsTable);
+      const done = new Set(
+        (await c.query(q.appliedVersions)).rows.map((r: { version: number }) => r.version),
+      );
+      for (const m of postgresMigrations) {
+        if (done.has(m.version)) continue;
+        await c.query(m.sql);
+        await c.query(q.recordMigration, [m.version, m.name, Date.now()]);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  async upsertTenant(t: { tid: string; contractEndsAt: number | null }, now: number): Promise<Tenant> {
+    const [row] = await this.#rows(q.upsertTenant, [t.tid, t.contractEndsAt, now]);
+    return toTenant(row as Row);
+  }
+
+  async getTenant(tid: string): Promise<Tenant | null> {
+    const [row] = await this.#rows(q.getTenant, [tid]);
+    return row ? toTenant(row) : null;
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    return (await this.#rows(q.listTenants, [])).map(toTenant);
+  }
+
+  async upsertUser(tid: string, oid: string, now: number): Promise<User> {
+    await this.#pool.query(q.upsertUser, [tid, oid, now]);
+    return (await this.getUser(tid, oid)) as User;
+  }
+
+  async getUser(tid: string, oid: string): Promise<User | null> {
+    const [row] = await this.#rows(q.getUser, [tid, oid]);
+    if (!row) return null;
+    return {
+      tid: row.tid as string,
+      oid: row.oid as string,
+      createdAt: Number(row.created_at),
+      key: keyOf(row),
+    };
+  }
+
+  async setUserKey(
+    tid: string,
+    oid: string,
+    key: { keyId: string; key: PublicKeyMaterial },
+    now: number,
+  ): Promise<void> {
+    const { format, material } = keyToColumns(key.key);
+    await this.#tx(async (c) => {
+      await c.query(q.upsertUser, [tid, oid, now]);
+      await c.query(q.setUserKey, [tid, oid, key.keyId, format, material, now]);
+    });
+  }
+
+  async registerSends(
+    tid: string,
+    oid: string,
+    campaignId: string,
+    sends: NewSend[],
+    now: number,
+  ): Promise<Send[]> {
+    const ids = sends.map((s) => idToBytes(s.sendId, 'sendId'));
+    try {
+      await this.#tx(async (c) => {
+        await c.query(q.upsertUser, [tid, oid, now]);
+        await c.query(q.insertSends, [tid, oid, campaignId, now, ids, sends.map((s) => s.trackOpens)]);
+      });
+    } catch (e) {
+      if (sqlState(e) === UNIQUE_VIOLATION) throw new DuplicateSendError('send id already registered');
+      throw e;
+    }
+    return sends.map((s) => ({
+      tid,
+      oid,
+      campaignId,
+      sendId: s.sendId,
+      trackOpens: s.trackOpens,
+      createdAt: now,
+    }));
+  }
+
+  async listSends(tid: string, oid: string, campaignId: string): Promise<Send[]> {
+    return (await this.#rows(q.listSends, [tid, oid, campaignId])).map(toSend);
+  }
+
+  async getSendForPixel(sendId: string): Promise<PixelSend | null> {
+    const [row] = await this.#rows(q.getSendForPixel, [idToBytes(sendId, 'sendId')]);
+    return row ? { ...toSend(row), userKey: keyOf(row) } : null;
+  }
+
+  async appendEvents(events: readonly EventRow[]): Promise<{ inserted: number }> {
+    if (events.length === 0) return { inserted: 0 };
+    const params = [
+      events.map((e) => e.tid),
+      events.map((e) => idToBytes(e.eventId, 'eventId')),
+      events.map((e) => e.oid),
+      events.map((e) => idToBytes(e.sendId, 'sendId')),
+      events.map((e) => e.kind),
+      events.map((e) => e.verdict),
+      events.map((e) => e.occurredAt),
+      events.map((e) => Buffer.from(e.sealed.buffer, e.sealed.byteOffset, e.sealed.byteLength)),
+    ];
+    // A user deleted between our snapshot and the FK check fails the statement; the retry's join
+    // then simply leaves that user's events out.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const r = await this.#pool.query(q.insertEvents, params);
+        return { inserted: r.rowCount ?? 0 };
+      } catch (e) {
+        if (sqlState(e) !== FOREIGN_KEY_VIOLATION || attempt >= 2) throw e;
+      }
+    }
+  }
+
+  async listEvents(
+    tid: string,
+    oid: string,
+    options: { after?: string | null; limit: number },
+  ): Promise<EventPage> {
+    const limit = checkLimit(options.limit);
+    const rows = await this.#rows(q.listEvents, [tid, oid, decodeCursor(options.after), limit]);
+    const last = rows.at(-1);
+    return {
+      events: rows.map(toEvent),
+      next: last ? encodeCursor(last.seq as string) : (options.after ?? null),
+    };
+  }
+
+  async putCampaignState(
+    tid: string,
+    oid: string,
+    campaignId: string,
+    blob: Uint8Array,
+    expectedVersion: number | null,
+    now: number,
+  ): Promise<PutCampaignStateResult> {
+    const data = Buffer.from(blob);
+    return this.#tx(async (c): Promise<PutCampaignStateResult> => {
+      if (expectedVersion === null) {
+        await c.query(q.upsertUser, [tid, oid, now]);
+        const r = await c.query(q.insertCampaignState, [tid, oid, campaignId, data, now]);
+        if (r.rowCount === 1) return { ok: true, version: 1 };
+      } else {
+        const r = await c.query(q.updateCampaignState, [tid, oid, campaignId, data, now, expectedVersion]);
+        if (r.rowCount === 1) return { ok: true, version: expectedVersion + 1 };
+      }
+      const [cur] = (await c.query(q.getCampaignState, [tid, oid, campaignId])).rows as Row[];
+      return { ok: false, currentVersion: cur ? Number(cur.version) : null };
+    });
+  }
+
+  async getCampaignState(tid: string, oid: string, campaignId: string): Promise<CampaignState | null> {
+    const [row] = await this.#rows(q.getCampaignState, [tid, oid, campaignId]);
+    if (!row) return null;
+    return {
+      campaignId: row.campaign_id as string,
+      version: Number(row.version),
+      blob: new Uint8Array(row.blob as Buffer),
+      updatedAt: Number(row.updated_at),
+    };
+  }
+
+  async listCampaignIds(tid: string, oid: string): Promise<string[]> {
+    return (await this.#rows(q.listCampaignIds, [tid, oid])).map((r) => r.campaign_id as string);
+  }
+
+  async deleteUser(tid: string, oid: string): Promise<TableCounts> {
+    return this.#tx(async (c): Promise<TableCounts> => {
+      await c.query(q.lockUserSends, [tid, oid]);
+      const n = async (sql: string) => (await c.query(sql, [tid, oid])).rowCount ?? 0;
+      const events = await n(q.deleteUserEvents);
+      const sends = await n(q.deleteUserSends);
+      const campaignStates = await n(q.deleteUserCampaignStates);
+      const users = await n(q.deleteUser);
+      return { events, sends, campaignStates, users, tenants: 0 };
+    });
+  }
+
+  async purgeTenantBatch(tid: string, maxRows: number, now: number): Promise<PurgeProgress> {
+    if (!Number.isInteger(maxRows) || maxRows < 1) throw new InvalidInputError('maxRows must be >= 1');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#purgeOnce(tid, maxRows, now);
+      } catch (e) {
+        // An open arriving mid-batch can reference a send we are deleting; the next try takes it too.
+        if (sqlState(e) !== FOREIGN_KEY_VIOLATION || attempt >= 4) throw e;
+      }
+    }
+  }
+
+  #purgeOnce(tid: string, maxRows: number, now: number): Promise<PurgeProgress> {
+    return this.#tx(async (c): Promise<PurgeProgress> => {
+      await c.query(q.lockPurge, [tid]);
+      const deleted = zeroCounts();
+      let budget = maxRows;
+      const step = async (sql: string) => {
+        const n = budget > 0 ? ((await c.query(sql, [tid, budget])).rowCount ?? 0) : 0;
+        budget -= n;
+        return n;
+      };
+      deleted.events = await step(q.purgeEvents);
+      deleted.sends = await step(q.purgeSends);
+      deleted.campaignStates = await step(q.purgeCampaignStates);
+      deleted.users = await step(q.purgeUsers);
+      let left = countsOf((await c.query(q.countTenantRows, [tid])).rows[0] as Row);
+      if (budget > 0 && sumCounts(left) === left.tenants) {
+        deleted.tenants = (await c.query(q.purgeTenant, [tid])).rowCount ?? 0;
+        left = { ...left, tenants: 0 };
+      }
+      const remaining = sumCounts(left);
+      await c.query(q.advancePurgeCheckpoint, [
+        tid,
+        now,
+        remaining === 0 ? now : null,
+        deleted.events,
+        deleted.sends,
+        deleted.campaignStates,
+        deleted.users,
+        deleted.tenants,
+      ]);
+      return { done: remaining === 0, deleted, remaining };
+    });
+  }
+
+  async getPurgeCheckpoint(tid: string): Promise<PurgeCheckpoint | null> {
+    const [row] = await this.#rows(q.getPurgeCheckpoint, [tid]);
+    return row ? toCheckpoint(row) : null;
+  }
+
+  async listPurgeCheckpoints(): Promise<PurgeCheckpoint[]> {
+    return (await this.#rows(q.listPurgeCheckpoints, [])).map(toCheckpoint);
+  }
+
+  async countTenantRows(tid: string): Promise<TableCounts> {
+    return countsOf((await this.#rows(q.countTenantRows, [tid]))[0] as Row);
+  }
+
+  async addDeletionRecord(record: NewDeletionRecord): Promise<DeletionRecord> {
+    const [row] = await this.#rows(q.addDeletionRecord, [
+      record.kind,
+      record.subjectRef,
+      JSON.stringify(record.counts),
+      record.at,
+      record.prevHash,
+      record.hash,
+    ]);
+    return { ...record, id: Number((row as Row).id) };
+  }
+
+  async listDeletionRecords(options: { afterId?: number; limit?: number } = {}): Promise<DeletionRecord[]> {
+    const rows = await this.#rows(q.listDeletionRecords, [
+      options.afterId ?? 0,
+      checkLimit(options.limit ?? 100),
+    ]);
+    return rows.map(toDeletionRecord);
+  }
+}
+
+const keyOf = (row: Row) =>
+  columnsToKey(
+    row.key_id as string | null,
+    row.key_format as string | null,
+    row.key_material as Buffer | null,
+    row.key_updated_at as string | null,
+  );
+
+const nullableNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+const toTenant = (row: Row): Tenant => ({
+  tid: row.tid as string,
+  contractEndsAt: nullableNumber(row.contract_ends_at),
+  createdAt: Number(row.created_at),
+  updatedAt: Number(row.updated_at),
+});
+
+const toSend = (row: Row): Send => ({
+  tid: row.tid as string,
+  oid: row.oid as string,
+  campaignId: row.campaign_id as string,
+  sendId: bytesToId(row.send_id as Buffer),
+  trackOpens: row.track_opens === true,
+  createdAt: Number(row.created_at),
+});
+
+const toEvent = (row: Row): EventRow => ({
+  tid: row.tid as string,
+  oid: row.oid as string,
+  sendId: bytesToId(row.send_id as Buffer),
+  eventId: bytesToId(row.event_id as Buffer),
+  kind: row.kind as EventRow['kind'],
+  verdict: (row.verdict as EventRow['verdict']) ?? null,
+  occurredAt: Number(row.occurred_at),
+  sealed: new Uint8Array(row.sealed as Buffer),
+});
+
+const countsOf = (row: Row): TableCounts => ({
+  events: Number(row.events),
+  sends: Number(row.sends),
+  campaignStates: Number(row.campaign_states),
+  users: Number(row.users),
+  tenants: Number(row.tenants),
+});
+
+const toCheckpoint = (row: Row): PurgeCheckpoint => ({
+  tid: row.tid as string,
+  startedAt: Number(row.started_at),
+  updatedAt: Number(row.updated_at),
+  finishedAt: nullableNumber(row.finished_at),
+  deleted: {
+    events: Number(row.deleted_events),
+    sends: Number(row.deleted_sends),
+    campaignStates: Number(row.deleted_campaign_states),
+    users: Number(row.deleted_users),
+    tenants: Number(row.deleted_tenants),
+  },
+});
+
+const toDeletionRecord = (row: Row): DeletionRecord => ({
+  id: Number(row.id),
+  kind: row.kind as DeletionRecord['kind'],
+  subjectRef: row.subject_ref as string,
+  counts: row.counts as TableCounts,
+  at: Number(row.at),
+  prevHash: (row.prev_hash as string | null) ?? null,
+  hash: (row.hash as string | null) ?? null,
+});

@@ -1,0 +1,86 @@
+/** Every SQL statement the PostgreSQL store runs, by name (listmonk-style named queries). */
+export const postgresQueries = {
+  createMigrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`,
+  // One migrator at a time across every instance sharing the database.
+  lockMigrations: `SELECT pg_advisory_xact_lock(7340021)`,
+  appliedVersions: `SELECT version FROM schema_migrations ORDER BY version`,
+  recordMigration: `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+
+  upsertTenant: `INSERT INTO tenants (tid, contract_ends_at, created_at, updated_at) VALUES ($1, $2, $3, $3)
+    ON CONFLICT (tid) DO UPDATE SET contract_ends_at = excluded.contract_ends_at, updated_at = excluded.updated_at
+    RETURNING tid, contract_ends_at, created_at, updated_at`,
+  getTenant: `SELECT tid, contract_ends_at, created_at, updated_at FROM tenants WHERE tid = $1`,
+  listTenants: `SELECT tid, contract_ends_at, created_at, updated_at FROM tenants ORDER BY tid`,
+
+  upsertUser: `INSERT INTO users (tid, oid, created_at) VALUES ($1, $2, $3) ON CONFLICT (tid, oid) DO NOTHING`,
+  getUser: `SELECT tid, oid, created_at, key_id, key_format, key_material, key_updated_at
+    FROM users WHERE tid = $1 AND oid = $2`,
+  setUserKey: `UPDATE users SET key_id = $3, key_format = $4, key_material = $5, key_updated_at = $6
+    WHERE tid = $1 AND oid = $2`,
+
+  insertSends: `INSERT INTO sends (tid, send_id, oid, campaign_id, track_opens, created_at)
+    SELECT $1, s.send_id, $2, $3, s.track_opens, $4 FROM unnest($5::bytea[], $6::boolean[]) AS s(send_id, track_opens)`,
+  listSends: `SELECT tid, send_id, oid, campaign_id, track_opens, created_at FROM sends
+    WHERE tid = $1 AND oid = $2 AND campaign_id = $3 ORDER BY created_at, send_id`,
+  getSendForPixel: `SELECT s.tid, s.send_id, s.oid, s.campaign_id, s.track_opens, s.created_at,
+      u.key_id, u.key_format, u.key_material, u.key_updated_at
+    FROM sends s JOIN users u ON u.tid = s.tid AND u.oid = s.oid WHERE s.send_id = $1`,
+
+  // One statement (one implicit transaction, one round trip) for the whole group. The join drops
+  // an event whose send was deleted after intake looked it up, or that names another user's send.
+  insertEvents: `INSERT INTO events (tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed)
+    SELECT e.tid, e.event_id, e.oid, e.send_id, e.kind, e.verdict, e.occurred_at, e.sealed
+    FROM unnest($1::text[], $2::bytea[], $3::text[], $4::bytea[], $5::text[], $6::text[], $7::bigint[], $8::bytea[])
+      WITH ORDINALITY AS e(tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed, n)
+    JOIN sends s ON s.tid = e.tid AND s.send_id = e.send_id AND s.oid = e.oid
+    ORDER BY e.n
+    ON CONFLICT (tid, event_id) DO NOTHING`,
+  listEvents: `SELECT seq, tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed FROM events
+    WHERE tid = $1 AND oid = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
+
+  getCampaignState: `SELECT campaign_id, version, blob, updated_at FROM campaign_states
+    WHERE tid = $1 AND oid = $2 AND campaign_id = $3`,
+  insertCampaignState: `INSERT INTO campaign_states (tid, oid, campaign_id, version, blob, updated_at)
+    VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT DO NOTHING`,
+  updateCampaignState: `UPDATE campaign_states SET version = version + 1, blob = $4, updated_at = $5
+    WHERE tid = $1 AND oid = $2 AND campaign_id = $3 AND version = $6`,
+  listCampaignIds: `SELECT campaign_id FROM campaign_states WHERE tid = $1 AND oid = $2 ORDER BY campaign_id`,
+
+  // Blocks event inserts that reference these sends until the deletion commits (their FK check then fails).
+  lockUserSends: `SELECT 1 FROM sends WHERE tid = $1 AND oid = $2 FOR UPDATE`,
+  deleteUserEvents: `DELETE FROM events WHERE tid = $1 AND oid = $2`,
+  deleteUserSends: `DELETE FROM sends WHERE tid = $1 AND oid = $2`,
+  deleteUserCampaignStates: `DELETE FROM campaign_states WHERE tid = $1 AND oid = $2`,
+  deleteUser: `DELETE FROM users WHERE tid = $1 AND oid = $2`,
+
+  lockPurge: `SELECT pg_advisory_xact_lock(7340022, hashtext($1))`,
+  purgeEvents: `DELETE FROM events WHERE tid = $1 AND event_id IN (SELECT event_id FROM events WHERE tid = $1 LIMIT $2)`,
+  purgeSends: `DELETE FROM sends WHERE tid = $1 AND send_id IN (SELECT send_id FROM sends WHERE tid = $1 LIMIT $2)`,
+  purgeCampaignStates: `DELETE FROM campaign_states WHERE tid = $1 AND (oid, campaign_id) IN
+    (SELECT oid, campaign_id FROM campaign_states WHERE tid = $1 LIMIT $2)`,
+  purgeUsers: `DELETE FROM users WHERE tid = $1 AND oid IN (SELECT oid FROM users WHERE tid = $1 LIMIT $2)`,
+  purgeTenant: `DELETE FROM tenants WHERE tid = $1`,
+  countTenantRows: `SELECT
+      (SELECT count(*) FROM events WHERE tid = $1) AS events,
+      (SELECT count(*) FROM sends WHERE tid = $1) AS sends,
+      (SELECT count(*) FROM campaign_states WHERE tid = $1) AS campaign_states,
+      (SELECT count(*) FROM users WHERE tid = $1) AS users,
+      (SELECT count(*) FROM tenants WHERE tid = $1) AS tenants`,
+  advancePurgeCheckpoint: `INSERT INTO purge_checkpoints (tid, started_at, updated_at, finished_at,
+      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants)
+    VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8)
+    ON CONFLICT (tid) DO UPDATE SET updated_at = $2,
+      finished_at = coalesce(purge_checkpoints.finished_at, $3),
+      deleted_events = purge_checkpoints.deleted_events + $4,
+      deleted_sends = purge_checkpoints.deleted_sends + $5,
+      deleted_campaign_states = purge_checkpoints.deleted_campaign_states + $6,
+      deleted_users = purge_checkpoints.deleted_users + $7,
+      deleted_tenants = purge_checkpoints.deleted_tenants + $8`,
+  getPurgeCheckpoint: `SELECT * FROM purge_checkpoints WHERE tid = $1`,
+  listPurgeCheckpoints: `SELECT * FROM purge_checkpoints ORDER BY started_at, tid`,
+
+  addDeletionRecord: `INSERT INTO deletion_records (kind, subject_ref, counts, at, prev_hash, hash)
+    VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+  listDeletionRecords: `SELECT * FROM deletion_records WHERE id > $1 ORDER BY id LIMIT $2`,
+} as const;

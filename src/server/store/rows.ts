@@ -1,0 +1,67 @@
+/** Row mapping shared by both backends: ids as bytes, key material, opaque cursors. */
+import { decodeBase64urlCanonical, encodeBase64url } from '../crypto/base64url';
+import { InvalidInputError, type PublicKeyMaterial, type TableCounts, type UserKey } from './store';
+
+export const ID_BYTES = 16;
+
+export function idToBytes(id: string, what: string): Buffer {
+  const bytes = decodeBase64urlCanonical(id, ID_BYTES);
+  if (!bytes) throw new InvalidInputError(`${what} must be base64url of ${ID_BYTES} bytes`);
+  return bytes;
+}
+
+export const bytesToId = (bytes: Uint8Array): string => encodeBase64url(bytes);
+
+export function keyToColumns(key: PublicKeyMaterial): { format: 'raw' | 'jwk'; material: Buffer } {
+  if (key.format === 'raw') {
+    if (key.raw.length !== 65 || key.raw[0] !== 0x04) {
+      throw new InvalidInputError('raw key must be an uncompressed P-256 point (65 bytes)');
+    }
+    return { format: 'raw', material: Buffer.from(key.raw) };
+  }
+  const { kty, crv, x, y } = key.jwk;
+  if (kty !== 'EC' || crv !== 'P-256' || typeof x !== 'string' || typeof y !== 'string') {
+    throw new InvalidInputError('JWK must be a public EC P-256 key');
+  }
+  // Only the public members are kept, whatever else the caller sent.
+  return { format: 'jwk', material: Buffer.from(JSON.stringify({ kty, crv, x, y }), 'utf8') };
+}
+
+export function columnsToKey(
+  keyId: string | null,
+  format: string | null,
+  material: Uint8Array | null,
+  updatedAt: number | string | null,
+): UserKey | null {
+  if (keyId === null || format === null || material === null || updatedAt === null) return null;
+  const key: PublicKeyMaterial =
+    format === 'raw'
+      ? { format: 'raw', raw: new Uint8Array(material) }
+      : { format: 'jwk', jwk: JSON.parse(Buffer.from(material).toString('utf8')) as JsonWebKey };
+  return { keyId, key, updatedAt: Number(updatedAt) };
+}
+
+const CURSOR_PREFIX = 'e1:';
+
+export const encodeCursor = (seq: number | string | bigint): string =>
+  Buffer.from(CURSOR_PREFIX + String(seq), 'utf8').toString('base64url');
+
+/** The sequence number after which to list; 0 for the start. */
+export function decodeCursor(cursor: string | null | undefined): string {
+  if (cursor === null || cursor === undefined || cursor === '') return '0';
+  const bytes = decodeBase64urlCanonical(cursor);
+  const text = bytes?.toString('utf8') ?? '';
+  const m = /^e1:(0|[1-9][0-9]{0,17})$/.exec(text);
+  if (!m?.[1]) throw new InvalidInputError('invalid cursor');
+  return m[1];
+}
+
+export const sumCounts = (c: TableCounts): number =>
+  c.events + c.sends + c.campaignStates + c.users + c.tenants;
+
+export function checkLimit(limit: number, max = 1000): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new InvalidInputError(`limit must be an integer in 1..${max}`);
+  }
+  return limit;
+}

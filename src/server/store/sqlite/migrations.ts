@@ -1,0 +1,98 @@
+/**
+ * Versioned SQLite schema. Append new versions; never edit an applied one. Every key leads with
+ * the tenant id. Foreign keys are NO ACTION: deletions go child-first explicitly so they can count
+ * rows, and a stray parent delete fails loudly instead of cascading silently.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const sqliteMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE tenants (
+  tid TEXT PRIMARY KEY,
+  contract_ends_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+  tid TEXT NOT NULL REFERENCES tenants (tid),
+  oid TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  key_id TEXT,
+  key_format TEXT CHECK (key_format IN ('raw', 'jwk')),
+  key_material BLOB,
+  key_updated_at INTEGER,
+  PRIMARY KEY (tid, oid)
+) STRICT;
+
+CREATE TABLE sends (
+  tid TEXT NOT NULL,
+  send_id BLOB NOT NULL CHECK (length(send_id) = 16),
+  oid TEXT NOT NULL,
+  campaign_id TEXT NOT NULL,
+  track_opens INTEGER NOT NULL CHECK (track_opens IN (0, 1)),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (tid, send_id),
+  FOREIGN KEY (tid, oid) REFERENCES users (tid, oid)
+) STRICT;
+CREATE UNIQUE INDEX sends_by_send_id ON sends (send_id);
+CREATE INDEX sends_by_user ON sends (tid, oid, campaign_id);
+
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  tid TEXT NOT NULL,
+  event_id BLOB NOT NULL CHECK (length(event_id) = 16),
+  oid TEXT NOT NULL,
+  send_id BLOB NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('open', 'reply')),
+  verdict TEXT CHECK (verdict IN ('human', 'proxy', 'scanner')),
+  occurred_at INTEGER NOT NULL,
+  sealed BLOB NOT NULL,
+  FOREIGN KEY (tid, send_id) REFERENCES sends (tid, send_id)
+) STRICT;
+CREATE UNIQUE INDEX events_by_event_id ON events (tid, event_id);
+CREATE INDEX events_by_user ON events (tid, oid, seq);
+CREATE INDEX events_by_send ON events (tid, send_id);
+
+CREATE TABLE campaign_states (
+  tid TEXT NOT NULL,
+  oid TEXT NOT NULL,
+  campaign_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  blob BLOB NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (tid, oid, campaign_id),
+  FOREIGN KEY (tid, oid) REFERENCES users (tid, oid)
+) STRICT;
+
+CREATE TABLE purge_checkpoints (
+  tid TEXT PRIMARY KEY,
+  started_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  deleted_events INTEGER NOT NULL DEFAULT 0,
+  deleted_sends INTEGER NOT NULL DEFAULT 0,
+  deleted_campaign_states INTEGER NOT NULL DEFAULT 0,
+  deleted_users INTEGER NOT NULL DEFAULT 0,
+  deleted_tenants INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE deletion_records (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('user-disconnect', 'tenant-purge')),
+  subject_ref TEXT NOT NULL,
+  counts TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  prev_hash TEXT,
+  hash TEXT
+) STRICT;
+`,
+  },
+];

@@ -1,0 +1,391 @@
+/**
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so every
+ * transaction here is atomic with respect to the event loop; methods are async only to share the
+ * Store contract with PostgreSQL.
+ *
+ * Durability: synchronous=FULL by default, so a COMMIT has reached the disk (fsync) before
+ * appendEvents resolves — the pixel's "every 200 is committed" holds across a power loss, not only
+ * a process crash. NORMAL is available for measurement (see docs/backend-storage.md).
+ */
+import Database from 'better-sqlite3';
+import {
+  DuplicateSendError,
+  InvalidInputError,
+  zeroCounts,
+  type CampaignState,
+  type DeletionRecord,
+  type EventPage,
+  type EventRow,
+  type NewDeletionRecord,
+  type NewSend,
+  type PixelSend,
+  type PublicKeyMaterial,
+  type PurgeCheckpoint,
+  type PurgeProgress,
+  type PutCampaignStateResult,
+  type Send,
+  type Store,
+  type TableCounts,
+  type Tenant,
+  type User,
+} from '../store';
+import type { StoreOptions } from '../create-store';
+import {
+  bytesToId,
+  checkLimit,
+  columnsToKey,
+  decodeCursor,
+  encodeCursor,
+  idToBytes,
+  keyToColumns,
+  sumCounts,
+} from '../rows';
+import { sqliteMigrations } from './migrations';
+import { sqliteQueries as q } from './queries';
+
+type Row = Record<string, unknown>;
+type Statements = { -readonly [K in keyof typeof q]: Database.Statement };
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly #db: Database.Database;
+  #stmts: Statements | null = null;
+
+  constructor(path: string, options: StoreOptions = {}) {
+    this.#db = new Database(path);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
+    this.#db.pragma('foreign_keys = ON');
+    // Another process (a second instance, a purge CLI) may hold the write lock briefly.
+    this.#db.pragma('busy_timeout = 5000');
+  }
+
+  get #s(): Statements {
+    if (!this.#stmts) throw new Error('SqliteStore: call migrate() first');
+    return this.#stmts;
+  }
+
+  async migrate(): Promise<void> {
+    const db = this.#db;
+    db.exec(q.createMigrationsTable);
+    const apply = db.transaction(() => {
+      const done = new Set(
+        (db.prepare(q.appliedVersions).all() as { version: number }[]).map((r) => r.version),
+      );
+      for (const m of sqliteMigrations) {
+        if (done.has(m.version)) continue;
+        db.exec(m.sql);
+        db.prepare(q.recordMigration).run(m.version, m.name, Date.now());
+      }
+    });
+    apply.immediate();
+    const stmts = {} as Statements;
+    for (const [name, sql] of Object.entries(q)) stmts[name as keyof Statements] = db.prepare(sql);
+    this.#stmts = stmts;
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  async upsertTenant(t: { tid: string; contractEndsAt: number | null }, now: number): Promise<Tenant> {
+    this.#s.upsertTenant.run({ tid: t.tid, contractEndsAt: t.contractEndsAt, now });
+    return (await this.getTenant(t.tid)) as Tenant;
+  }
+
+  async getTenant(tid: string): Promise<Tenant | null> {
+    const row = this.#s.getTenant.get(tid) as Row | undefined;
+    return row ? toTenant(row) : null;
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    return (this.#s.listTenants.all() as Row[]).map(toTenant);
+  }
+
+  async upsertUser(tid: string, oid: string, now: number): Promise<User> {
+    this.#s.upsertUser.run(tid, oid, now);
+    return (await this.getUser(tid, oid)) as User;
+  }
+
+  async getUser(tid: string, oid: string): Promise<User | null> {
+    const row = this.#s.getUser.get(tid, oid) as Row | undefined;
+    if (!row) return null;
+    return {
+      tid: row.tid as string,
+      oid: row.oid as string,
+      createdAt: row.created_at as number,
+      key: keyOf(row),
+    };
+  }
+
+  async setUserKey(
+    tid: string,
+    oid: string,
+    key: { keyId: string; key: PublicKeyMaterial },
+    now: number,
+  ): Promise<void> {
+    const { format, material } = keyToColumns(key.key);
+    this.#db.transaction(() => {
+      this.#s.upsertUser.run(tid, oid, now);
+      this.#s.setUserKey.run({ tid, oid, keyId: key.keyId, format, material, now });
+    })();
+  }
+
+  async registerSends(
+    tid: string,
+    oid: string,
+    campaignId: string,
+    sends: NewSend[],
+    now: number,
+  ): Promise<Send[]> {
+    const rows = sends.map((s) => ({ ...s, bytes: idToBytes(s.sendId, 'sendId') }));
+    try {
+      this.#db.transaction(() => {
+        this.#s.upsertUser.run(tid, oid, now);
+        for (const r of rows) {
+          this.#s.insertSend.run(tid, r.bytes, oid, campaignId, r.trackOpens ? 1 : 0, now);
+        }
+      })();
+    } catch (e) {
+      if (
+        (e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') ||
+        (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
+      ) {
+        throw new DuplicateSendError('send id already registered');
+      }
+      throw e;
+    }
+    return rows.map((r) => ({
+      tid,
+      oid,
+      campaignId,
+      sendId: r.sendId,
+      trackOpens: r.trackOpens,
+      createdAt: now,
+    }));
+  }
+
+  async listSends(tid: string, oid: string, campaignId: string): Promise<Send[]> {
+    return (this.#s.listSends.all(tid, oid, campaignId) as Row[]).map(toSend);
+  }
+
+  async getSendForPixel(sendId: string): Promise<PixelSend | null> {
+    const row = this.#s.getSendForPixel.get(idToBytes(sendId, 'sendId')) as Row | undefined;
+    return row ? { ...toSend(row), userKey: keyOf(row) } : null;
+  }
+
+  async appendEvents(events: readonly EventRow[]): Promise<{ inserted: number }> {
+    const params = events.map(toEventParams);
+    let inserted = 0;
+    this.#db.transaction(() => {
+      for (const p of params) inserted += this.#s.insertEvent.run(p).changes;
+    })();
+    return { inserted };
+  }
+
+  async listEvents(
+    tid: string,
+    oid: string,
+    options: { after?: string | null; limit: number },
+  ): Promise<EventPage> {
+    const limit = checkLimit(options.limit);
+    const after = BigInt(decodeCursor(options.after));
+    const rows = this.#s.listEvents.all(tid, oid, after, limit) as Row[];
+    const last = rows.at(-1);
+    return {
+      events: rows.map(toEvent),
+      next: last ? encodeCursor(last.seq as number) : (options.after ?? null),
+    };
+  }
+
+  async putCampaignState(
+    tid: string,
+    oid: string,
+    campaignId: string,
+    blob: Uint8Array,
+    expectedVersion: number | null,
+    now: number,
+  ): Promise<PutCampaignStateResult> {
+    return this.#db
+      .transaction((): PutCampaignStateResult => {
+        const data = Buffer.from(blob);
+        if (expectedVersion === null) {
+          this.#s.upsertUser.run(tid, oid, now);
+          if (this.#s.insertCampaignState.run(tid, oid, campaignId, data, now).changes === 1) {
+            return { ok: true, version: 1 };
+          }
+        } else if (
+          this.#s.updateCampaignState.run(data, now, tid, oid, campaignId, expectedVersion).changes === 1
+        ) {
+          return { ok: true, version: expectedVersion + 1 };
+        }
+        const cur = this.#s.getCampaignState.get(tid, oid, campaignId) as Row | undefined;
+        return { ok: false, currentVersion: cur ? (cur.version as number) : null };
+      })
+      .immediate();
+  }
+
+  async getCampaignState(tid: string, oid: string, campaignId: string): Promise<CampaignState | null> {
+    const row = this.#s.getCampaignState.get(tid, oid, campaignId) as Row | undefined;
+    if (!row) return null;
+    return {
+      campaignId: row.campaign_id as string,
+      version: row.version as number,
+      blob: new Uint8Array(row.blob as Buffer),
+      updatedAt: row.updated_at as number,
+    };
+  }
+
+  async listCampaignIds(tid: string, oid: string): Promise<string[]> {
+    return (this.#s.listCampaignIds.all(tid, oid) as Row[]).map((r) => r.campaign_id as string);
+  }
+
+  async deleteUser(tid: string, oid: string): Promise<TableCounts> {
+    return this.#db
+      .transaction((): TableCounts => ({
+        events: this.#s.deleteUserEvents.run(tid, oid).changes,
+        sends: this.#s.deleteUserSends.run(tid, oid).changes,
+        campaignStates: this.#s.deleteUserCampaignStates.run(tid, oid).changes,
+        users: this.#s.deleteUser.run(tid, oid).changes,
+        tenants: 0,
+      }))
+      .immediate();
+  }
+
+  async purgeTenantBatch(tid: string, maxRows: number, now: number): Promise<PurgeProgress> {
+    if (!Number.isInteger(maxRows) || maxRows < 1) throw new InvalidInputError('maxRows must be >= 1');
+    return this.#db
+      .transaction((): PurgeProgress => {
+        const deleted = zeroCounts();
+        let budget = maxRows;
+        // Children before parents, so every foreign key holds at every step.
+        deleted.events = this.#s.purgeEvents.run(tid, budget).changes;
+        budget -= deleted.events;
+        if (budget > 0) budget -= deleted.sends = this.#s.purgeSends.run(tid, tid, budget).changes;
+        if (budget > 0) {
+          budget -= deleted.campaignStates = this.#s.purgeCampaignStates.run(tid, tid, budget).changes;
+        }
+        if (budget > 0) budget -= deleted.users = this.#s.purgeUsers.run(tid, tid, budget).changes;
+        let left = countsOf(this.#s.countTenantRows.get({ tid }) as Row);
+        if (budget > 0 && sumCounts(left) === left.tenants) {
+          deleted.tenants = this.#s.purgeTenant.run(tid).changes;
+          left = { ...left, tenants: 0 };
+        }
+        const remaining = sumCounts(left);
+        this.#s.advancePurgeCheckpoint.run({
+          tid,
+          now,
+          finishedAt: remaining === 0 ? now : null,
+          ...deleted,
+        });
+        return { done: remaining === 0, deleted, remaining };
+      })
+      .immediate();
+  }
+
+  async getPurgeCheckpoint(tid: string): Promise<PurgeCheckpoint | null> {
+    const row = this.#s.getPurgeCheckpoint.get(tid) as Row | undefined;
+    return row ? toCheckpoint(row) : null;
+  }
+
+  async listPurgeCheckpoints(): Promise<PurgeCheckpoint[]> {
+    return (this.#s.listPurgeCheckpoints.all() as Row[]).map(toCheckpoint);
+  }
+
+  async countTenantRows(tid: string): Promise<TableCounts> {
+    return countsOf(this.#s.countTenantRows.get({ tid }) as Row);
+  }
+
+  async addDeletionRecord(record: NewDeletionRecord): Promise<DeletionRecord> {
+    const info = this.#s.addDeletionRecord.run({ ...record, counts: JSON.stringify(record.counts) });
+    return { ...record, id: Number(info.lastInsertRowid) };
+  }
+
+  async listDeletionRecords(options: { afterId?: number; limit?: number } = {}): Promise<DeletionRecord[]> {
+    const rows = this.#s.listDeletionRecords.all(
+      options.afterId ?? 0,
+      checkLimit(options.limit ?? 100),
+    ) as Row[];
+    return rows.map(toDeletionRecord);
+  }
+}
+
+const keyOf = (row: Row) =>
+  columnsToKey(
+    row.key_id as string | null,
+    row.key_format as string | null,
+    row.key_material as Buffer | null,
+    row.key_updated_at as number | null,
+  );
+
+const toTenant = (row: Row): Tenant => ({
+  tid: row.tid as string,
+  contractEndsAt: (row.contract_ends_at as number | null) ?? null,
+  createdAt: row.created_at as number,
+  updatedAt: row.updated_at as number,
+});
+
+const toSend = (row: Row): Send => ({
+  tid: row.tid as string,
+  oid: row.oid as string,
+  campaignId: row.campaign_id as string,
+  sendId: bytesToId(row.send_id as Buffer),
+  trackOpens: row.track_opens === 1,
+  createdAt: row.created_at as number,
+});
+
+function toEventParams(e: EventRow) {
+  return {
+    tid: e.tid,
+    eventId: idToBytes(e.eventId, 'eventId'),
+    oid: e.oid,
+    sendId: idToBytes(e.sendId, 'sendId'),
+    kind: e.kind,
+    verdict: e.verdict,
+    occurredAt: e.occurredAt,
+    sealed: Buffer.from(e.sealed.buffer, e.sealed.byteOffset, e.sealed.byteLength),
+  };
+}
+
+const toEvent = (row: Row): EventRow => ({
+  tid: row.tid as string,
+  oid: row.oid as string,
+  sendId: bytesToId(row.send_id as Buffer),
+  eventId: bytesToId(row.event_id as Buffer),
+  kind: row.kind as EventRow['kind'],
+  verdict: (row.verdict as EventRow['verdict']) ?? null,
+  occurredAt: row.occurred_at as number,
+  sealed: new Uint8Array(row.sealed as Buffer),
+});
+
+const countsOf = (row: Row): TableCounts => ({
+  events: Number(row.events),
+  sends: Number(row.sends),
+  campaignStates: Number(row.campaign_states),
+  users: Number(row.users),
+  tenants: Number(row.tenants),
+});
+
+const toCheckpoint = (row: Row): PurgeCheckpoint => ({
+  tid: row.tid as string,
+  startedAt: row.started_at as number,
+  updatedAt: row.updated_at as number,
+  finishedAt: (row.finished_at as number | null) ?? null,
+  deleted: {
+    events: row.deleted_events as number,
+    sends: row.deleted_sends as number,
+    campaignStates: row.deleted_campaign_states as number,
+    users: row.deleted_users as number,
+    tenants: row.deleted_tenants as number,
+  },
+});
+
+const toDeletionRecord = (row: Row): DeletionRecord => ({
+  id: row.id as number,
+  kind: row.kind as DeletionRecord['kind'],
+  subjectRef: row.subject_ref as string,
+  counts: JSON.parse(row.counts as string) as TableCounts,
+  at: row.at as number,
+  prevHash: (row.prev_hash as string | null) ?? null,
+  hash: (row.hash as string | null) ?? null,
+});

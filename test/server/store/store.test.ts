@@ -1,0 +1,399 @@
+/**
+ * One contract suite, run against both backends: SQLite (a temp file) and a real PostgreSQL
+ * (test/support/postgres). Each test uses fresh random tenant ids, so tests share a database.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStore } from '../../../src/server/store/create-store';
+import {
+  DuplicateSendError,
+  InvalidInputError,
+  type EventRow,
+  type Store,
+} from '../../../src/server/store/store';
+import { postgresAvailable, postgresRequired, postgresSkipReason, usePostgres } from '../../support/postgres';
+
+const id = () => randomBytes(16).toString('base64url');
+const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+const rawKey = () => {
+  const k = new Uint8Array(65);
+  k[0] = 0x04;
+  k.set(randomBytes(64), 1);
+  return k;
+};
+
+interface Backend {
+  name: string;
+  open: () => Promise<Store>;
+}
+
+function contractSuite(backend: () => Backend) {
+  let store: Store;
+  beforeAll(async () => {
+    store = await backend().open();
+    await store.migrate();
+  });
+  afterAll(async () => store?.close());
+
+  async function seedUser(tid = randomUUID(), oid = randomUUID()) {
+    await store.upsertTenant({ tid, contractEndsAt: null }, T0);
+    await store.setUserKey(tid, oid, { keyId: 'k1', key: { format: 'raw', raw: rawKey() } }, T0);
+    return { tid, oid };
+  }
+
+  function event(tid: string, oid: string, sendId: string, over: Partial<EventRow> = {}): EventRow {
+    return {
+      tid,
+      oid,
+      sendId,
+      eventId: id(),
+      kind: 'open',
+      verdict: 'human',
+      occurredAt: T0 + 1000,
+      sealed: new Uint8Array(randomBytes(120)),
+      ...over,
+    };
+  }
+
+  it('migrates idempotently, also from a second instance on the same database', async () => {
+    await store.migrate();
+    const again = await backend().open();
+    await again.migrate();
+    await again.close();
+  });
+
+  it('keeps tenants with their contract end, updating in place', async () => {
+    const tid = randomUUID();
+    expect(await store.getTenant(tid)).toBeNull();
+    await store.upsertTenant({ tid, contractEndsAt: null }, T0);
+    const t = await store.upsertTenant({ tid, contractEndsAt: T0 + 86_400_000 }, T0 + 5);
+    expect(t).toEqual({ tid, contractEndsAt: T0 + 86_400_000, createdAt: T0, updatedAt: T0 + 5 });
+    expect(await store.getTenant(tid)).toEqual(t);
+    expect((await store.listTenants()).filter((x) => x.tid === tid)).toEqual([t]);
+  });
+
+  it('stores a raw key, replaces it with a JWK keeping only its public members', async () => {
+    const { tid, oid } = await seedUser();
+    const first = await store.getUser(tid, oid);
+    expect(first?.key?.keyId).toBe('k1');
+    expect(first?.key?.key.format).toBe('raw');
+    const jwk = { kty: 'EC', crv: 'P-256', x: 'eA', y: 'eQ', d: 'secret-must-not-be-kept', ext: true };
+    await store.setUserKey(tid, oid, { keyId: 'k2', key: { format: 'jwk', jwk } }, T0 + 10);
+    const user = await store.getUser(tid, oid);
+    expect(user?.key).toEqual({
+      keyId: 'k2',
+      key: { format: 'jwk', jwk: { kty: 'EC', crv: 'P-256', x: 'eA', y: 'eQ' } },
+      updatedAt: T0 + 10,
+    });
+  });
+
+  it('rejects a raw key that is not an uncompressed P-256 point', async () => {
+    const { tid, oid } = await seedUser();
+    const bad = new Uint8Array(33);
+    await expect(
+      store.setUserKey(tid, oid, { keyId: 'k', key: { format: 'raw', raw: bad } }, T0),
+    ).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('registers a batch of sends and finds each one for the pixel, with the owner key', async () => {
+    const { tid, oid } = await seedUser();
+    const a = id();
+    const b = id();
+    const sends = await store.registerSends(
+      tid,
+      oid,
+      'camp-1',
+      [
+        { sendId: a, trackOpens: true },
+        { sendId: b, trackOpens: false },
+      ],
+      T0,
+    );
+    expect(sends).toHaveLength(2);
+    const px = await store.getSendForPixel(a);
+    expect(px).toMatchObject({ tid, oid, campaignId: 'camp-1', sendId: a, trackOpens: true, createdAt: T0 });
+    expect(px?.userKey?.keyId).toBe('k1');
+    expect((await store.getSendForPixel(b))?.trackOpens).toBe(false);
+    expect(await store.getSendForPixel(id())).toBeNull();
+    expect((await store.listSends(tid, oid, 'camp-1')).map((s) => s.sendId).sort()).toEqual([a, b].sort());
+  });
+
+  it('registers a batch atomically: one duplicate id registers none of it', async () => {
+    const { tid, oid } = await seedUser();
+    const taken = id();
+    await store.registerSends(tid, oid, 'c', [{ sendId: taken, trackOpens: true }], T0);
+    const fresh = id();
+    await expect(
+      store.registerSends(
+        tid,
+        oid,
+        'c',
+        [
+          { sendId: fresh, trackOpens: true },
+          { sendId: taken, trackOpens: true },
+        ],
+        T0,
+      ),
+    ).rejects.toBeInstanceOf(DuplicateSendError);
+    expect(await store.getSendForPixel(fresh)).toBeNull();
+  });
+
+  it('rejects malformed send ids (wrong length, padding, non-canonical)', async () => {
+    const { tid, oid } = await seedUser();
+    for (const bad of ['abc', `${id()}==`, 'AAAAAAAAAAAAAAAAAAAAAB']) {
+      await expect(
+        store.registerSends(tid, oid, 'c', [{ sendId: bad, trackOpens: true }], T0),
+      ).rejects.toBeInstanceOf(InvalidInputError);
+    }
+  });
+
+  it('appends a group in one call and pages a user’s events by cursor, bytes intact', async () => {
+    const { tid, oid } = await seedUser();
+    const other = await seedUser(tid);
+    const s = id();
+    const so = id();
+    await store.registerSends(tid, oid, 'c', [{ sendId: s, trackOpens: true }], T0);
+    await store.registerSends(tid, other.oid, 'c', [{ sendId: so, trackOpens: true }], T0);
+    const mine = Array.from({ length: 5 }, (_, i) => event(tid, oid, s, { occurredAt: T0 + i }));
+    const theirs = event(tid, other.oid, so);
+    expect(await store.appendEvents([...mine.slice(0, 3), theirs, ...mine.slice(3)])).toEqual({
+      inserted: 6,
+    });
+
+    const p1 = await store.listEvents(tid, oid, { limit: 2 });
+    expect(p1.events).toEqual(mine.slice(0, 2));
+    const p2 = await store.listEvents(tid, oid, { after: p1.next, limit: 10 });
+    expect(p2.events).toEqual(mine.slice(2));
+    const p3 = await store.listEvents(tid, oid, { after: p2.next, limit: 10 });
+    expect(p3.events).toEqual([]);
+    expect(p3.next).toBe(p2.next);
+    // New events show up after the cursor the client kept.
+    const later = event(tid, oid, s, { kind: 'reply', verdict: null });
+    await store.appendEvents([later]);
+    expect((await store.listEvents(tid, oid, { after: p3.next, limit: 10 })).events).toEqual([later]);
+  });
+
+  it('treats a repeated event id as already stored', async () => {
+    const { tid, oid } = await seedUser();
+    const s = id();
+    await store.registerSends(tid, oid, 'c', [{ sendId: s, trackOpens: true }], T0);
+    const e = event(tid, oid, s);
+    expect(await store.appendEvents([e])).toEqual({ inserted: 1 });
+    expect(await store.appendEvents([e, { ...e, sealed: new Uint8Array([1]) }])).toEqual({ inserted: 0 });
+    expect((await store.listEvents(tid, oid, { limit: 10 })).events).toEqual([e]);
+  });
+
+  it('drops, without failing the group, events for unknown sends or another user’s send', async () => {
+    const { tid, oid } = await seedUser();
+    const other = await seedUser(tid);
+    const s = id();
+    await store.registerSends(tid, oid, 'c', [{ sendId: s, trackOpens: true }], T0);
+    const good = event(tid, oid, s);
+    const res = await store.appendEvents([event(tid, oid, id()), event(tid, other.oid, s), good]);
+    expect(res).toEqual({ inserted: 1 });
+    expect((await store.listEvents(tid, oid, { limit: 10 })).events).toEqual([good]);
+    expect((await store.listEvents(tid, other.oid, { limit: 10 })).events).toEqual([]);
+  });
+
+  it('rejects a forged cursor and an out-of-range limit', async () => {
+    const { tid, oid } = await seedUser();
+    await expect(store.listEvents(tid, oid, { after: 'not-a-cursor', limit: 10 })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    await expect(store.listEvents(tid, oid, { limit: 0 })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.listEvents(tid, oid, { limit: 100_000 })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('versions campaign state blobs optimistically', async () => {
+    const { tid, oid } = await seedUser();
+    const b1 = new Uint8Array([1, 2, 3]);
+    expect(await store.putCampaignState(tid, oid, 'c1', b1, null, T0)).toEqual({ ok: true, version: 1 });
+    expect(await store.putCampaignState(tid, oid, 'c1', b1, null, T0)).toEqual({
+      ok: false,
+      currentVersion: 1,
+    });
+    const b2 = new Uint8Array([9]);
+    expect(await store.putCampaignState(tid, oid, 'c1', b2, 1, T0 + 1)).toEqual({ ok: true, version: 2 });
+    expect(await store.putCampaignState(tid, oid, 'c1', b1, 1, T0 + 2)).toEqual({
+      ok: false,
+      currentVersion: 2,
+    });
+    expect(await store.putCampaignState(tid, oid, 'nope', b1, 3, T0)).toEqual({
+      ok: false,
+      currentVersion: null,
+    });
+    expect(await store.getCampaignState(tid, oid, 'c1')).toEqual({
+      campaignId: 'c1',
+      version: 2,
+      blob: b2,
+      updatedAt: T0 + 1,
+    });
+    await store.putCampaignState(tid, oid, 'c0', b1, null, T0);
+    expect(await store.listCampaignIds(tid, oid)).toEqual(['c0', 'c1']);
+  });
+
+  it('deletes a user with everything they own in one call, and nobody else’s data', async () => {
+    const { tid, oid } = await seedUser();
+    const other = await seedUser(tid);
+    const [s1, s2, so] = [id(), id(), id()];
+    await store.registerSends(
+      tid,
+      oid,
+      'c',
+      [
+        { sendId: s1, trackOpens: true },
+        { sendId: s2, trackOpens: true },
+      ],
+      T0,
+    );
+    await store.registerSends(tid, other.oid, 'c', [{ sendId: so, trackOpens: true }], T0);
+    await store.appendEvents([
+      event(tid, oid, s1),
+      event(tid, oid, s2),
+      event(tid, oid, s2),
+      event(tid, other.oid, so),
+    ]);
+    await store.putCampaignState(tid, oid, 'c', new Uint8Array([1]), null, T0);
+
+    expect(await store.deleteUser(tid, oid)).toEqual({
+      events: 3,
+      sends: 2,
+      campaignStates: 1,
+      users: 1,
+      tenants: 0,
+    });
+    expect(await store.getUser(tid, oid)).toBeNull();
+    expect(await store.getSendForPixel(s1)).toBeNull();
+    expect((await store.listEvents(tid, oid, { limit: 10 })).events).toEqual([]);
+    expect(await store.listCampaignIds(tid, oid)).toEqual([]);
+    // An open arriving afterwards for the deleted user's send records nothing.
+    expect(await store.appendEvents([event(tid, oid, s1)])).toEqual({ inserted: 0 });
+    expect((await store.listEvents(tid, other.oid, { limit: 10 })).events).toHaveLength(1);
+    expect(await store.getTenant(tid)).not.toBeNull();
+  });
+
+  it('purges a tenant in bounded, resumable batches, leaving other tenants untouched', async () => {
+    const a = await seedUser();
+    const a2 = await seedUser(a.tid);
+    const b = await seedUser();
+    for (const u of [a, a2, b]) {
+      const sends = [id(), id(), id()];
+      await store.registerSends(
+        u.tid,
+        u.oid,
+        'c',
+        sends.map((sendId) => ({ sendId, trackOpens: true })),
+        T0,
+      );
+      await store.appendEvents(sends.flatMap((s) => [event(u.tid, u.oid, s), event(u.tid, u.oid, s)]));
+      await store.putCampaignState(u.tid, u.oid, 'c', new Uint8Array([7]), null, T0);
+    }
+    const before = await store.countTenantRows(a.tid);
+    expect(before).toEqual({ events: 12, sends: 6, campaignStates: 2, users: 2, tenants: 1 });
+    const bBefore = await store.countTenantRows(b.tid);
+
+    let calls = 0;
+    for (;;) {
+      const p = await store.purgeTenantBatch(a.tid, 5, T0 + calls);
+      calls++;
+      const deletedNow = Object.values(p.deleted).reduce((x, y) => x + y, 0);
+      expect(deletedNow).toBeLessThanOrEqual(5);
+      if (p.done) {
+        expect(p.remaining).toBe(0);
+        break;
+      }
+      expect(calls).toBeLessThan(20);
+    }
+    expect(calls).toBe(5); // 23 rows, 5 per call
+    expect(await store.countTenantRows(a.tid)).toEqual({
+      events: 0,
+      sends: 0,
+      campaignStates: 0,
+      users: 0,
+      tenants: 0,
+    });
+    const cp = await store.getPurgeCheckpoint(a.tid);
+    expect(cp).toMatchObject({ tid: a.tid, startedAt: T0, finishedAt: T0 + 4, deleted: before });
+    expect(await store.countTenantRows(b.tid)).toEqual(bBefore);
+    // Running again after completion is harmless.
+    expect(await store.purgeTenantBatch(a.tid, 5, T0 + 99)).toMatchObject({ done: true, remaining: 0 });
+    expect((await store.getPurgeCheckpoint(a.tid))?.deleted).toEqual(before);
+    expect((await store.listPurgeCheckpoints()).some((c) => c.tid === a.tid)).toBe(true);
+  });
+
+  it('resumes a purge from a new process after the previous one stopped mid-way', async () => {
+    const u = await seedUser();
+    const sends = [id(), id()];
+    await store.registerSends(
+      u.tid,
+      u.oid,
+      'c',
+      sends.map((sendId) => ({ sendId, trackOpens: true })),
+      T0,
+    );
+    await store.appendEvents(sends.map((s) => event(u.tid, u.oid, s)));
+    const first = await store.purgeTenantBatch(u.tid, 3, T0);
+    expect(first).toMatchObject({ done: false, remaining: 3 });
+    const fresh = await backend().open();
+    await fresh.migrate();
+    try {
+      const rest = await fresh.purgeTenantBatch(u.tid, 100, T0 + 1);
+      expect(rest).toMatchObject({ done: true, remaining: 0 });
+      expect((await fresh.getPurgeCheckpoint(u.tid))?.deleted).toEqual({
+        events: 2,
+        sends: 2,
+        campaignStates: 0,
+        users: 1,
+        tenants: 1,
+      });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('keeps deletion records that carry counts and a caller-made reference only', async () => {
+    const counts = { events: 3, sends: 2, campaignStates: 1, users: 1, tenants: 0 };
+    const ref = randomBytes(32).toString('hex');
+    const r1 = await store.addDeletionRecord({
+      kind: 'user-disconnect',
+      subjectRef: ref,
+      counts,
+      at: T0,
+      prevHash: null,
+      hash: 'h1',
+    });
+    const r2 = await store.addDeletionRecord({
+      kind: 'tenant-purge',
+      subjectRef: ref,
+      counts,
+      at: T0 + 1,
+      prevHash: 'h1',
+      hash: 'h2',
+    });
+    expect(r2.id).toBeGreaterThan(r1.id);
+    const listed = await store.listDeletionRecords({ afterId: r1.id - 1, limit: 10 });
+    expect(listed.slice(0, 2)).toEqual([r1, r2]);
+    expect(await store.listDeletionRecords({ afterId: r1.id, limit: 1 })).toEqual([r2]);
+  });
+}
+
+describe('SQLite store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'candor-store-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  contractSuite(() => ({ name: 'sqlite', open: () => createStore(join(dir, 'candor.db')) }));
+});
+
+describe.skipIf(!postgresAvailable && !postgresRequired)(
+  `PostgreSQL store${postgresAvailable ? '' : ` (${postgresSkipReason})`}`,
+  () => {
+    const pg = usePostgres();
+    let url = '';
+    beforeAll(async () => {
+      url = await pg.newDatabase();
+    });
+    contractSuite(() => ({ name: 'postgres', open: () => createStore(url) }));
+  },
+);
