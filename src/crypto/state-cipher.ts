@@ -1,0 +1,107 @@
+/**
+ * Campaign state encryption. The task pane keeps each campaign (prospects, template, send
+ * states) as one JSON snapshot and stores it on the backend only as this ciphertext.
+ *
+ * Key: HKDF-SHA256 over an ECDH of the user's private key with their own public key, imported as
+ * a non-extractable AES-256-GCM key. Derived rather than generated and stored separately, so the
+ * sealing key pair is the only secret: whatever later moves or recovers that pair (device
+ * approval, a recovery key) restores access to state too, and deleting it shreds both. Only the
+ * private-key holder can compute d·(d·G); anyone else faces the Diffie–Hellman problem.
+ *
+ * Blob v1: 0x01 ‖ kid (16) ‖ iv (12, random per write) ‖ AES-256-GCM ciphertext+tag, with
+ * AAD = JSON ["candor/state/v1", tid, oid, campaignId, version] — a blob moved to another user,
+ * campaign or version does not open, so the server cannot swap or relabel snapshots.
+ */
+import { fromBase64url, toBase64url } from '../shared/base64url';
+import type { UserIdentity } from './keys';
+
+const STATE_VERSION = 1;
+const KID_BYTES = 16;
+const IV_BYTES = 12;
+const HEADER_BYTES = 1 + KID_BYTES + IV_BYTES;
+const TAG_BYTES = 16;
+const HKDF_INFO = new TextEncoder().encode('candor/state-key/v1');
+
+export interface StateBinding extends UserIdentity {
+  campaignId: string;
+  version: number;
+}
+
+export type StateOpenFailure = 'malformed' | 'other-key' | 'tampered';
+
+export class StateOpenError extends Error {
+  override readonly name = 'StateOpenError';
+  constructor(readonly reason: StateOpenFailure) {
+    super(
+      reason === 'other-key'
+        ? 'This campaign was saved with a key this device does not have.'
+        : 'This campaign snapshot is damaged or does not belong here.',
+    );
+  }
+}
+
+export interface StateCipher {
+  readonly keyId: string;
+  encrypt(binding: StateBinding, value: unknown): Promise<Uint8Array<ArrayBuffer>>;
+  /** Throws StateOpenError when the blob is not this user's, for this campaign and version. */
+  decrypt<T = unknown>(binding: StateBinding, blob: Uint8Array): Promise<T>;
+}
+
+/** Derives the state key from the user's key pair; the key never leaves WebCrypto. */
+export async function createStateCipher(keyPair: CryptoKeyPair, keyId: string): Promise<StateCipher> {
+  const shared = await crypto.subtle.deriveBits(
+    { name: 'ECDH', public: keyPair.publicKey },
+    keyPair.privateKey,
+    256,
+  );
+  const ikm = await crypto.subtle.importKey('raw', shared, 'HKDF', false, ['deriveKey']);
+  const key = await crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: HKDF_INFO },
+    ikm,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+  const kid = fromBase64url(keyId);
+  if (kid.length !== KID_BYTES) throw new TypeError('keyId must be 16 bytes of base64url');
+
+  return {
+    keyId,
+    async encrypt(binding, value) {
+      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+      const ct = await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: stateAad(binding) },
+        key,
+        new TextEncoder().encode(JSON.stringify(value)),
+      );
+      const blob = new Uint8Array(HEADER_BYTES + ct.byteLength);
+      blob[0] = STATE_VERSION;
+      blob.set(kid, 1);
+      blob.set(iv, 1 + KID_BYTES);
+      blob.set(new Uint8Array(ct), HEADER_BYTES);
+      return blob;
+    },
+    async decrypt<T>(binding: StateBinding, blob: Uint8Array): Promise<T> {
+      if (blob.length < HEADER_BYTES + TAG_BYTES || blob[0] !== STATE_VERSION)
+        throw new StateOpenError('malformed');
+      if (toBase64url(blob.subarray(1, 1 + KID_BYTES)) !== keyId) throw new StateOpenError('other-key');
+      let plaintext: ArrayBuffer;
+      try {
+        plaintext = await crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv: blob.slice(1 + KID_BYTES, HEADER_BYTES), additionalData: stateAad(binding) },
+          key,
+          blob.slice(HEADER_BYTES),
+        );
+      } catch {
+        throw new StateOpenError('tampered');
+      }
+      return JSON.parse(new TextDecoder().decode(plaintext)) as T;
+    },
+  };
+}
+
+function stateAad(b: StateBinding): Uint8Array<ArrayBuffer> {
+  if (!Number.isSafeInteger(b.version) || b.version < 1)
+    throw new RangeError('state version must be a positive integer');
+  return new TextEncoder().encode(JSON.stringify(['candor/state/v1', b.tid, b.oid, b.campaignId, b.version]));
+}

@@ -1,0 +1,94 @@
+/**
+ * The task pane's one IndexedDB database (via `idb`). It holds the user's key pair as CryptoKey
+ * objects (structured clone keeps them non-extractable), campaign snapshots as state-cipher
+ * ciphertext, sealed events exactly as the server sent them, and the event cursor. Nothing here
+ * is plaintext personal data: snapshots and events are ciphertext, keys cannot be exported.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+
+export const DB_NAME = 'candor';
+const DB_VERSION = 1;
+
+/** A user's key pair on this device; one per (tid, oid). */
+export interface StoredUserKey {
+  tid: string;
+  oid: string;
+  /** privateKey non-extractable; publicKey (always extractable in WebCrypto) for registration. */
+  keyPair: CryptoKeyPair;
+  /** base64url of the 65-byte uncompressed P-256 point. */
+  publicKey: string;
+  /** base64url of the first 16 bytes of SHA-256 over the raw public key. */
+  keyId: string;
+  createdAt: number;
+  /** When the backend last accepted this public key; null until it has. */
+  registeredAt: number | null;
+}
+
+/** A campaign's latest state on this device, encrypted with the state cipher. */
+export interface StoredSnapshot {
+  tid: string;
+  oid: string;
+  campaignId: string;
+  /** The version `blob` is encrypted for (its AAD binds it). */
+  version: number;
+  /** true when `blob` is a local edit the backend has not accepted yet. */
+  dirty: boolean;
+  blob: Uint8Array<ArrayBuffer>;
+  savedAt: number;
+}
+
+/** A sealed event row as the API returned it; opened on read, never stored opened. */
+export interface StoredEvent {
+  tid: string;
+  oid: string;
+  eventId: string;
+  sendId: string;
+  kind: 'open' | 'reply';
+  verdict: 'human' | 'proxy' | 'scanner' | null;
+  occurredAt: number;
+  sealed: Uint8Array<ArrayBuffer>;
+}
+
+export interface StoredCursor {
+  tid: string;
+  oid: string;
+  /** Opaque cursor from GET /api/v1/events; null = from the start. */
+  after: string | null;
+}
+
+export interface CandorDbSchema extends DBSchema {
+  keys: { key: [string, string]; value: StoredUserKey };
+  snapshots: { key: [string, string, string]; value: StoredSnapshot; indexes: { byUser: [string, string] } };
+  events: { key: [string, string, string]; value: StoredEvent; indexes: { byUser: [string, string] } };
+  cursors: { key: [string, string]; value: StoredCursor };
+}
+
+export type CandorDb = IDBPDatabase<CandorDbSchema>;
+
+export const STORE_NAMES = ['keys', 'snapshots', 'events', 'cursors'] as const;
+
+export function openCandorDb(name = DB_NAME): Promise<CandorDb> {
+  return openDB<CandorDbSchema>(name, DB_VERSION, {
+    upgrade(db) {
+      db.createObjectStore('keys', { keyPath: ['tid', 'oid'] });
+      db.createObjectStore('snapshots', { keyPath: ['tid', 'oid', 'campaignId'] }).createIndex('byUser', [
+        'tid',
+        'oid',
+      ]);
+      db.createObjectStore('events', { keyPath: ['tid', 'oid', 'eventId'] }).createIndex('byUser', [
+        'tid',
+        'oid',
+      ]);
+      db.createObjectStore('cursors', { keyPath: ['tid', 'oid'] });
+    },
+  });
+}
+
+/**
+ * Sign-out / disconnect: empties every store in one transaction, so either all of it is gone or
+ * none of it. Clearing (rather than deleting the database) works while other tabs hold it open.
+ */
+export async function wipeAll(db: CandorDb): Promise<void> {
+  const tx = db.transaction([...STORE_NAMES], 'readwrite');
+  await Promise.all([...STORE_NAMES.map((s) => tx.objectStore(s).clear()), tx.done]);
+}

@@ -1,0 +1,58 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { openCandorDb, STORE_NAMES, wipeAll, type CandorDb } from '../../src/storage/db';
+import { generateUserKey } from '../../src/crypto/keys';
+
+async function countAll(db: CandorDb): Promise<number> {
+  let n = 0;
+  for (const s of STORE_NAMES) n += await db.count(s);
+  return n;
+}
+
+async function fill(db: CandorDb, tid: string, oid: string) {
+  await db.put('keys', await generateUserKey({ tid, oid }, 0));
+  await db.put('snapshots', {
+    tid,
+    oid,
+    campaignId: 'c1',
+    version: 1,
+    dirty: false,
+    blob: new Uint8Array(40),
+    savedAt: 1,
+  });
+  await db.put('events', {
+    tid,
+    oid,
+    eventId: 'e1',
+    sendId: 's1',
+    kind: 'open',
+    verdict: 'human',
+    occurredAt: 1,
+    sealed: new Uint8Array(120),
+  });
+  await db.put('cursors', { tid, oid, after: 'abc' });
+}
+
+describe('local store', () => {
+  it('wipeAll leaves nothing behind, for every user on the device, while the database stays open', async () => {
+    const db = await openCandorDb('wipe-test');
+    await fill(db, 't1', 'u1');
+    await fill(db, 't1', 'u2');
+    await fill(db, 't2', 'u1');
+    expect(await countAll(db)).toBe(12);
+    await wipeAll(db);
+    expect(await countAll(db)).toBe(0);
+    db.close();
+    const reopened = await openCandorDb('wipe-test');
+    expect(await countAll(reopened)).toBe(0);
+  });
+
+  it('keeps each user’s rows apart by (tid, oid)', async () => {
+    const db = await openCandorDb('index-test');
+    await fill(db, 't1', 'u1');
+    await fill(db, 't1', 'u2');
+    expect(await db.getAllFromIndex('snapshots', 'byUser', ['t1', 'u1'])).toHaveLength(1);
+    expect(await db.getAllFromIndex('events', 'byUser', ['t1', 'u2'])).toHaveLength(1);
+    expect(await db.getAllFromIndex('events', 'byUser', ['t2', 'u1'])).toHaveLength(0);
+  });
+});
