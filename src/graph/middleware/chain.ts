@@ -1,0 +1,163 @@
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import type { Clock } from '../../shared/clock';
+import { assertHeaderOnly } from '../header-guard';
+import { TokenUnavailableError, TransportError } from '../graph-error';
+import { backoffDelay, parseRetryAfter, type BackoffOptions } from '../retry-timing';
+import { stateOf } from './request-state';
+
+/** Base for Candor's middleware: each link calls the next one it was chained to. */
+abstract class Link implements Middleware {
+  #next: Middleware | undefined;
+
+  setNext(next: Middleware): void {
+    this.#next = next;
+  }
+
+  protected next(context: Context): Promise<void> {
+    if (!this.#next) throw new Error(`${this.constructor.name} has no next middleware`);
+    return this.#next.execute(context);
+  }
+
+  abstract execute(context: Context): Promise<void>;
+}
+
+function urlOf(context: Context): string {
+  const r = context.request;
+  return typeof r === 'string' ? r : r.url;
+}
+
+/**
+ * First link: enforces the header-only promise before anything else happens (no token, no network),
+ * and records the first error so the typed call sees it unwrapped.
+ */
+export class HeaderOnlyGuard extends Link {
+  async execute(context: Context): Promise<void> {
+    const state = stateOf(context);
+    try {
+      assertHeaderOnly(urlOf(context), context.options?.method ?? 'GET', context.options?.body);
+      await this.next(context);
+    } catch (err) {
+      state.failure ??= err;
+      throw err;
+    }
+  }
+}
+
+export interface RetryPolicyOptions {
+  clock: Clock;
+  maxRetries: number;
+  /** Longer server-requested waits are not slept through; the throttle is reported instead. */
+  maxWaitMs: number;
+  backoff: BackoffOptions;
+}
+
+/**
+ * Retries only the statuses the request's state allows (sendMail: 429; reads: 429/503/504), waiting
+ * Retry-After when readable and exponential backoff with jitter otherwise, on the injected clock.
+ * Timeouts and network errors are never retried here: a send may already have happened.
+ */
+export class RetryPolicy extends Link {
+  readonly #options: RetryPolicyOptions;
+
+  constructor(options: RetryPolicyOptions) {
+    super();
+    this.#options = options;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const state = stateOf(context);
+    const { clock, maxRetries, maxWaitMs, backoff } = this.#options;
+    for (let attempt = 0; ; attempt++) {
+      state.attempts = attempt + 1;
+      await this.next(context);
+      const response = context.response;
+      if (!response || !state.retryOn.includes(response.status)) return;
+      const retryAfter = parseRetryAfter(response.headers.get('Retry-After'), clock.now());
+      state.lastRetryAfterMs = retryAfter;
+      const wait = retryAfter ?? backoffDelay(attempt, backoff);
+      if (attempt >= maxRetries || wait > maxWaitMs) return;
+      await clock.sleep(wait, context.options?.signal ?? undefined);
+    }
+  }
+}
+
+/** Adds the bearer token, and only for Candor's configured Graph origin: a token never leaves for another host. */
+export class BearerAuth extends Link {
+  readonly #origin: string;
+  readonly #getAccessToken: () => Promise<string>;
+
+  constructor(origin: string, getAccessToken: () => Promise<string>) {
+    super();
+    this.#origin = origin;
+    this.#getAccessToken = getAccessToken;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const url = new URL(urlOf(context));
+    if (url.origin !== this.#origin) throw new Error(`Refusing to send a Graph token to ${url.origin}`);
+    let token: string;
+    try {
+      token = await this.#getAccessToken();
+    } catch (err) {
+      throw new TokenUnavailableError('Could not obtain a Microsoft Graph access token', { cause: err });
+    }
+    const headers = new Headers(context.options?.headers);
+    headers.set('Authorization', `Bearer ${token}`);
+    context.options = { ...context.options, headers };
+    await this.next(context);
+  }
+}
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * Last link: calls the injected fetch under a timeout measured on the injected clock, and buffers the
+ * body so the whole exchange — headers and body — fits inside that timeout.
+ */
+export class HttpHandler implements Middleware {
+  readonly #fetch: typeof fetch;
+  readonly #clock: Clock;
+  readonly #timeoutMs: number;
+
+  constructor(fetchImpl: typeof fetch, clock: Clock, timeoutMs: number) {
+    this.#fetch = fetchImpl;
+    this.#clock = clock;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const state = stateOf(context);
+    const callerSignal = context.options?.signal ?? undefined;
+    if (callerSignal?.aborted) throw callerSignal.reason;
+
+    const controller = new AbortController();
+    const stopTimer = new AbortController();
+    let timedOut = false;
+    const onCallerAbort = () => controller.abort(callerSignal?.reason);
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    this.#clock.sleep(this.#timeoutMs, stopTimer.signal).then(
+      () => {
+        timedOut = true;
+        controller.abort(new TransportError('timeout'));
+      },
+      () => undefined,
+    );
+
+    try {
+      state.dispatched = true;
+      const response = await this.#fetch(context.request, { ...context.options, signal: controller.signal });
+      const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+      context.response = new Response(body && body.byteLength > 0 ? body : null, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    } catch (err) {
+      const kind = timedOut ? 'timeout' : callerSignal?.aborted ? 'aborted' : 'network';
+      throw new TransportError(kind, { cause: err });
+    } finally {
+      stopTimer.abort();
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+}
