@@ -1,0 +1,88 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { requireUser } from '../auth/require-user';
+import type { TokenVerifier } from '../auth/verify-token';
+import type { ApiDeps } from './deps';
+import { HttpError } from './http-error';
+import { mountRoute, type ApiRoute } from './route';
+import { campaignRoutes } from './routes/campaigns';
+import { eventRoutes } from './routes/events';
+import { meRoutes } from './routes/me';
+import { sendRoutes } from './routes/sends';
+
+export const API_PREFIX = '/api/v1';
+/** Every API body is small JSON except campaign state, which sets its own limit. */
+export const API_BODY_LIMIT = 64 * 1024;
+
+export interface ApiOptions extends ApiDeps {
+  verify: TokenVerifier;
+  /** Exact origins allowed to call the API cross-origin (the add-in's, when not same-origin). */
+  corsOrigins: string[];
+}
+
+export function apiRoutes(deps: ApiDeps): ApiRoute[] {
+  return [...meRoutes(deps), ...sendRoutes(deps), ...eventRoutes(deps), ...campaignRoutes(deps)];
+}
+
+/**
+ * The task-pane API under /api/v1, in its own encapsulated scope: security headers for JSON,
+ * CORS for the add-in's origin only, JSON bodies only, per-IP then per-user rate limits, and a
+ * bearer token checked before any body is read.
+ */
+export async function registerApi(app: FastifyInstance, options: ApiOptions): Promise<void> {
+  await app.register(
+    async (api) => {
+      api.removeContentTypeParser('text/plain'); // JSON only: no CORS-"simple" bodies (ASVS 3.5.2)
+      await api.register(helmet, {
+        contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+        crossOriginResourcePolicy: { policy: 'same-origin' },
+      });
+      // No `credentials`: bearer tokens only, never cookies. Never reflects an unlisted origin.
+      await api.register(cors, {
+        origin: options.corsOrigins.length ? options.corsOrigins : false,
+        methods: ['GET', 'PUT', 'POST', 'DELETE'],
+        allowedHeaders: ['authorization', 'content-type'],
+        maxAge: 600,
+      });
+      await api.register(rateLimit, { global: false });
+
+      // Rate-limit keys never hold a raw address: a per-process keyed hash of it.
+      const ipKey = randomBytes(32);
+      const perIp = api.createRateLimit({
+        max: options.limits.ipPerMinute,
+        timeWindow: 60_000,
+        keyGenerator: (req) => `ip:${createHmac('sha256', ipKey).update(req.ip).digest('base64url')}`,
+      });
+      const perUser = api.createRateLimit({
+        max: options.limits.userPerMinute,
+        timeWindow: 60_000,
+        keyGenerator: (req) => `user:${req.principal?.tid}:${req.principal?.oid}`,
+      });
+      const enforce = async (limiter: typeof perIp, req: FastifyRequest) => {
+        const result = await limiter(req);
+        if (!result.isAllowed && result.isExceeded) {
+          throw new HttpError(429, 'rate-limited', { retryAfterSeconds: result.ttlInSeconds });
+        }
+      };
+
+      const authenticate = requireUser(options.verify);
+      api.addHook('onRequest', async (req) => {
+        if (req.method === 'OPTIONS') return; // CORS preflight carries no token
+        await enforce(perIp, req);
+        await authenticate(req);
+      });
+      api.addHook('preHandler', async (req) => {
+        if (req.principal) await enforce(perUser, req);
+      });
+      api.addHook('onSend', async (_req, reply) => {
+        reply.header('cache-control', 'no-store');
+      });
+
+      for (const route of apiRoutes(options)) mountRoute(api, route);
+    },
+    { prefix: API_PREFIX },
+  );
+}

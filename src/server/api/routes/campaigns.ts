@@ -1,0 +1,95 @@
+import { fromBase64url, toBase64url } from '../../../shared/base64url';
+import type { ApiDeps } from '../deps';
+import { HttpError, notFound } from '../http-error';
+import { defineRoute } from '../route';
+import {
+  CampaignParams,
+  CampaignsResponse,
+  ConflictResponse,
+  PutStateBody,
+  PutStateResponse,
+  StateResponse,
+} from '../schemas';
+
+export function campaignRoutes(deps: ApiDeps) {
+  const maxBytes = deps.limits.maxStateBytes;
+  return [
+    defineRoute({
+      method: 'PUT',
+      url: '/campaigns/:campaignId/state',
+      summary:
+        'Store the encrypted campaign state; expectedVersion must match the stored version (optimistic concurrency).',
+      params: CampaignParams,
+      body: PutStateBody,
+      // base64url grows 4/3; leave room for the JSON around it.
+      bodyLimit: Math.ceil((maxBytes * 4) / 3) + 1024,
+      responses: {
+        200: { description: 'Stored; the new version', schema: PutStateResponse },
+        409: { description: 'Someone stored a newer version first', schema: ConflictResponse },
+        413: { description: `Blob larger than ${maxBytes} bytes` },
+      },
+      handler: async ({ principal, params, body, reply }) => {
+        let blob: Uint8Array;
+        try {
+          blob = fromBase64url(body.blob);
+        } catch {
+          throw new HttpError(400, 'invalid-request', { fields: ['blob'] });
+        }
+        if (blob.length > maxBytes) throw new HttpError(413, 'too-large');
+        const now = deps.clock.now();
+        await deps.store.upsertUser(principal.tid, principal.oid, now);
+        const result = await deps.store.putCampaignState(
+          principal.tid,
+          principal.oid,
+          params.campaignId,
+          blob,
+          body.expectedVersion,
+          now,
+        );
+        if (!result.ok) {
+          reply.code(409);
+          return { error: 'version-conflict', currentVersion: result.currentVersion };
+        }
+        return { version: result.version };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/campaigns/:campaignId/state',
+      summary: 'The encrypted campaign state and its version.',
+      params: CampaignParams,
+      responses: {
+        200: { description: 'The state', schema: StateResponse },
+        404: { description: 'No state stored for this campaign' },
+      },
+      handler: async ({ principal, params }) => {
+        const state = await deps.store.getCampaignState(principal.tid, principal.oid, params.campaignId);
+        if (!state) throw notFound();
+        return {
+          campaignId: state.campaignId,
+          version: state.version,
+          blob: toBase64url(state.blob),
+          updatedAt: state.updatedAt,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/campaigns',
+      summary: "The caller's campaigns with stored state: ids and versions.",
+      responses: { 200: { description: 'Campaigns', schema: CampaignsResponse } },
+      handler: async ({ principal }) => {
+        const ids = await deps.store.listCampaignIds(principal.tid, principal.oid);
+        // The store lists ids only; versions come from each state (bounded by the user's campaign count).
+        const states = await Promise.all(
+          ids.map((id) => deps.store.getCampaignState(principal.tid, principal.oid, id)),
+        );
+        return {
+          campaigns: states.flatMap((s) =>
+            s ? [{ campaignId: s.campaignId, version: s.version, updatedAt: s.updatedAt }] : [],
+          ),
+        };
+      },
+    }),
+  ];
+}

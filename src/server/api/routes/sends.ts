@@ -1,0 +1,72 @@
+import { fromBase64url } from '../../../shared/base64url';
+import { parseSealedEvent } from '../../../shared/sealed-event';
+import type { ApiDeps } from '../deps';
+import { HttpError, notFound } from '../http-error';
+import { defineRoute } from '../route';
+import { CampaignParams, ReplyBody, ReplyResponse, SendParams, SendsBody, SendsResponse } from '../schemas';
+
+export function sendRoutes(deps: ApiDeps) {
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/campaigns/:campaignId/sends',
+      summary:
+        'Register a batch of sends; returns one pixel URL per send (null when opens are not tracked), in order.',
+      params: CampaignParams,
+      body: SendsBody(deps.limits.maxSendsPerBatch),
+      responses: { 201: { description: 'Sends registered', schema: SendsResponse } },
+      handler: async ({ principal, params, body, reply }) => {
+        const now = deps.clock.now();
+        await deps.store.upsertUser(principal.tid, principal.oid, now);
+        const sends = body.sends.map((s) => ({ sendId: deps.pixel.newSendId(), trackOpens: s.trackOpens }));
+        await deps.store.registerSends(principal.tid, principal.oid, params.campaignId, sends, now);
+        reply.code(201);
+        return {
+          sends: sends.map((s) => ({
+            sendId: s.sendId,
+            pixelUrl: s.trackOpens ? deps.pixel.pixelUrl(s.sendId) : null,
+          })),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/sends/:sendId/reply',
+      summary:
+        "Store reply metadata the task pane sealed to the user key; the send must be the caller's own.",
+      params: SendParams,
+      body: ReplyBody,
+      responses: {
+        201: { description: 'Stored', schema: ReplyResponse },
+        200: { description: 'Already stored (same eventId)', schema: ReplyResponse },
+        404: { description: 'No such send for this user' },
+      },
+      handler: async ({ principal, params, body, reply }) => {
+        const send = await deps.store.getSendForPixel(params.sendId);
+        // Someone else's send looks exactly like a missing one.
+        if (!send || send.tid !== principal.tid || send.oid !== principal.oid) throw notFound();
+        let sealed: Uint8Array;
+        try {
+          sealed = fromBase64url(body.sealed);
+        } catch {
+          throw new HttpError(400, 'invalid-request', { fields: ['sealed'] });
+        }
+        if (!parseSealedEvent(sealed)) throw new HttpError(400, 'invalid-request', { fields: ['sealed'] });
+        const { inserted } = await deps.store.appendEvents([
+          {
+            tid: principal.tid,
+            oid: principal.oid,
+            sendId: params.sendId,
+            eventId: body.eventId,
+            kind: 'reply',
+            verdict: null,
+            occurredAt: deps.clock.now(),
+            sealed,
+          },
+        ]);
+        reply.code(inserted ? 201 : 200);
+        return { eventId: body.eventId, stored: inserted > 0 };
+      },
+    }),
+  ];
+}

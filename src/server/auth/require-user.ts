@@ -1,0 +1,36 @@
+import type { FastifyRequest } from 'fastify';
+import { HttpError } from '../api/http-error';
+import { AuthError, type Principal, type TokenVerifier } from './verify-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `requireUser` on every authenticated API request. */
+    principal?: Principal;
+  }
+}
+
+/**
+ * Admits only a valid bearer token for Candor's API. Every refusal is the same bare 401 (503 if the
+ * key set cannot be fetched, so an outage is not mistaken for a bad token); only the failure code
+ * is logged, never the token.
+ */
+export function requireUser(verify: TokenVerifier) {
+  return async function requireUserHook(req: FastifyRequest): Promise<void> {
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{1,16384})$/.exec(header) : null;
+    try {
+      req.principal = await verify(match?.[1] ?? '');
+    } catch (err) {
+      const reason = err instanceof AuthError ? err.reason : 'keys-unavailable';
+      req.log.info({ authFailure: reason }, 'api token rejected');
+      if (reason === 'keys-unavailable') throw new HttpError(503, 'unavailable');
+      throw new HttpError(401, 'unauthorized', {}, { 'www-authenticate': 'Bearer' });
+    }
+  };
+}
+
+/** The verified caller; only call inside routes guarded by `requireUser`. */
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new Error('route is missing the requireUser hook');
+  return req.principal;
+}

@@ -1,0 +1,24 @@
+import type { Clock } from '../../shared/clock';
+import type { Store, TableCounts } from '../store/store';
+
+/**
+ * Disconnect: every row of the user and their public key go in one transaction, then a deletion
+ * record is written. The record names the tenant only (not the user) and holds counts and a time.
+ */
+export async function disconnectUser(
+  store: Store,
+  clock: Clock,
+  tid: string,
+  oid: string,
+): Promise<TableCounts> {
+  const counts = await store.deleteUser(tid, oid);
+  await store.addDeletionRecord({
+    kind: 'user-disconnect',
+    subjectRef: tid,
+    counts,
+    at: clock.now(),
+    prevHash: null,
+    hash: null,
+  });
+  return counts;
+}
