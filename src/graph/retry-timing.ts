@@ -7,6 +7,8 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   const text = value.trim();
   if (text === '') return null;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+  // An HTTP-date always names a day or month; this keeps Date.parse from reading "-3" as a year.
+  if (!/[A-Za-z]{3}/.test(text)) return null;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return null;
   return Math.max(0, date - nowMs);
