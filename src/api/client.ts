@@ -1,0 +1,353 @@
+/**
+ * The task pane's one client for Candor's tracking API (/api/v1). It only ever sends the token for
+ * Candor's own API scope — never a Graph token, which only Graph can validate (it refuses one if
+ * offered) — and no cookies. A 401 gets one retry with a freshly requested token; a 429 waits for
+ * Retry-After within a budget; everything else becomes an ApiError with a kind the UI can act on.
+ * Nothing is retried blindly: POST /sends is not idempotent, so a lost answer is reported, not
+ * repeated.
+ */
+import { z } from 'zod';
+import { fromBase64url, toBase64url } from '../shared/base64url';
+import { systemClock, type Clock } from '../shared/clock';
+import { ApiError, errorKindForStatus } from './errors';
+
+export { ApiError, type ApiErrorKind } from './errors';
+
+export const API_PATH = '/api/v1';
+
+/** `aud` values of Microsoft Graph access tokens. */
+const GRAPH_AUDIENCES = new Set([
+  '00000003-0000-0000-c000-000000000000',
+  'https://graph.microsoft.com',
+  'https://graph.microsoft.com/',
+]);
+
+export interface ApiClientOptions {
+  /** Origin (and optional path prefix) of the backend, e.g. `https://app.candor.example`. */
+  baseUrl: string;
+  /** Returns an access token for Candor's API scope; `forceRefresh` after a 401. */
+  getApiToken: (options: { forceRefresh: boolean }) => Promise<string>;
+  fetch?: typeof fetch;
+  clock?: Clock;
+  /** Per-request timeout. Default 20 s. */
+  timeoutMs?: number;
+  /** How many 429s in a row to wait out before giving up. Default 2. */
+  maxRateLimitRetries?: number;
+  /** Longest single Retry-After wait we accept; longer ones are reported. Default 30 s. */
+  maxRetryAfterMs?: number;
+}
+
+export interface KeyInfo {
+  keyId: string;
+  publicKey: string;
+  updatedAt: number;
+}
+
+export interface RegisteredSend {
+  sendId: string;
+  /** null when opens are not tracked for this send. */
+  pixelUrl: string | null;
+}
+
+export interface ApiEvent {
+  eventId: string;
+  sendId: string;
+  kind: 'open' | 'reply';
+  verdict: 'human' | 'proxy' | 'scanner' | null;
+  occurredAt: number;
+  sealed: Uint8Array<ArrayBuffer>;
+}
+
+export interface EventPage {
+  events: ApiEvent[];
+  /** Pass as `after` for the next page; null when there is nothing more right now. */
+  next: string | null;
+}
+
+export interface CampaignStateRecord {
+  campaignId: string;
+  version: number;
+  blob: Uint8Array<ArrayBuffer>;
+  updatedAt: number;
+}
+
+export type PutStateResult = { ok: true; version: number } | { ok: false; currentVersion: number | null };
+
+export interface CampaignSummary {
+  campaignId: string;
+  version: number;
+  updatedAt: number;
+}
+
+export interface TableCounts {
+  events: number;
+  sends: number;
+  campaignStates: number;
+  users: number;
+  tenants: number;
+}
+
+export interface ApiClient {
+  /** PUT /me/key — register (or replace) the user's public key; events are sealed to it from now on. */
+  registerKey(publicKey: string): Promise<KeyInfo>;
+  /** GET /me/key — the registered key, or null when there is none. */
+  getKey(): Promise<KeyInfo | null>;
+  /** POST /campaigns/:id/sends — one send id and pixel URL per entry, in order. Never retried. */
+  registerSends(campaignId: string, sends: readonly { trackOpens: boolean }[]): Promise<RegisteredSend[]>;
+  /** GET /events — the user's sealed events after a cursor. */
+  listEvents(options?: { after?: string | null; limit?: number }): Promise<EventPage>;
+  /** POST /sends/:id/reply — upload reply metadata sealed in the pane. Safe to repeat (same eventId). */
+  postReply(
+    sendId: string,
+    reply: { eventId: string; sealed: Uint8Array },
+  ): Promise<{ eventId: string; stored: boolean }>;
+  /** PUT /campaigns/:id/state — optimistic: a stale expectedVersion gives `{ ok: false }`, not an error. */
+  putCampaignState(
+    campaignId: string,
+    state: { expectedVersion: number | null; blob: Uint8Array },
+  ): Promise<PutStateResult>;
+  /** GET /campaigns/:id/state — null when none is stored. */
+  getCampaignState(campaignId: string): Promise<CampaignStateRecord | null>;
+  /** GET /campaigns — ids and versions of the user's stored campaigns. */
+  listCampaigns(): Promise<CampaignSummary[]>;
+  /** DELETE /me — disconnect: the backend deletes all the user's rows and key at once. */
+  deleteMe(): Promise<{ deleted: TableCounts }>;
+}
+
+const keyInfo = z.object({ keyId: z.string(), publicKey: z.string(), updatedAt: z.number() });
+const b64 = z.string().transform((s, ctx) => {
+  try {
+    return fromBase64url(s);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not base64url' });
+    return z.NEVER;
+  }
+});
+const schemas = {
+  key: keyInfo,
+  sends: z.object({ sends: z.array(z.object({ sendId: z.string(), pixelUrl: z.string().nullable() })) }),
+  events: z.object({
+    events: z.array(
+      z.object({
+        eventId: z.string(),
+        sendId: z.string(),
+        kind: z.enum(['open', 'reply']),
+        verdict: z.enum(['human', 'proxy', 'scanner']).nullable(),
+        occurredAt: z.number(),
+        sealed: b64,
+      }),
+    ),
+    next: z.string().nullable(),
+  }),
+  reply: z.object({ eventId: z.string(), stored: z.boolean() }),
+  putState: z.object({ version: z.number().int() }),
+  conflict: z.object({ error: z.literal('version-conflict'), currentVersion: z.number().int().nullable() }),
+  state: z.object({ campaignId: z.string(), version: z.number().int(), blob: b64, updatedAt: z.number() }),
+  campaigns: z.object({
+    campaigns: z.array(
+      z.object({ campaignId: z.string(), version: z.number().int(), updatedAt: z.number() }),
+    ),
+  }),
+  deleted: z.object({
+    deleted: z.object({
+      events: z.number(),
+      sends: z.number(),
+      campaignStates: z.number(),
+      users: z.number(),
+      tenants: z.number(),
+    }),
+  }),
+};
+
+interface Call {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** Statuses returned to the caller as data instead of thrown. */
+  accept?: number[];
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const clock = options.clock ?? systemClock;
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const maxRateLimitRetries = options.maxRateLimitRetries ?? 2;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+  const root = options.baseUrl.replace(/\/+$/, '') + API_PATH;
+
+  async function token(forceRefresh: boolean): Promise<string> {
+    const t = await options.getApiToken({ forceRefresh });
+    if (isGraphToken(t)) throw new ApiError('misconfigured', { code: 'graph-token-refused' });
+    return t;
+  }
+
+  async function send(call: Call, bearer: string): Promise<Response> {
+    const url = new URL(root + call.path);
+    for (const [k, v] of Object.entries(call.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { authorization: `Bearer ${bearer}`, accept: 'application/json' };
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      return await doFetch(url, {
+        method: call.method,
+        headers,
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        credentials: 'omit',
+        cache: 'no-store',
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (cause) {
+      throw new ApiError('network', { cause });
+    }
+  }
+
+  async function request(call: Call): Promise<{ status: number; body: unknown }> {
+    let bearer = await token(false);
+    let refreshed = false;
+    let rateLimited = 0;
+    for (;;) {
+      const res = await send(call, bearer);
+      if (res.ok || call.accept?.includes(res.status))
+        return { status: res.status, body: await readJson(res) };
+      const body = await readJson(res).catch(() => undefined);
+      const code = errorCode(body);
+      if (res.status === 401 && !refreshed) {
+        refreshed = true;
+        bearer = await token(true);
+        continue;
+      }
+      if (res.status === 429) {
+        const waitMs = retryAfterMs(res, body, clock.now()) ?? 1000 * 2 ** rateLimited;
+        if (rateLimited < maxRateLimitRetries && waitMs <= maxRetryAfterMs) {
+          rateLimited++;
+          await clock.sleep(waitMs);
+          continue;
+        }
+        throw new ApiError('rate-limited', { status: 429, code, retryAfterMs: waitMs });
+      }
+      throw new ApiError(errorKindForStatus(res.status), { status: res.status, code });
+    }
+  }
+
+  async function call<T>(c: Call, schema: z.ZodType<T>): Promise<T> {
+    const { body } = await request(c);
+    return parse(schema, body);
+  }
+
+  const campaignPath = (id: string) => `/campaigns/${encodeURIComponent(id)}`;
+
+  return {
+    registerKey: (publicKey) => call({ method: 'PUT', path: '/me/key', body: { publicKey } }, schemas.key),
+
+    async getKey() {
+      const { status, body } = await request({ method: 'GET', path: '/me/key', accept: [404] });
+      return status === 404 ? null : parse(schemas.key, body);
+    },
+
+    async registerSends(campaignId, sends) {
+      const body = { sends: sends.map((s) => ({ trackOpens: s.trackOpens })) };
+      const res = await call(
+        { method: 'POST', path: `${campaignPath(campaignId)}/sends`, body },
+        schemas.sends,
+      );
+      if (res.sends.length !== sends.length) throw new ApiError('bad-response', { code: 'send-count' });
+      return res.sends;
+    },
+
+    listEvents: ({ after, limit } = {}) =>
+      call({ method: 'GET', path: '/events', query: { after: after ?? undefined, limit } }, schemas.events),
+
+    postReply: (sendId, reply) =>
+      call(
+        {
+          method: 'POST',
+          path: `/sends/${encodeURIComponent(sendId)}/reply`,
+          body: { eventId: reply.eventId, sealed: toBase64url(reply.sealed) },
+        },
+        schemas.reply,
+      ),
+
+    async putCampaignState(campaignId, state) {
+      const { status, body } = await request({
+        method: 'PUT',
+        path: `${campaignPath(campaignId)}/state`,
+        body: { expectedVersion: state.expectedVersion, blob: toBase64url(state.blob) },
+        accept: [409],
+      });
+      if (status === 409) return { ok: false, currentVersion: parse(schemas.conflict, body).currentVersion };
+      return { ok: true, version: parse(schemas.putState, body).version };
+    },
+
+    async getCampaignState(campaignId) {
+      const { status, body } = await request({
+        method: 'GET',
+        path: `${campaignPath(campaignId)}/state`,
+        accept: [404],
+      });
+      return status === 404 ? null : parse(schemas.state, body);
+    },
+
+    listCampaigns: async () =>
+      (await call({ method: 'GET', path: '/campaigns' }, schemas.campaigns)).campaigns,
+
+    deleteMe: () => call({ method: 'DELETE', path: '/me' }, schemas.deleted),
+  };
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) throw new ApiError('bad-response');
+  return result.data;
+}
+
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    if (res.ok) throw new ApiError('bad-response', { status: res.status });
+    return undefined;
+  }
+}
+
+function errorCode(body: unknown): string | undefined {
+  const e = (body as { error?: unknown } | undefined)?.error;
+  return typeof e === 'string' ? e : undefined;
+}
+
+/**
+ * Retry-After as seconds or an HTTP date; the backend also puts `retryAfterSeconds` in the body,
+ * because a cross-origin browser may not be allowed to read the header.
+ */
+function retryAfterMs(res: Response, body: unknown, now: number): number | undefined {
+  const header = res.headers.get('retry-after');
+  if (header !== null) {
+    if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+    const date = Date.parse(header);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  const seconds = (body as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/** Reads `aud` without verifying (that is the server's job) to refuse sending a Graph token. */
+function isGraphToken(token: string): boolean {
+  const payload = token.split('.')[1];
+  if (!payload) return false;
+  try {
+    const claims = JSON.parse(new TextDecoder().decode(fromBase64urlLoose(payload))) as { aud?: unknown };
+    const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    return aud.some((a) => typeof a === 'string' && GRAPH_AUDIENCES.has(a.toLowerCase()));
+  } catch {
+    return false;
+  }
+}
+
+/** JWT segments are unpadded base64url, but other issuers' tokens need not be canonical. */
+function fromBase64urlLoose(s: string): Uint8Array {
+  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}

@@ -1,0 +1,77 @@
+/**
+ * Errors from Candor's tracking API, typed so the UI can say something useful. Messages are
+ * written for the user and never contain tokens, addresses or anything the server echoed.
+ */
+export type ApiErrorKind =
+  /** Still refused after one fresh token: sign in again. */
+  | 'unauthorized'
+  /** The tenant is not onboarded or its contract has ended. */
+  | 'forbidden'
+  | 'not-found'
+  | 'invalid-request'
+  | 'too-large'
+  /** Too many requests, and waiting for Retry-After was not possible within the budget. */
+  | 'rate-limited'
+  /** The backend (or its identity keys) is temporarily down. */
+  | 'unavailable'
+  | 'server'
+  /** No answer: offline, DNS, TLS, CORS refusal, or the request timed out. */
+  | 'network'
+  /** The answer did not have the shape this client expects (version skew). */
+  | 'bad-response'
+  /** A call this client refuses to make, e.g. a Graph token offered as the API token. */
+  | 'misconfigured';
+
+const MESSAGES: Record<ApiErrorKind, string> = {
+  unauthorized: 'Your sign-in to Candor has expired. Please sign in again.',
+  forbidden:
+    'Your organisation does not have access to Candor tracking (not set up, or the contract has ended).',
+  'not-found': 'Candor could not find that item; it may have been deleted.',
+  'invalid-request': 'Candor rejected the request as invalid. This is a bug; please report it.',
+  'too-large': 'This campaign is too large to save to Candor.',
+  'rate-limited': 'Candor is receiving too many requests. Please wait a moment and try again.',
+  unavailable:
+    'Candor tracking is temporarily unavailable. Your work is kept on this device and will sync later.',
+  server: 'Candor tracking had an internal error. Your work is kept on this device and will sync later.',
+  network: 'Could not reach Candor tracking. Check your connection; your work is kept on this device.',
+  'bad-response': 'Candor tracking answered in an unexpected way. Please update the add-in.',
+  misconfigured: 'Candor is misconfigured and refused to send a request. Please report this.',
+};
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly kind: ApiErrorKind,
+    readonly details: {
+      status?: number;
+      /** The server's short error code, e.g. `version-conflict`. */
+      code?: string;
+      /** For `rate-limited`: how long the server asked us to wait. */
+      retryAfterMs?: number;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(MESSAGES[kind], details.cause === undefined ? undefined : { cause: details.cause });
+  }
+
+  /** Whether trying the same call again later could succeed. */
+  get retryable(): boolean {
+    return (
+      this.kind === 'rate-limited' ||
+      this.kind === 'unavailable' ||
+      this.kind === 'server' ||
+      this.kind === 'network'
+    );
+  }
+}
+
+export function errorKindForStatus(status: number): ApiErrorKind {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not-found';
+  if (status === 413) return 'too-large';
+  if (status === 429) return 'rate-limited';
+  if (status === 503 || status === 502 || status === 504) return 'unavailable';
+  if (status >= 500) return 'server';
+  return 'invalid-request';
+}
