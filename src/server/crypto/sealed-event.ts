@@ -1,0 +1,147 @@
+/**
+ * The sealed-event format, shared by the server (sealing opens) and the task pane (opening them,
+ * sealing replies). WebCrypto and @hpke/core only — no Node APIs — so the browser can import it.
+ *
+ * Format v1: 0x01 ‖ enc (65 bytes, HPKE DHKEM(P-256) encapsulated key) ‖ AES-256-GCM(ct ‖ tag)
+ *
+ * HPKE (RFC 9180, base mode, DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM) sets up one
+ * context per group of events; the group secret is the context's exported secret (§5.3). Each
+ * event is then encrypted under its own key, HKDF-SHA256(group secret, info = AAD), where the AAD
+ * names tenant, user, send and event. Why not the context's own seal(): its nonces are a sequence,
+ * so opening event k would need events 0..k-1 first; exported per-event keys open in any order,
+ * and since every key encrypts exactly one message, the fixed zero nonce never repeats under a key.
+ * A row moved to another user, send or event id derives a different key and fails to open.
+ */
+import { Aes256Gcm, CipherSuite, DhkemP256HkdfSha256, HkdfSha256 } from '@hpke/core';
+
+export const SEALED_FORMAT_V1 = 0x01;
+export const ENC_BYTES = 65;
+export const GROUP_SECRET_BYTES = 32;
+export const GROUP_EXPORT_CONTEXT = new TextEncoder().encode('candor/event-group/v1');
+export const ZERO_NONCE = new Uint8Array(12);
+
+export const eventSuite = new CipherSuite({
+  kem: new DhkemP256HkdfSha256(),
+  kdf: new HkdfSha256(),
+  aead: new Aes256Gcm(),
+});
+
+/** Identifies the row a ciphertext belongs to. */
+export interface EventIds {
+  tid: string;
+  oid: string;
+  sendId: string;
+  eventId: string;
+}
+
+/** JSON array encoding keeps the fields unambiguous whatever characters they contain. */
+export const eventAad = (ids: EventIds): Uint8Array =>
+  new TextEncoder().encode(`candor/event/v1${JSON.stringify([ids.tid, ids.oid, ids.sendId, ids.eventId])}`);
+
+export class SealedEventError extends Error {
+  override readonly name = 'SealedEventError';
+}
+
+const subtle = () => globalThis.crypto.subtle;
+
+async function eventKey(
+  groupSecret: ArrayBuffer | Uint8Array,
+  aad: Uint8Array,
+  usage: KeyUsage,
+): Promise<CryptoKey> {
+  const ikm = await subtle().importKey('raw', groupSecret as BufferSource, 'HKDF', false, ['deriveKey']);
+  return subtle().deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: aad as BufferSource },
+    ikm,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    [usage],
+  );
+}
+
+/** Imports a user's P-256 public key (raw uncompressed point or public JWK) for sealing. */
+export async function importRecipientKey(
+  key: { format: 'raw'; raw: Uint8Array } | { format: 'jwk'; jwk: JsonWebKey },
+): Promise<CryptoKey> {
+  return key.format === 'raw'
+    ? eventSuite.kem.deserializePublicKey(key.raw)
+    : eventSuite.kem.importKey('jwk', key.jwk, true);
+}
+
+/** Starts a group: one ECDH. Returns the enc to store and the secret to derive event keys from. */
+export async function startGroup(recipient: CryptoKey): Promise<{ enc: Uint8Array; secret: Uint8Array }> {
+  const ctx = await eventSuite.createSenderContext({ recipientPublicKey: recipient });
+  const secret = await ctx.export(GROUP_EXPORT_CONTEXT, GROUP_SECRET_BYTES);
+  return { enc: new Uint8Array(ctx.enc), secret: new Uint8Array(secret) };
+}
+
+/** Seals one payload as a group of one, with WebCrypto only (the task pane sealing a reply). */
+export async function sealEvent(
+  recipient: CryptoKey,
+  ids: EventIds,
+  plaintext: Uint8Array,
+): Promise<Uint8Array> {
+  const { enc, secret } = await startGroup(recipient);
+  const aad = eventAad(ids);
+  const key = await eventKey(secret, aad, 'encrypt');
+  const ct = new Uint8Array(
+    await subtle().encrypt(
+      { name: 'AES-GCM', iv: ZERO_NONCE, additionalData: aad as BufferSource },
+      key,
+      plaintext as BufferSource,
+    ),
+  );
+  const out = new Uint8Array(1 + ENC_BYTES + ct.length);
+  out[0] = SEALED_FORMAT_V1;
+  out.set(enc, 1);
+  out.set(ct, 1 + ENC_BYTES);
+  return out;
+}
+
+/**
+ * Opens sealed events for one user. Rows of the same group share an enc, so the opener caches
+ * group secrets by enc and pays one ECDH per group, not per row.
+ *
+ * Pass the whole CryptoKeyPair: @hpke/core 1.9.0 mis-derives the public key from a non-extractable
+ * P-256 private key about half the time and then fails to open (security.md §3.8).
+ */
+export function createEventOpener(
+  recipient: CryptoKeyPair,
+): (ids: EventIds, sealed: Uint8Array) => Promise<Uint8Array> {
+  const groups = new Map<string, Promise<Uint8Array>>();
+  return async (ids, sealed) => {
+    if (sealed.length < 1 + ENC_BYTES + 16 || sealed[0] !== SEALED_FORMAT_V1) {
+      throw new SealedEventError('unknown sealed-event format');
+    }
+    const enc = sealed.subarray(1, 1 + ENC_BYTES);
+    const cacheKey = Array.from(enc, (b) => b.toString(16).padStart(2, '0')).join('');
+    let secret = groups.get(cacheKey);
+    if (!secret) {
+      secret = eventSuite
+        .createRecipientContext({ recipientKey: recipient, enc })
+        .then(async (ctx) => new Uint8Array(await ctx.export(GROUP_EXPORT_CONTEXT, GROUP_SECRET_BYTES)));
+      groups.set(cacheKey, secret);
+      secret.catch(() => groups.delete(cacheKey));
+    }
+    const aad = eventAad(ids);
+    const key = await eventKey(await secret, aad, 'decrypt');
+    try {
+      return new Uint8Array(
+        await subtle().decrypt(
+          { name: 'AES-GCM', iv: ZERO_NONCE, additionalData: aad as BufferSource },
+          key,
+          sealed.subarray(1 + ENC_BYTES) as BufferSource,
+        ),
+      );
+    } catch {
+      throw new SealedEventError('sealed event does not open for this key and row');
+    }
+  };
+}
+
+/** Opens a single sealed event (no group cache). */
+export const openSealedEvent = (
+  recipient: CryptoKeyPair,
+  ids: EventIds,
+  sealed: Uint8Array,
+): Promise<Uint8Array> => createEventOpener(recipient)(ids, sealed);

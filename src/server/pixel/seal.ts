@@ -1,0 +1,125 @@
+/**
+ * Seals open events on arrival to the user's public key (format in crypto/sealed-event.ts).
+ *
+ * Amortisation: an HPKE setup (one ECDH, ~0.3–0.5 ms) per event would dominate the pixel's cost,
+ * so a group is kept per user key for a short epoch (default 1 s or 10,000 events). Within it,
+ * each event costs one HKDF and one AES-GCM with node:crypto (a few µs). The group secret lives
+ * only in this process's memory for the epoch — the same exposure the event's plaintext already
+ * has while the request is handled — and is never stored.
+ */
+import { createCipheriv, hkdfSync } from 'node:crypto';
+import type { Clock } from '../../shared/clock';
+import type { UserKey, Verdict } from '../store/store';
+import {
+  ENC_BYTES,
+  SEALED_FORMAT_V1,
+  ZERO_NONCE,
+  createEventOpener,
+  eventAad,
+  importRecipientKey,
+  startGroup,
+  type EventIds,
+} from '../crypto/sealed-event';
+
+/** What an open event reveals, and only to the user: the server keeps nothing else. */
+export interface OpenPlaintext {
+  ip: string;
+  at: number;
+  verdict: Verdict;
+}
+
+export interface SealerOptions {
+  clock: Clock;
+  /** How long one group (one ECDH) is reused for a user's events. 0 = one group per event. */
+  epochMs?: number;
+  maxEventsPerGroup?: number;
+}
+
+interface Group {
+  enc: Uint8Array;
+  secret: Uint8Array;
+  born: number;
+  uses: number;
+}
+
+const MAX_CACHED_GROUPS = 50_000;
+
+export class EventSealer {
+  readonly #clock: Clock;
+  readonly #epochMs: number;
+  readonly #maxUses: number;
+  readonly #groups = new Map<string, Promise<Group>>();
+  /** Number of HPKE setups (ECDHs) performed; for tests and the benchmark. */
+  groupsStarted = 0;
+
+  constructor(options: SealerOptions) {
+    this.#clock = options.clock;
+    this.#epochMs = options.epochMs ?? 1000;
+    this.#maxUses = options.maxEventsPerGroup ?? 10_000;
+  }
+
+  async seal(key: UserKey, ids: EventIds, plaintext: OpenPlaintext): Promise<Uint8Array> {
+    const group = await this.#group(key, ids);
+    const aad = eventAad(ids);
+    const eventKey = Buffer.from(hkdfSync('sha256', group.secret, new Uint8Array(0), aad, 32));
+    const cipher = createCipheriv('aes-256-gcm', eventKey, ZERO_NONCE);
+    cipher.setAAD(aad);
+    const body = Buffer.concat([
+      cipher.update(JSON.stringify(plaintext), 'utf8'),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
+    const out = new Uint8Array(1 + ENC_BYTES + body.length);
+    out[0] = SEALED_FORMAT_V1;
+    out.set(group.enc, 1);
+    out.set(body, 1 + ENC_BYTES);
+    return out;
+  }
+
+  async #group(key: UserKey, ids: EventIds): Promise<Group> {
+    const now = this.#clock.now();
+    const cacheKey = `${ids.tid}\n${ids.oid}\n${key.keyId}\n${key.updatedAt}`;
+    const cached = this.#groups.get(cacheKey);
+    if (cached) {
+      const g = await cached;
+      if (now - g.born < this.#epochMs && g.uses < this.#maxUses) {
+        g.uses++;
+        return g;
+      }
+      if (this.#groups.get(cacheKey) !== cached) return this.#group(key, ids);
+    }
+    if (this.#groups.size >= MAX_CACHED_GROUPS) this.#sweep(now);
+    const fresh = this.#start(key, now);
+    this.#groups.set(cacheKey, fresh);
+    fresh.catch(() => this.#groups.delete(cacheKey));
+    const g = await fresh;
+    g.uses++;
+    return g;
+  }
+
+  async #start(key: UserKey, now: number): Promise<Group> {
+    this.groupsStarted++;
+    const { enc, secret } = await startGroup(await importRecipientKey(key.key));
+    return { enc, secret, born: now, uses: 0 };
+  }
+
+  #sweep(now: number): void {
+    for (const [k, p] of this.#groups) {
+      void p.then((g) => {
+        if (now - g.born >= this.#epochMs && this.#groups.get(k) === p) this.#groups.delete(k);
+      });
+    }
+    // Still full (a burst of distinct users within one epoch): start over rather than grow.
+    if (this.#groups.size >= MAX_CACHED_GROUPS) this.#groups.clear();
+  }
+}
+
+/** Opens an open event sealed by EventSealer; pass the whole CryptoKeyPair (see sealed-event.ts). */
+export async function openOpenEvent(
+  recipient: CryptoKeyPair,
+  ids: EventIds,
+  sealed: Uint8Array,
+): Promise<OpenPlaintext> {
+  const bytes = await createEventOpener(recipient)(ids, sealed);
+  return JSON.parse(new TextDecoder().decode(bytes)) as OpenPlaintext;
+}
