@@ -67,6 +67,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_IP_PER_MINUTE: int(1200, 1, 1_000_000),
   MAX_SENDS_PER_BATCH: int(500, 1, 10_000),
   MAX_STATE_BYTES: int(1024 * 1024, 1024, 16 * 1024 * 1024),
+  PIXEL_KEYS: z.string().optional(),
+  PIXEL_KEY_CURRENT: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -95,6 +97,8 @@ export interface Config {
   trustProxyHops: number;
   retention: { graceDays: number; intervalMinutes: number; batchSize: number };
   limits: { userPerMinute: number; ipPerMinute: number; maxSendsPerBatch: number; maxStateBytes: number };
+  /** Pixel HMAC keys (`kid:base64url,…`); unset = a dev key generated into dataDir. Never logged. */
+  pixelKeys: { keys?: string; currentKid?: string };
   logLevel: string;
 }
 
@@ -162,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSendsPerBatch: e.MAX_SENDS_PER_BATCH,
       maxStateBytes: e.MAX_STATE_BYTES,
     },
+    pixelKeys: { keys: e.PIXEL_KEYS, currentKid: e.PIXEL_KEY_CURRENT },
     logLevel: e.LOG_LEVEL,
   };
 }

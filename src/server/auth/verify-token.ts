@@ -121,7 +121,10 @@ function classify(err: unknown): AuthFailure {
     if (err.claim === 'nbf') return 'expired';
     return 'claims';
   }
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return 'keys-unavailable';
+  // The bare JOSEError class is only thrown for a key-set HTTP response that is not 200 + JSON.
+  const keySetFailed = err instanceof errors.JOSEError && err.constructor === errors.JOSEError;
+  if (keySetFailed || err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid)
+    return 'keys-unavailable';
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return 'malformed';
   if (err instanceof errors.JOSEError) return 'signature';
   // Anything else is the key set's transport failing (network, HTTP status): never a pass.
