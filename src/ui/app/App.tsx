@@ -1,0 +1,72 @@
+import { FluentProvider, Spinner } from '@fluentui/react-components';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { ErrorBar } from '../components/ErrorBar';
+import { PaneServicesProvider, type PaneServices } from '../pane-services';
+import { ConnectScreen } from '../screens/ConnectScreen';
+import { fluentThemeFor } from '../theme/fluent-theme';
+import { usePaneTheme } from '../theme/use-pane-theme';
+import { AppShell } from './AppShell';
+import { navigableRoutes } from './pane-state';
+import { usePane } from './use-pane';
+
+// Only the Connect screen is in the first-load bundle; the rest arrives when first shown.
+const HomeScreen = lazy(() => import('../screens/HomeScreen'));
+const PrivacyScreen = lazy(() => import('../screens/PrivacyScreen'));
+
+export interface AppProps {
+  services: PaneServices;
+  /** Campaign features plug into Home here. */
+  homeContent?: ReactNode;
+}
+
+/** The task pane: Fluent theme following the host, the boundaries in context, and the screens. */
+export function App({ services, homeContent }: AppProps) {
+  const theme = usePaneTheme(services.office);
+  return (
+    <PaneServicesProvider value={services}>
+      <FluentProvider theme={fluentThemeFor(theme)} data-pane-theme={theme}>
+        <Pane services={services} homeContent={homeContent} />
+      </FluentProvider>
+    </PaneServicesProvider>
+  );
+}
+
+function Pane({ services, homeContent }: AppProps) {
+  const pane = usePane(services);
+  const { route, connection, error } = pane.state;
+  // The first screen keeps focus at the top of the page; after any navigation the new heading takes it.
+  const [firstRoute] = useState(route);
+  const [moved, setMoved] = useState(false);
+  if (!moved && route !== firstRoute) setMoved(true);
+
+  let screen: ReactNode;
+  if (route === 'privacy') screen = <PrivacyScreen focusHeading={moved} />;
+  else if (route === 'home' && (connection.status === 'connected' || connection.status === 'signingOut'))
+    screen = (
+      <HomeScreen
+        profile={connection.profile}
+        signingOut={connection.status === 'signingOut'}
+        onSignOut={pane.signOut}
+        focusHeading={moved}
+      >
+        {homeContent}
+      </HomeScreen>
+    );
+  else
+    screen = (
+      <ConnectScreen
+        mode={services.mode}
+        inOffice={services.office.inOffice}
+        connecting={connection.status === 'connecting'}
+        onConnect={pane.connect}
+        focusHeading={moved}
+      />
+    );
+
+  return (
+    <AppShell route={route} routes={navigableRoutes(connection)} onNavigate={pane.navigate}>
+      {error && <ErrorBar error={error} />}
+      <Suspense fallback={<Spinner label="Loading…" />}>{screen}</Suspense>
+    </AppShell>
+  );
+}

@@ -1,0 +1,84 @@
+import type { PaneProfile } from '../pane-services';
+
+/**
+ * In-memory routing: Office.js nulls history.pushState, so the route is plain React state.
+ * Campaign screens will add their names here.
+ */
+export type RouteName = 'connect' | 'home' | 'privacy';
+
+export type Connection =
+  | { status: 'signedOut' }
+  | { status: 'restoring' }
+  | { status: 'connecting' }
+  | { status: 'connected'; profile: PaneProfile }
+  | { status: 'signingOut'; profile: PaneProfile };
+
+export interface PaneError {
+  title: string;
+  message: string;
+  /** What "Retry" runs; absent when retrying makes no sense. */
+  retry?: () => void;
+}
+
+export interface PaneState {
+  route: RouteName;
+  connection: Connection;
+  error: PaneError | null;
+}
+
+export type PaneAction =
+  | { type: 'navigate'; to: RouteName }
+  | { type: 'restoring' }
+  | { type: 'nothingRestored' }
+  | { type: 'connecting' }
+  | { type: 'connected'; profile: PaneProfile }
+  | { type: 'signingOut' }
+  | { type: 'signedOut' }
+  | { type: 'failed'; error: PaneError; connection?: Connection };
+
+export const initialPaneState: PaneState = {
+  route: 'connect',
+  connection: { status: 'signedOut' },
+  error: null,
+};
+
+/** The screen the pane rests on for a connection state: Home when connected, else Connect. */
+const restingRoute = (c: Connection): RouteName =>
+  c.status === 'connected' || c.status === 'signingOut' ? 'home' : 'connect';
+
+/** Moves to the resting route unless the user is reading Data & privacy, which stays put. */
+function settle(state: PaneState, connection: Connection): PaneState {
+  return { ...state, connection, route: state.route === 'privacy' ? 'privacy' : restingRoute(connection) };
+}
+
+/** The screens the navigation offers for a connection state, in order. */
+export function navigableRoutes(connection: Connection): RouteName[] {
+  return [restingRoute(connection), 'privacy'];
+}
+
+export function paneReducer(state: PaneState, action: PaneAction): PaneState {
+  switch (action.type) {
+    case 'navigate':
+      if (action.to === state.route) return state;
+      // Home needs a connection and Connect needs none; other requests are ignored.
+      if (action.to !== 'privacy' && action.to !== restingRoute(state.connection)) return state;
+      return { ...state, route: action.to };
+    case 'restoring':
+      return { ...state, connection: { status: 'restoring' } };
+    case 'nothingRestored':
+      // A Connect click may have overtaken the silent restore; only a still-restoring pane settles.
+      return state.connection.status === 'restoring' ? settle(state, { status: 'signedOut' }) : state;
+    case 'connecting':
+      return { ...state, connection: { status: 'connecting' }, error: null };
+    case 'connected':
+      return { ...settle(state, { status: 'connected', profile: action.profile }), error: null };
+    case 'signingOut':
+      return state.connection.status === 'connected'
+        ? { ...state, connection: { status: 'signingOut', profile: state.connection.profile }, error: null }
+        : state;
+    case 'signedOut':
+      return { ...settle(state, { status: 'signedOut' }), error: null };
+    case 'failed':
+      return { ...settle(state, action.connection ?? state.connection), error: action.error };
+  }
+}

@@ -1,0 +1,123 @@
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import type { PaneGraph, PaneServices, PaneSession } from '../pane-services';
+import { initialPaneState, paneReducer, type RouteName } from './pane-state';
+
+/** The message to show for a failure; errors from the boundaries are written for people. */
+function messageOf(error: unknown): string {
+  return error instanceof Error && error.message ? error.message : 'Something went wrong. Please try again.';
+}
+
+/** A memo of an async loader that forgets failures, so "Retry" loads again. */
+function useOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  const ref = useRef<Promise<T> | null>(null);
+  return useCallback(() => {
+    ref.current ??= load().catch((error: unknown) => {
+      ref.current = null;
+      throw error;
+    });
+    return ref.current;
+  }, [load]);
+}
+
+/** The pane's state and actions: in-memory route plus the mailbox connection. */
+export function usePane(services: PaneServices) {
+  const [state, dispatch] = useReducer(paneReducer, initialPaneState);
+  const session = useOnce(useCallback(() => services.loadSession(), [services]));
+  const graphFor = useRef<{ session: PaneSession; graph: Promise<PaneGraph> } | null>(null);
+
+  const loadProfile = useCallback(
+    async (s: PaneSession) => {
+      if (graphFor.current?.session !== s) graphFor.current = { session: s, graph: services.loadGraph(s) };
+      const graph = await graphFor.current.graph.catch((error: unknown) => {
+        graphFor.current = null;
+        throw error;
+      });
+      return graph.getProfile();
+    },
+    [services],
+  );
+
+  const connect = useCallback(async () => {
+    dispatch({ type: 'connecting' });
+    try {
+      const s = await session();
+      await s.signIn();
+      dispatch({ type: 'connected', profile: await loadProfile(s) });
+    } catch (error) {
+      dispatch({
+        type: 'failed',
+        connection: { status: 'signedOut' },
+        error: {
+          title: 'Could not connect your mailbox',
+          message: messageOf(error),
+          retry: () => void connect(),
+        },
+      });
+    }
+  }, [session, loadProfile]);
+
+  const signOut = useCallback(async () => {
+    dispatch({ type: 'signingOut' });
+    try {
+      await (await session()).signOut();
+      graphFor.current = null;
+      dispatch({ type: 'signedOut' });
+    } catch (error) {
+      dispatch({
+        type: 'failed',
+        error: { title: 'Could not sign out', message: messageOf(error), retry: () => void signOut() },
+      });
+    }
+  }, [session]);
+
+  // After the first render: load the auth boundary and reconnect silently if a session is cached.
+  useEffect(() => {
+    let cancelled = false;
+    dispatch({ type: 'restoring' });
+    (async () => {
+      let s: PaneSession;
+      let account: unknown;
+      try {
+        s = await session();
+        account = await s.restore();
+      } catch {
+        account = null; // nothing cached or silent sign-in refused: the Connect button is the way in
+      }
+      if (cancelled) return;
+      if (!account) {
+        dispatch({ type: 'nothingRestored' });
+        return;
+      }
+      try {
+        const profile = await loadProfile(s!);
+        if (!cancelled) dispatch({ type: 'connected', profile });
+      } catch (error) {
+        if (!cancelled)
+          dispatch({
+            type: 'failed',
+            connection: { status: 'signedOut' },
+            error: {
+              title: 'Could not load your profile',
+              message: messageOf(error),
+              retry: () => void connect(),
+            },
+          });
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [session, loadProfile, connect]);
+
+  return useMemo(
+    () => ({
+      state,
+      connect: () => void connect(),
+      signOut: () => void signOut(),
+      navigate: (to: RouteName) => dispatch({ type: 'navigate', to }),
+    }),
+    [state, connect, signOut],
+  );
+}
+
+export type Pane = ReturnType<typeof usePane>;
