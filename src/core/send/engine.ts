@@ -1,0 +1,547 @@
+import type { Clock } from '../../shared/clock';
+import type { MailSender, OutgoingMail, SendOutcome } from '../mail';
+import { Pacer } from './pacer';
+import { computeProgress, PACE_WINDOW_MS, type SendProgress } from './progress';
+import { findCopies, SEND_ID_HEADER } from './reconcile';
+import { newRecipient, type RecipientInput, type RecipientRecord, type RecipientState } from './recipient';
+import { restoreRecipients, type EngineStatus, type SendSnapshot, type StopReason } from './snapshot';
+
+export interface ReconcileOptions {
+  /** First look in Sent Items this long after an uncertain outcome (the copy lands asynchronously). */
+  firstCheckAfterMs: number;
+  /** Then look again this often... */
+  recheckEveryMs: number;
+  /** ...until this long has passed; if still not found, the recruiter decides. */
+  decideAfterMs: number;
+  /** How far Exchange's clock may lag ours when comparing sentDateTime with the attempt start. */
+  clockSkewMs: number;
+}
+
+export interface SendEngineOptions {
+  clock: Clock;
+  sender: MailSender;
+  /** The mail for one recipient, rendered exactly as previewed (pixel URL included when tracked). */
+  render: (recipient: RecipientInput, sendId: string) => OutgoingMail | Promise<OutgoingMail>;
+  /** Messages per minute per mailbox; at most 30 (Exchange's limit), lower is allowed. */
+  ratePerMinute?: number;
+  /** Graph requests in flight at once; at most 4 (Outlook's per-mailbox concurrency limit). */
+  maxInFlight?: number;
+  reconcile?: Partial<ReconcileOptions>;
+  /** Backoff after a 429 that carries no readable Retry-After. */
+  throttleBackoff?: { initialMs: number; maxMs: number };
+  newSendId?: () => string;
+  /**
+   * Called after every change. For the change to `sending`, the engine waits for the returned
+   * promise before the request leaves (write-ahead): persist the snapshot there, so a reload can
+   * never forget a request that may have reached Exchange. If it rejects, nothing is sent.
+   */
+  onChange?: (change: EngineChange) => void | Promise<void>;
+}
+
+export interface EngineChange {
+  /** The recipient that changed, or null for an engine-wide change (status, pause). */
+  recipientId: string | null;
+  state: RecipientState | null;
+}
+
+export type UncertainDecision = 'resend' | 'not-sent';
+
+const DEFAULT_RECONCILE: ReconcileOptions = {
+  firstCheckAfterMs: 60_000,
+  recheckEveryMs: 2 * 60_000,
+  decideAfterMs: 10 * 60_000,
+  clockSkewMs: 2 * 60_000,
+};
+
+export const MAX_RATE_PER_MINUTE = 30;
+export const MAX_IN_FLIGHT = 4;
+
+/**
+ * The exactly-once send engine for one campaign in one mailbox. Each recipient moves
+ * queued → sending → sent | failed | uncertain; an uncertain send is looked for in Sent Items and
+ * never re-sent without the recruiter's explicit decision. Pacing, 429 pauses and concurrency all
+ * run on the injected clock, so the engine is deterministic under test.
+ */
+export class SendEngine {
+  readonly #clock: Clock;
+  readonly #sender: MailSender;
+  readonly #render: SendEngineOptions['render'];
+  readonly #maxInFlight: number;
+  readonly #reconcile: ReconcileOptions;
+  readonly #newSendId: () => string;
+  readonly #onChange: SendEngineOptions['onChange'];
+  readonly #pacer: Pacer;
+
+  #records = new Map<string, RecipientRecord>();
+  #queue: string[] = [];
+  #status: EngineStatus = 'ready';
+  #stopReason: StopReason | null = null;
+  #inFlight = 0;
+  #reconciling = false;
+  #checkNow = false;
+  #dispatchTimes: number[] = [];
+  #loop: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  #disposed = false;
+
+  private constructor(options: SendEngineOptions, snapshot: SendSnapshot | null) {
+    const rate = options.ratePerMinute ?? MAX_RATE_PER_MINUTE;
+    const inFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
+    if (!(rate >= 1 && rate <= MAX_RATE_PER_MINUTE))
+      throw new RangeError(`ratePerMinute must be 1–${MAX_RATE_PER_MINUTE}`);
+    if (!(inFlight >= 1 && inFlight <= MAX_IN_FLIGHT))
+      throw new RangeError(`maxInFlight must be 1–${MAX_IN_FLIGHT}`);
+    this.#clock = options.clock;
+    this.#sender = options.sender;
+    this.#render = options.render;
+    this.#maxInFlight = inFlight;
+    this.#reconcile = { ...DEFAULT_RECONCILE, ...options.reconcile };
+    this.#newSendId = options.newSendId ?? (() => globalThis.crypto.randomUUID());
+    this.#onChange = options.onChange;
+    this.#pacer = new Pacer(
+      rate,
+      options.throttleBackoff ?? { initialMs: 5_000, maxMs: 5 * 60_000 },
+      snapshot?.pacer,
+    );
+    if (snapshot) {
+      this.#status = snapshot.status;
+      this.#stopReason = snapshot.stopReason;
+      for (const r of restoreRecipients(snapshot, this.#clock.now(), this.#reconcile.firstCheckAfterMs)) {
+        this.#records.set(r.id, r);
+        if (r.state === 'queued') this.#queue.push(r.id);
+      }
+    }
+  }
+
+  /** A new campaign send; nothing happens until start(). Duplicate ids are a programming error. */
+  static create(options: SendEngineOptions, recipients: RecipientInput[]): SendEngine {
+    const engine = new SendEngine(options, null);
+    for (const input of recipients) {
+      if (engine.#records.has(input.id)) throw new Error(`Duplicate recipient id ${input.id}`);
+      engine.#records.set(input.id, newRecipient(input));
+      engine.#queue.push(input.id);
+    }
+    return engine;
+  }
+
+  /**
+   * An engine continuing from a saved snapshot. It keeps the saved status: a running campaign
+   * continues on start(), a paused one stays paused until resume().
+   */
+  static restore(options: SendEngineOptions, snapshot: SendSnapshot): SendEngine {
+    return new SendEngine(options, snapshot);
+  }
+
+  get status(): EngineStatus {
+    return this.#status;
+  }
+
+  get stopReason(): StopReason | null {
+    return this.#stopReason;
+  }
+
+  recipient(id: string): RecipientRecord | undefined {
+    const r = this.#records.get(id);
+    return r ? structuredClone(r) : undefined;
+  }
+
+  recipients(): RecipientRecord[] {
+    return [...this.#records.values()].map((r) => structuredClone(r));
+  }
+
+  snapshot(): SendSnapshot {
+    const now = this.#clock.now();
+    return {
+      version: 1,
+      savedAt: now,
+      status: this.#status,
+      stopReason: this.#stopReason,
+      recipients: this.recipients(),
+      pacer: this.#pacer.state(now),
+    };
+  }
+
+  progress(): SendProgress {
+    const now = this.#clock.now();
+    this.#dispatchTimes = this.#dispatchTimes.filter((t) => t > now - PACE_WINDOW_MS);
+    return computeProgress(
+      this.#records.values(),
+      this.#status,
+      this.#stopReason,
+      this.#pacer,
+      this.#dispatchTimes,
+      now,
+    );
+  }
+
+  /** Starts a new campaign, or continues a restored one that was running. */
+  start(): void {
+    if (this.#status === 'ready') this.#setStatus('running');
+    this.#kick();
+  }
+
+  /** Stops starting new sends at once; requests already in flight finish and are recorded. */
+  pause(): void {
+    if (this.#status !== 'running') return;
+    this.#setStatus('paused');
+  }
+
+  /** Continues after pause(), or after a stop once its cause is fixed (e.g. the recruiter signed in again). */
+  resume(): void {
+    if (this.#status !== 'paused' && this.#status !== 'stopped' && this.#status !== 'ready') return;
+    this.#stopReason = null;
+    this.#setStatus('running');
+    this.#kick();
+  }
+
+  /**
+   * Nobody else gets a message: every queued recipient becomes `failed` (cancelled). Requests in
+   * flight finish; uncertain recipients are still reconciled.
+   */
+  cancel(): void {
+    if (this.#status === 'cancelled') return;
+    this.#status = 'cancelled';
+    for (const id of this.#queue) this.#fail(this.#get(id), 'cancelled', 'Cancelled before it was sent.');
+    this.#queue = [];
+    this.#emit(null, null);
+    this.#kick();
+  }
+
+  /**
+   * The recruiter's decision about an uncertain recipient. `resend` is allowed only once the full
+   * wait found no copy in Sent Items; `not-sent` at any time.
+   */
+  decide(recipientId: string, decision: UncertainDecision): void {
+    const r = this.#get(recipientId);
+    if (r.state !== 'uncertain') throw new Error('Only an uncertain recipient needs a decision.');
+    if (decision === 'not-sent') {
+      this.#fail(r, 'marked-not-sent', 'Marked as not sent by the recruiter.');
+      this.#kick();
+      return;
+    }
+    if (!r.uncertain?.awaitingDecision) throw new Error('Still looking for this message in Sent Items.');
+    if (this.#status === 'cancelled') throw new Error('The campaign was cancelled.');
+    r.state = 'queued';
+    r.uncertain = null;
+    this.#queue.push(r.id);
+    this.#emit(r.id, 'queued');
+    if (this.#status === 'finished') this.#setStatus('running');
+    this.#kick();
+  }
+
+  /** Look in Sent Items now for every uncertain recipient (the recruiter's "check again"). */
+  checkSentItemsNow(): void {
+    this.#checkNow = true;
+    this.#kick();
+  }
+
+  /** Resolves when the engine has nothing left to do without the recruiter (or more time). */
+  async whenIdle(): Promise<void> {
+    while (this.#loop) await this.#loop;
+  }
+
+  get idle(): boolean {
+    return this.#loop === null;
+  }
+
+  /** Drops the engine (the page is going away): it starts nothing more and ignores late results. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#wake?.();
+  }
+
+  // --- the loop ---
+
+  #kick(): void {
+    if (this.#disposed) return;
+    if (this.#loop) {
+      this.#wake?.();
+      return;
+    }
+    this.#loop = this.#run().finally(() => {
+      this.#loop = null;
+    });
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#disposed) {
+      const now = this.#clock.now();
+      const mailboxFreeAt = this.#pacer.pausedUntil();
+      if (
+        this.#inFlight < this.#maxInFlight &&
+        !this.#reconciling &&
+        now >= mailboxFreeAt &&
+        this.#reconcileDue(now)
+      ) {
+        void this.#reconcileBatch();
+      }
+      let nextSendAt = this.#pacer.nextSendAt(now);
+      while (
+        this.#status === 'running' &&
+        this.#queue.length > 0 &&
+        this.#inFlight < this.#maxInFlight &&
+        nextSendAt <= now
+      ) {
+        this.#dispatch(this.#get(this.#queue.shift() as string), now);
+        nextSendAt = this.#pacer.nextSendAt(now);
+      }
+      const timers: number[] = [];
+      if (this.#status === 'running' && this.#queue.length > 0 && this.#inFlight < this.#maxInFlight)
+        timers.push(nextSendAt);
+      const nextCheck = this.#nextCheckAt();
+      // A check already due but blocked by requests in flight waits for one of them to finish.
+      const checkAt = nextCheck === null ? null : Math.max(nextCheck, mailboxFreeAt);
+      if (checkAt !== null && checkAt > now && !this.#reconciling) timers.push(checkAt);
+      if (timers.length === 0 && this.#inFlight === 0) break;
+      await this.#wait(timers.length ? Math.min(...timers) : null);
+    }
+    if (!this.#disposed && this.#status === 'running' && this.#queue.length === 0 && this.#inFlight === 0) {
+      this.#setStatus('finished');
+    }
+  }
+
+  /** Sleeps until `at` on the clock, or until something changes (a result, a command). */
+  async #wait(at: number | null): Promise<void> {
+    const abort = new AbortController();
+    const woken = new Promise<void>((resolve) => (this.#wake = resolve));
+    const waits: Promise<void>[] = [woken];
+    if (at !== null)
+      waits.push(this.#clock.sleep(Math.max(0, at - this.#clock.now()), abort.signal).catch(() => {}));
+    await Promise.race(waits);
+    this.#wake = null;
+    abort.abort();
+  }
+
+  #dispatch(r: RecipientRecord, now: number): void {
+    this.#inFlight++;
+    this.#pacer.recordSend(now);
+    this.#dispatchTimes.push(now);
+    void this.#send(r).finally(() => {
+      this.#inFlight--;
+      this.#wake?.();
+    });
+  }
+
+  async #send(r: RecipientRecord): Promise<void> {
+    const sendId = this.#newSendId();
+    let mail: OutgoingMail;
+    try {
+      mail = await this.#render({ id: r.id, address: r.address }, sendId);
+    } catch (error) {
+      if (this.#disposed) return;
+      this.#requeue(r);
+      this.#stop('render-failed', `Could not prepare the message: ${errorMessage(error)}`);
+      return;
+    }
+    if (this.#disposed) return;
+    // A command may have arrived while rendering (pause or cancel): honour it before anything leaves.
+    if (this.#status !== 'running') {
+      this.#requeue(r);
+      return;
+    }
+    r.state = 'sending';
+    r.attempt = { sendId, startedAt: this.#clock.now(), subject: mail.subject };
+    r.attempts++;
+    try {
+      await this.#onChange?.({ recipientId: r.id, state: 'sending' });
+    } catch (error) {
+      if (this.#disposed) return;
+      r.state = 'queued';
+      r.attempt = null;
+      r.attempts--;
+      this.#requeue(r);
+      this.#stop(
+        'progress-not-saved',
+        `Progress could not be saved, so nothing more is sent: ${errorMessage(error)}`,
+      );
+      return;
+    }
+    if (this.#disposed) return;
+    let outcome: SendOutcome;
+    try {
+      outcome = await this.#sender.sendMail({
+        ...mail,
+        headers: { ...mail.headers, [SEND_ID_HEADER]: sendId },
+      });
+    } catch (error) {
+      // The boundary should return `unknown` itself; a throw is no better known than that.
+      outcome = { kind: 'unknown', reason: errorMessage(error) };
+    }
+    if (this.#disposed) return;
+    this.#settle(r, outcome);
+  }
+
+  #settle(r: RecipientRecord, outcome: SendOutcome): void {
+    const now = this.#clock.now();
+    switch (outcome.kind) {
+      case 'accepted':
+        this.#pacer.recordAccepted();
+        this.#markSent(r, now, 'accepted', null);
+        return;
+      case 'throttled':
+        // Exchange took nothing: the same attempt may go again after the pause.
+        this.#pacer.recordThrottle(now, outcome.retryAfterMs);
+        r.attempts--;
+        r.attempt = null;
+        r.state = 'queued';
+        this.#requeue(r);
+        return;
+      case 'rejected':
+        if (outcome.fatal) {
+          // Not sent: keep the recipient queued for when the cause is fixed, and stop everything.
+          r.attempts--;
+          r.attempt = null;
+          r.state = 'queued';
+          this.#requeue(r);
+          this.#stop(outcome.code, outcome.message);
+        } else {
+          this.#fail(r, outcome.code, outcome.message);
+        }
+        return;
+      case 'unknown':
+        r.state = 'uncertain';
+        r.uncertain = {
+          reason: outcome.reason,
+          since: now,
+          nextCheckAt: now + this.#reconcile.firstCheckAfterMs,
+          awaitingDecision: false,
+        };
+        this.#emit(r.id, 'uncertain');
+        return;
+    }
+  }
+
+  // --- reconciliation ---
+
+  #reconcileDue(now: number): boolean {
+    if (this.#checkNow) {
+      this.#checkNow = [...this.#records.values()].some((r) => r.state === 'uncertain');
+      if (this.#checkNow) return true;
+    }
+    const next = this.#nextCheckAt();
+    return next !== null && next <= now;
+  }
+
+  #nextCheckAt(): number | null {
+    let next: number | null = null;
+    for (const r of this.#records.values()) {
+      if (r.state === 'uncertain' && r.uncertain && !r.uncertain.awaitingDecision) {
+        next = next === null ? r.uncertain.nextCheckAt : Math.min(next, r.uncertain.nextCheckAt);
+      }
+    }
+    return next;
+  }
+
+  /** One Sent Items query for every uncertain recipient at once: reconciliation stays cheap. */
+  async #reconcileBatch(): Promise<void> {
+    this.#checkNow = false;
+    const batch = [...this.#records.values()].filter((r) => r.state === 'uncertain' && r.attempt);
+    if (batch.length === 0) return;
+    this.#reconciling = true;
+    this.#inFlight++;
+    const since =
+      Math.min(...batch.map((r) => (r.attempt as { startedAt: number }).startedAt)) -
+      this.#reconcile.clockSkewMs;
+    try {
+      const items = await this.#sender.listSentSince(new Date(since).toISOString());
+      if (this.#disposed) return;
+      const now = this.#clock.now();
+      const still = batch.filter((r) => r.state === 'uncertain');
+      const copies = findCopies(items, still, this.#reconcile.clockSkewMs);
+      for (const r of still) {
+        const copy = copies.get(r.id);
+        if (copy) {
+          const sentAt = copy.sentDateTime ? Date.parse(copy.sentDateTime) : now;
+          this.#markSent(r, sentAt, 'sent-items', copy.id);
+        } else {
+          this.#scheduleNextCheck(r, now);
+        }
+      }
+    } catch {
+      // Reading Sent Items failed (network, throttling): nothing learned; look again later.
+      if (this.#disposed) return;
+      const now = this.#clock.now();
+      for (const r of batch)
+        if (r.state === 'uncertain' && r.uncertain && !r.uncertain.awaitingDecision)
+          r.uncertain.nextCheckAt = now + this.#reconcile.recheckEveryMs;
+    } finally {
+      this.#reconciling = false;
+      this.#inFlight--;
+      this.#wake?.();
+    }
+  }
+
+  #scheduleNextCheck(r: RecipientRecord, now: number): void {
+    const u = r.uncertain;
+    if (!u || u.awaitingDecision) return;
+    const decideAt = u.since + this.#reconcile.decideAfterMs;
+    if (now >= decideAt) {
+      u.awaitingDecision = true;
+      this.#emit(r.id, 'uncertain');
+    } else {
+      // The last look happens exactly when the wait is over, so the decision rests on it.
+      u.nextCheckAt = Math.min(now + this.#reconcile.recheckEveryMs, decideAt);
+    }
+  }
+
+  // --- state changes ---
+
+  #markSent(r: RecipientRecord, at: number, by: 'accepted' | 'sent-items', sentItemId: string | null): void {
+    r.state = 'sent';
+    r.sentAt = at;
+    r.confirmedBy = by;
+    r.sentItemId = sentItemId;
+    r.uncertain = null;
+    r.failure = null;
+    this.#emit(r.id, 'sent');
+  }
+
+  #fail(r: RecipientRecord, code: string, message: string): void {
+    r.state = 'failed';
+    r.failure = { code, message };
+    r.uncertain = null;
+    this.#emit(r.id, 'failed');
+  }
+
+  /** Back to the front of the queue (it keeps its place); after a cancel, it is cancelled instead. */
+  #requeue(r: RecipientRecord): void {
+    if (this.#status === 'cancelled') {
+      this.#fail(r, 'cancelled', 'Cancelled before it was sent.');
+      return;
+    }
+    r.state = 'queued';
+    this.#queue.unshift(r.id);
+    this.#emit(r.id, 'queued');
+  }
+
+  #stop(code: string, message: string): void {
+    if (this.#status === 'cancelled' || this.#status === 'stopped') return;
+    this.#stopReason = { code, message, at: this.#clock.now() };
+    this.#setStatus('stopped');
+  }
+
+  #setStatus(status: EngineStatus): void {
+    this.#status = status;
+    this.#emit(null, null);
+  }
+
+  #emit(recipientId: string | null, state: RecipientState | null): void {
+    if (this.#disposed || !this.#onChange) return;
+    try {
+      // Only the change to `sending` is awaited (in #send); the rest are best effort.
+      void Promise.resolve(this.#onChange({ recipientId, state })).catch(() => {});
+    } catch {
+      // A failing observer must not break the engine.
+    }
+  }
+
+  #get(id: string): RecipientRecord {
+    const r = this.#records.get(id);
+    if (!r) throw new Error(`Unknown recipient ${id}`);
+    return r;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
