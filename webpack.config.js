@@ -90,10 +90,10 @@ function devHttps(env) {
   return 'https';
 }
 
-function htmlPage(filename, chunk, title, officeJsUrl) {
+function htmlPage(filename, chunks, title, officeJsUrl) {
   return new HtmlWebpackPlugin({
     filename,
-    chunks: [chunk],
+    chunks,
     template: join(root, 'src/taskpane/index.html'),
     title,
     officeJsUrl,
@@ -159,8 +159,10 @@ export default (_cliEnv, argv) => {
     performance: { hints: false }, // `npm run size` enforces the first-load budget instead
     plugins: [
       new webpack.DefinePlugin({ __CANDOR_PANE_CONFIG__: JSON.stringify(pane) }),
-      htmlPage('taskpane.html', 'taskpane', 'Candor', officeJsUrl),
-      htmlPage('dialog.html', 'auth-dialog', 'Candor sign-in', officeJsUrl),
+      htmlPage('taskpane.html', ['taskpane'], 'Candor', officeJsUrl),
+      htmlPage('dialog.html', ['auth-dialog'], 'Candor sign-in', officeJsUrl),
+      // The manifest's FunctionFile: Candor has no function commands, so it only loads office.js.
+      htmlPage('commands.html', [], 'Candor commands', officeJsUrl),
       new CopyWebpackPlugin({
         patterns: [
           { from: 'assets', to: 'assets', noErrorOnMissing: true },
