@@ -267,7 +267,10 @@ export class SendEngine {
     while (!this.#disposed) {
       const now = this.#clock.now();
       const mailboxFreeAt = this.#pacer.pausedUntil();
+      // While stopped (auth revoked, quota) reads fail too: reconciliation waits for resume().
+      const canCheck = this.#status !== 'stopped';
       if (
+        canCheck &&
         this.#inFlight < this.#maxInFlight &&
         !this.#reconciling &&
         now >= mailboxFreeAt &&
@@ -288,7 +291,7 @@ export class SendEngine {
       const timers: number[] = [];
       if (this.#status === 'running' && this.#queue.length > 0 && this.#inFlight < this.#maxInFlight)
         timers.push(nextSendAt);
-      const nextCheck = this.#nextCheckAt();
+      const nextCheck = canCheck ? this.#nextCheckAt() : null;
       // A check already due but blocked by requests in flight waits for one of them to finish.
       const checkAt = nextCheck === null ? null : Math.max(nextCheck, mailboxFreeAt);
       if (checkAt !== null && checkAt > now && !this.#reconciling) timers.push(checkAt);
