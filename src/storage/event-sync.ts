@@ -1,0 +1,57 @@
+/**
+ * Pulls the user's sealed events from the backend into IndexedDB, exactly as sent (ciphertext),
+ * and advances the cursor in the same transaction — so a pane closed mid-pull neither loses nor
+ * double-counts anything. Events are opened on read with the device's key; nothing opened is
+ * ever written back to storage.
+ */
+import type { ApiClient } from '../api/client';
+import type { EventOpener, OpenResult } from '../crypto/open-event';
+import type { UserIdentity } from '../crypto/keys';
+import type { CandorDb, StoredEvent } from './db';
+
+export interface PullEventsOptions {
+  db: CandorDb;
+  api: Pick<ApiClient, 'listEvents'>;
+  identity: UserIdentity;
+  /** Rows per request (the API allows up to 500). Default 200. */
+  pageSize?: number;
+  /** Stop after this many pages in one call; the next call continues. Default 50. */
+  maxPages?: number;
+}
+
+/** Fetches everything new since the stored cursor; returns the rows added by this call. */
+export async function pullEvents({
+  db,
+  api,
+  identity,
+  pageSize = 200,
+  maxPages = 50,
+}: PullEventsOptions): Promise<StoredEvent[]> {
+  const added: StoredEvent[] = [];
+  const cursorKey: [string, string] = [identity.tid, identity.oid];
+  for (let page = 0; page < maxPages; page++) {
+    const after = (await db.get('cursors', cursorKey))?.after ?? null;
+    const { events, next } = await api.listEvents({ after, limit: pageSize });
+    const rows: StoredEvent[] = events.map((e) => ({ ...identity, ...e }));
+    const tx = db.transaction(['events', 'cursors'], 'readwrite');
+    await Promise.all([
+      ...rows.map((r) => tx.objectStore('events').put(r)),
+      tx.objectStore('cursors').put({ ...identity, after: next ?? after }),
+      tx.done,
+    ]);
+    added.push(...rows);
+    if (events.length < pageSize) break;
+  }
+  return added;
+}
+
+/** Every stored event of this user, opened with the device's key (failures reported per row). */
+export async function readEvents(
+  db: CandorDb,
+  identity: UserIdentity,
+  opener: EventOpener,
+): Promise<OpenResult[]> {
+  const rows = await db.getAllFromIndex('events', 'byUser', [identity.tid, identity.oid]);
+  rows.sort((a, b) => a.occurredAt - b.occurredAt);
+  return Promise.all(rows.map((r) => opener.open(r)));
+}
