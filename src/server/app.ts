@@ -17,6 +17,8 @@ import { createLogger } from './logging';
 import { isContractActive } from './retention/contract';
 import { disconnectUser } from './retention/disconnect';
 import type { Store } from './store/store';
+import { registerPixelRoutes, type PixelRouteOptions } from './pixel/routes';
+import { newSendId, type PixelKeyRing } from './pixel/token';
 
 export interface AppDeps {
   store: Store;
@@ -24,10 +26,14 @@ export interface AppDeps {
   logger?: Logger;
   /** Token-signing keys; default: the configured JWKS URL (Entra in production). */
   keys?: KeySource;
-  /** Pixel token minting for the sends route. */
-  pixel: ApiDeps['pixel'];
-  /** Mounts the open pixel (helper module owning /o/*). */
-  registerPixel?: (app: FastifyInstance) => Promise<void>;
+  /**
+   * Pixel HMAC keys: mounts the open pixel at /o/<token>.gif and mints the sends route's pixel URLs.
+   * Tests of the API alone may pass `pixel` instead (no pixel route then).
+   */
+  pixelKeyRing?: PixelKeyRing;
+  pixel?: ApiDeps['pixel'];
+  /** Pixel intake tuning (group commit); defaults are the pixel module's. */
+  pixelOptions?: Pick<PixelRouteOptions, 'groupCommit' | 'sealer'>;
   /** Demo only: the mailbox emulator and local identity issuer under /emulator. */
   registerEmulator?: (app: FastifyInstance) => Promise<void>;
   /** The built task pane (webpack output); not served when absent. */
@@ -69,11 +75,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock,
     isTenantActive: async (tid, now) => isContractActive(await store.getTenant(tid), now),
   });
+  const ring = deps.pixelKeyRing;
+  const pixel = ring
+    ? { newSendId, pixelUrl: (sendId: string) => `${config.pixelBaseUrl}/o/${ring.mint(sendId)}.gif` }
+    : deps.pixel;
+  if (!pixel) throw new Error('buildApp needs pixelKeyRing (or a pixel minting stand-in)');
   const apiDeps: ApiDeps = {
     store,
     clock,
     limits: config.limits,
-    pixel: deps.pixel,
+    pixel,
     disconnect: (tid, oid) => disconnectUser(store, clock, tid, oid),
   };
 
@@ -88,7 +99,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.get('/openapi.json', async () => openapi);
 
   await registerApi(app, { ...apiDeps, verify, corsOrigins: config.corsOrigins });
-  if (deps.registerPixel) await deps.registerPixel(app);
+  if (ring) {
+    await registerPixelRoutes(app, {
+      store,
+      keyRing: ring,
+      clock,
+      trustProxy: config.trustProxyHops,
+      ...deps.pixelOptions,
+    });
+  }
   if (deps.registerEmulator) await deps.registerEmulator(app);
   await registerPages(app, config, deps);
   return app;

@@ -13,7 +13,7 @@ export function eventRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'A page of events', schema: EventsResponse } },
       handler: async ({ principal, query }) => {
         const page = await deps.store.listEvents(principal.tid, principal.oid, {
-          after: query.after ?? null,
+          after: query.after || null,
           limit: query.limit,
         });
         return {
