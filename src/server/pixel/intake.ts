@@ -1,0 +1,70 @@
+/**
+ * One open, from token to committed row. Framework-free so the route stays thin and tests can
+ * drive it directly. Nothing is ever fetched on a pixel request's behalf.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../shared/clock';
+import type { Store } from '../store/store';
+import type { GroupCommitWriter } from './group-commit';
+import type { EventSealer } from './seal';
+import type { PixelKeyRing } from './token';
+import { judgeOpen } from './verdict';
+
+export interface IntakeDeps {
+  store: Pick<Store, 'getSendForPixel'>;
+  keyRing: PixelKeyRing;
+  sealer: EventSealer;
+  writer: GroupCommitWriter;
+  clock: Clock;
+}
+
+/**
+ * - `recorded`: the event is committed.
+ * - `ignored`: nothing to record (bad token, unknown or deleted send, tracking off, no key).
+ * - `failed`: a valid open could not be stored (database error).
+ */
+export type IntakeOutcome = 'recorded' | 'ignored' | 'failed';
+
+export interface OpenRequest {
+  token: string;
+  ip: string;
+  userAgent: string | undefined;
+}
+
+export async function recordOpen(deps: IntakeDeps, req: OpenRequest): Promise<IntakeOutcome> {
+  const sendId = deps.keyRing.verify(req.token);
+  if (sendId === null) return 'ignored';
+  const at = deps.clock.now();
+  try {
+    const send = await deps.store.getSendForPixel(sendId);
+    if (!send || !send.trackOpens || !send.userKey) return 'ignored';
+    const verdict = judgeOpen({ userAgent: req.userAgent, ip: req.ip, sinceSendMs: at - send.createdAt });
+    const ids = { tid: send.tid, oid: send.oid, sendId, eventId: randomBytes(16).toString('base64url') };
+    const sealed = await deps.sealer.seal(send.userKey, ids, { ip: req.ip, at, verdict });
+    await deps.writer.append({ ...ids, kind: 'open', verdict, occurredAt: at, sealed });
+    return 'recorded';
+  } catch {
+    return 'failed';
+  }
+}
+
+/**
+ * The client's address. With `trustedHops` reverse proxies in front (each appending to
+ * X-Forwarded-For), the client is the entry that many hops from the right; without trusted
+ * proxies the header is ignored, so a client cannot choose the address we record.
+ */
+export function clientIp(
+  remoteAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustedHops: number,
+): string {
+  const socket = remoteAddress ?? '';
+  if (trustedHops <= 0 || forwardedFor === undefined) return socket;
+  const chain = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  // [socket, nearest proxy's view, ..., farthest]: skip the trusted hops.
+  const fromNearest = [socket, ...chain.reverse()];
+  return fromNearest[Math.min(trustedHops, fromNearest.length - 1)] ?? socket;
+}
