@@ -1,0 +1,334 @@
+import { MAIL_SEND_SCOPES, hasAny, limitKey, type HandlerContext } from './context';
+import { GraphFailure, accessDenied, badRequest } from './errors';
+import type { Mailbox } from './mailbox';
+import { displayNameFor, inboundHeaders } from './prospects';
+import type { InternalResponse, InternetMessageHeader, ItemBody, Recipient } from './types';
+
+interface ParsedSend {
+  subject: string;
+  body: ItemBody;
+  to: Recipient[];
+  cc: Recipient[];
+  bcc: Recipient[];
+  headers: InternetMessageHeader[];
+  importance: 'low' | 'normal' | 'high';
+  saveToSentItems: boolean;
+  hasAttachments: boolean;
+}
+
+const ADDRESS = /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/;
+
+const invalidRecipients = (detail = '') =>
+  new GraphFailure(400, 'ErrorInvalidRecipients', `At least one recipient isn't valid.${detail}`);
+
+function recipients(value: unknown): Recipient[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw badRequest('Invalid recipient collection.', 'ErrorInvalidParameter');
+  return value.map((r) => {
+    const address = (r as { emailAddress?: { address?: unknown } })?.emailAddress?.address;
+    const name = (r as { emailAddress?: { name?: unknown } })?.emailAddress?.name;
+    if (typeof address !== 'string' || !ADDRESS.test(address.trim())) throw invalidRecipients();
+    return {
+      emailAddress: { address: address.trim(), name: typeof name === 'string' ? name : address.trim() },
+    };
+  });
+}
+
+/**
+ * Custom headers on sendMail: names must start with `x-`/`X-`, at most 5, never an empty list
+ * (errors as reported in graph-mail.md §2.2).
+ */
+function customHeaders(value: unknown): InternetMessageHeader[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.length === 0 || value.length > 5) {
+    throw new GraphFailure(
+      400,
+      'InvalidInternetMessageHeaderCollection',
+      'Maximum number of headers in one message should be less than or equal to 5.',
+    );
+  }
+  return value.map((h) => {
+    const name = (h as { name?: unknown })?.name;
+    const v = (h as { value?: unknown })?.value;
+    if (typeof name !== 'string' || typeof v !== 'string') {
+      throw badRequest('Invalid internet message header.', 'InvalidInternetMessageHeader');
+    }
+    if (!/^x-/i.test(name)) {
+      throw new GraphFailure(
+        400,
+        'InvalidInternetMessageHeader',
+        `The internet message header name '${name}' should start with 'x-' or 'X-'.`,
+      );
+    }
+    return { name, value: v };
+  });
+}
+
+function parseBoolean(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (value === true || value === 'true' || value === 'True') return true;
+  if (value === false || value === 'false' || value === 'False') return false;
+  throw badRequest("Cannot convert the literal to the expected type 'Edm.Boolean'.", 'ErrorInvalidParameter');
+}
+
+function parseJson(text: string): ParsedSend {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    throw badRequest(
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    );
+  }
+  const message = (payload as { message?: unknown })?.message;
+  if (typeof message !== 'object' || message === null) {
+    throw badRequest("The value of the parameter 'Message' is empty.", 'ErrorInvalidParameter');
+  }
+  const m = message as Record<string, unknown>;
+  const body = m.body as { contentType?: unknown; content?: unknown } | undefined;
+  const contentType =
+    typeof body?.contentType === 'string' && body.contentType.toLowerCase() === 'html' ? 'html' : 'text';
+  const importance = typeof m.importance === 'string' ? m.importance.toLowerCase() : 'normal';
+  return {
+    subject: typeof m.subject === 'string' ? m.subject : '',
+    body: { contentType, content: typeof body?.content === 'string' ? body.content : '' },
+    to: recipients(m.toRecipients),
+    cc: recipients(m.ccRecipients),
+    bcc: recipients(m.bccRecipients),
+    headers: customHeaders(m.internetMessageHeaders),
+    importance: importance === 'low' || importance === 'high' ? importance : 'normal',
+    saveToSentItems: parseBoolean((payload as { saveToSentItems?: unknown }).saveToSentItems),
+    hasAttachments: Array.isArray(m.attachments) && m.attachments.length > 0,
+  };
+}
+
+function mimeAddresses(value: string | undefined): Recipient[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((part) => {
+      const m = /^\s*(?:"?([^"<]*?)"?\s*)?<([^>]+)>\s*$/.exec(part) ?? [undefined, undefined, part.trim()];
+      const address = (m[2] ?? '').trim();
+      if (!ADDRESS.test(address)) throw invalidRecipients();
+      return { emailAddress: { address, name: m[1]?.trim() || address } };
+    })
+    .filter((r) => r.emailAddress.address);
+}
+
+/** The MIME form: base64 of an RFC 5322 message, Content-Type text/plain (user-sendmail.md Example 4). */
+function parseMime(text: string): ParsedSend {
+  const compact = text.replace(/\s+/g, '');
+  if (!compact || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
+    throw new GraphFailure(
+      400,
+      'ErrorMimeContentInvalidBase64String',
+      'Invalid base64 string for MIME content.',
+    );
+  }
+  const mime = Buffer.from(compact, 'base64').toString('utf8').replace(/\r\n/g, '\n');
+  const split = mime.indexOf('\n\n');
+  const head = (split >= 0 ? mime.slice(0, split) : mime).replace(/\n[ \t]+/g, ' ');
+  const fields = new Map<string, string>();
+  for (const line of head.split('\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) fields.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim());
+  }
+  return {
+    subject: fields.get('subject') ?? '',
+    body: { contentType: 'text', content: split >= 0 ? mime.slice(split + 2) : '' },
+    to: mimeAddresses(fields.get('to')),
+    cc: mimeAddresses(fields.get('cc')),
+    bcc: mimeAddresses(fields.get('bcc')),
+    headers: [],
+    importance: 'normal',
+    saveToSentItems: true,
+    hasAttachments: /content-disposition:\s*attachment/i.test(mime),
+  };
+}
+
+function quoteOf(body: ItemBody): string {
+  return body.contentType === 'html'
+    ? body.content
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()
+    : body.content;
+}
+
+/** Replies, out-of-office answers and bounces, stored now and made visible by the clock later. */
+function scheduleProspectResponses(
+  ctx: HandlerContext,
+  mailbox: Mailbox,
+  ours: {
+    internetMessageId: string;
+    conversationId: string;
+    conversationIndex: string;
+    subject: string;
+    body: ItemBody;
+  },
+  to: string,
+  deliveredAt: number,
+): void {
+  const { core } = ctx;
+  const behaviour = core.prospectBehaviour(to);
+  const user = mailbox.user;
+  const me = { emailAddress: { name: user.displayName, address: user.mail } };
+  const prospectDomain = (to.split('@')[1] ?? 'example.org').toLowerCase();
+  if (behaviour.kind === 'silent') return;
+  const at = deliveredAt + behaviour.delayMs;
+  const networkMessageId = core.ids.uuid();
+  if (behaviour.kind === 'bounce') {
+    const postmaster = `postmaster@${(user.mail.split('@')[1] ?? 'contoso.com').toLowerCase()}`;
+    const messageId = `<${core.ids.hex('ndr', 24).toUpperCase()}@${prospectDomain.replace(/\W/g, '')}.prod.outlook.com>`;
+    const subject = `Undeliverable: ${ours.subject}`;
+    mailbox.add({
+      folder: 'inbox',
+      visibleAt: at,
+      sentMs: at - 1000,
+      receivedMs: at,
+      subject,
+      body: {
+        contentType: 'html',
+        content: `<html><body><p>Your message to ${to} couldn't be delivered.</p><p>Remote server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'</p></body></html>`,
+      },
+      from: { emailAddress: { name: 'Microsoft Outlook', address: postmaster } },
+      toRecipients: [me],
+      internetMessageId: messageId,
+      internetMessageHeaders: inboundHeaders({
+        from: postmaster,
+        to: user.mail,
+        subject,
+        messageId,
+        sentMs: at - 1000,
+        receivedMs: at,
+        networkMessageId,
+        inReplyTo: ours.internetMessageId,
+        extra: [
+          { name: 'Content-Type', value: 'multipart/report; report-type=delivery-status; boundary="NDR"' },
+          { name: 'Auto-Submitted', value: 'auto-replied' },
+          { name: 'X-MS-Exchange-Message-Is-Ndr', value: '' },
+        ],
+      }),
+    });
+    return;
+  }
+  const isOoo = behaviour.kind === 'ooo';
+  const subject = `${isOoo ? 'Automatic reply' : 'RE'}: ${ours.subject}`;
+  const messageId = `<${core.ids.hex('reply', 20).toUpperCase()}@mail.${prospectDomain}>`;
+  const name = displayNameFor(to);
+  const text = isOoo
+    ? `I am out of the office with limited access to email and will reply when I return.`
+    : `Hi, thanks for reaching out. I'd be happy to talk this week.\r\n\r\n> ${quoteOf(ours.body).slice(0, 200)}`;
+  mailbox.add({
+    folder: 'inbox',
+    visibleAt: at,
+    sentMs: at - 3000,
+    receivedMs: at,
+    subject,
+    body: { contentType: 'text', content: text },
+    from: { emailAddress: { name, address: to } },
+    toRecipients: [me],
+    conversationId: ours.conversationId,
+    conversationIndex: Buffer.concat([
+      Buffer.from(ours.conversationIndex, 'base64'),
+      core.ids.bytes('ci', 5),
+    ]).toString('base64'),
+    internetMessageId: messageId,
+    internetMessageHeaders: inboundHeaders({
+      from: to,
+      to: user.mail,
+      subject,
+      messageId,
+      sentMs: at - 3000,
+      receivedMs: at,
+      networkMessageId,
+      inReplyTo: ours.internetMessageId,
+      extra: [
+        { name: 'Content-Type', value: 'text/plain; charset="utf-8"' },
+        ...(isOoo
+          ? [
+              { name: 'Auto-Submitted', value: 'auto-replied' },
+              { name: 'X-Auto-Response-Suppress', value: 'All' },
+            ]
+          : []),
+      ],
+    }),
+  });
+}
+
+/**
+ * POST /me/sendMail: 202 with no body. The Sent Items copy appears after transport (later still when
+ * the mailbox is over 30 messages a minute); prospects answer on their own schedule.
+ */
+export function sendMail(ctx: HandlerContext): InternalResponse {
+  const { core, req, claims, mailbox, now } = ctx;
+  if (!hasAny(claims, MAIL_SEND_SCOPES)) throw accessDenied();
+  const contentType = (req.headers.get('content-type') ?? '').toLowerCase();
+  const parsed = contentType.startsWith('text/plain') ? parseMime(req.body) : parseJson(req.body);
+  const all = [...parsed.to, ...parsed.cc, ...parsed.bcc];
+  if (all.length === 0) {
+    throw new GraphFailure(
+      400,
+      'ErrorInvalidRecipients',
+      "At least one recipient isn't valid., A message can't be sent because it contains no recipients.",
+    );
+  }
+  const key = limitKey(claims);
+  if (core.limits.overRecipientQuota(key, all.length, now)) {
+    core.limits.stats.recipientQuotaRejections++;
+    // Exchange's code for a spent sending quota (EWS ResponseCode; Dynamics 365 KB 4486353).
+    throw new GraphFailure(
+      429,
+      'ErrorSubmissionQuotaExceeded',
+      "The message couldn't be sent because the sender's submission quota was exceeded. Please try again later.",
+    );
+  }
+  const sentAt = core.limits.bookTransport(key, all.length, now);
+  const deliveredAt = sentAt + core.transportDelayMs;
+  const user = mailbox.user;
+  const me = { emailAddress: { name: user.displayName, address: user.mail } };
+  const ours = {
+    internetMessageId: `<${core.ids.hex('sent', 32).toUpperCase()}@${core.ids.hex('host', 10).toUpperCase()}.namprd11.prod.outlook.com>`,
+    conversationId: core.ids.conversationId(),
+    conversationIndex: core.ids.bytes('conversationIndex', 22).toString('base64'),
+    subject: parsed.subject,
+    body: parsed.body,
+  };
+  if (parsed.saveToSentItems) {
+    const copy = mailbox.add({
+      folder: 'sentitems',
+      visibleAt: deliveredAt,
+      sentMs: sentAt,
+      receivedMs: sentAt,
+      subject: parsed.subject,
+      body: parsed.body,
+      from: me,
+      toRecipients: parsed.to,
+      ccRecipients: parsed.cc,
+      bccRecipients: parsed.bcc,
+      conversationId: ours.conversationId,
+      conversationIndex: ours.conversationIndex,
+      internetMessageId: ours.internetMessageId,
+      importance: parsed.importance,
+      isRead: true,
+    });
+    copy.data.hasAttachments = parsed.hasAttachments;
+  }
+  for (const r of all) {
+    const to = r.emailAddress.address;
+    const behaviour = core.prospectBehaviour(to);
+    if (behaviour.kind !== 'bounce') {
+      mailbox.deliveries.push({
+        to,
+        deliveredAt,
+        subject: parsed.subject,
+        body: parsed.body,
+        internetMessageId: ours.internetMessageId,
+        conversationId: ours.conversationId,
+        headers: [...parsed.headers, { name: 'Message-ID', value: ours.internetMessageId }],
+      });
+    }
+    scheduleProspectResponses(ctx, mailbox, ours, to, deliveredAt);
+  }
+  return { status: 202, headers: {}, body: null };
+}
