@@ -37,38 +37,42 @@ export function usePane(services: PaneServices) {
     [services],
   );
 
-  const connect = useCallback(async () => {
-    dispatch({ type: 'connecting' });
-    try {
-      const s = await session();
-      await s.signIn();
-      dispatch({ type: 'connected', profile: await loadProfile(s) });
-    } catch (error) {
-      dispatch({
-        type: 'failed',
-        connection: { status: 'signedOut' },
-        error: {
-          title: 'Could not connect your mailbox',
-          message: messageOf(error),
-          retry: () => void connect(),
-        },
-      });
+  // Plain functions in one memo, so each failure's Retry can call the action that failed.
+  const actions = useMemo(() => {
+    async function connect() {
+      dispatch({ type: 'connecting' });
+      try {
+        const s = await session();
+        await s.signIn();
+        dispatch({ type: 'connected', profile: await loadProfile(s) });
+      } catch (error) {
+        dispatch({
+          type: 'failed',
+          connection: { status: 'signedOut' },
+          error: {
+            title: 'Could not connect your mailbox',
+            message: messageOf(error),
+            retry: () => void connect(),
+          },
+        });
+      }
     }
+    async function signOut() {
+      dispatch({ type: 'signingOut' });
+      try {
+        await (await session()).signOut();
+        graphFor.current = null;
+        dispatch({ type: 'signedOut' });
+      } catch (error) {
+        dispatch({
+          type: 'failed',
+          error: { title: 'Could not sign out', message: messageOf(error), retry: () => void signOut() },
+        });
+      }
+    }
+    return { connect, signOut };
   }, [session, loadProfile]);
-
-  const signOut = useCallback(async () => {
-    dispatch({ type: 'signingOut' });
-    try {
-      await (await session()).signOut();
-      graphFor.current = null;
-      dispatch({ type: 'signedOut' });
-    } catch (error) {
-      dispatch({
-        type: 'failed',
-        error: { title: 'Could not sign out', message: messageOf(error), retry: () => void signOut() },
-      });
-    }
-  }, [session]);
+  const { connect } = actions;
 
   // After the first render: load the auth boundary and reconnect silently if a session is cached.
   useEffect(() => {
@@ -112,11 +116,11 @@ export function usePane(services: PaneServices) {
   return useMemo(
     () => ({
       state,
-      connect: () => void connect(),
-      signOut: () => void signOut(),
+      connect: () => void actions.connect(),
+      signOut: () => void actions.signOut(),
       navigate: (to: RouteName) => dispatch({ type: 'navigate', to }),
     }),
-    [state, connect, signOut],
+    [state, actions],
   );
 }
 
