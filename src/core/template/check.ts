@@ -54,10 +54,19 @@ export interface ProspectTemplateProblem {
  * Finds prospects the template cannot be rendered for: a field without a value and without a
  * fallback, or a value that would put a control character into the subject.
  */
-export function checkProspects(template: CompiledTemplate, prospects: Prospect[]): ProspectTemplateProblem[] {
+export function checkProspects(
+  template: CompiledTemplate,
+  prospects: Prospect[],
+  /** The list's fields: a field outside it is reported once by checkTemplate, not once per row. */
+  knownFields?: string[],
+): ProspectTemplateProblem[] {
   const problems: ProspectTemplateProblem[] = [];
+  const known = knownFields ? new Set(knownFields.map(fieldKey)) : null;
   const fields = (segments: Segment[]) =>
-    segments.filter((s): s is Extract<Segment, { kind: 'field' }> => s.kind === 'field');
+    segments.filter(
+      (s): s is Extract<Segment, { kind: 'field' }> =>
+        s.kind === 'field' && (!known || known.has(fieldKey(s.name))),
+    );
   const subjectFields = fields(template.subject);
   const allFields = [...subjectFields, ...fields(template.html)];
   for (const prospect of prospects) {

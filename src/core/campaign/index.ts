@@ -1,0 +1,11 @@
+export {
+  type Campaign,
+  type Readiness,
+  tracksOpens,
+  withProspectTracking,
+  withoutProspects,
+  checkCampaign,
+} from './campaign';
+export { campaignRenderer, previewMessage, type PixelUrlSource } from './render';
+export { type CampaignSnapshot, parseCampaignSnapshot } from './snapshot';
+export { type CampaignDeps, createCampaignSend, restoreCampaignSend, campaignSnapshot } from './run';
