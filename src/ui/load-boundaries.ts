@@ -1,0 +1,28 @@
+import type { AuthConfig } from '../auth';
+import type { OfficeHost } from '../outlook';
+import type { PaneServices } from './pane-services';
+
+export interface BoundaryConfig extends AuthConfig {
+  graphBaseUrl: string;
+}
+
+/**
+ * The real boundaries for the pane. Auth (and MSAL behind it) and the Graph client are dynamic
+ * imports: webpack splits them into chunks fetched after the first render, keeping the first load
+ * inside its budget.
+ */
+export function createPaneServices(config: BoundaryConfig, office: OfficeHost): PaneServices {
+  return {
+    mode: config.mode,
+    office,
+    async loadSession() {
+      const { loadAuth } = await import('../auth');
+      const createAuth = await loadAuth();
+      return createAuth(config, office);
+    },
+    async loadGraph(session) {
+      const { createGraph } = await import('../graph');
+      return createGraph({ baseUrl: config.graphBaseUrl, getAccessToken: () => session.getGraphToken() });
+    },
+  };
+}
