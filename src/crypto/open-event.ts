@@ -1,11 +1,11 @@
 /**
- * Opening sealed open/reply events in the task pane — the inverse of the server's sealer and of
+ * Opening sealed open/reply events in the task pane — the inverse of the pixel's sealer and of
  * reply-seal.ts, through the shared format in src/shared/sealed-event.ts. A record that does not
  * open is reported with a reason, never thrown: one bad row must not hide the others.
  */
 import {
-  deriveBatchKey,
-  openWithBatchKey,
+  deriveGroupKey,
+  openWithGroupKey,
   parseSealedEvent,
   type PayloadOf,
   type SealedEventKind,
@@ -18,15 +18,21 @@ export interface SealedEventRow {
   eventId: string;
   sendId: string;
   kind: SealedEventKind;
+  /** Server arrival time; used only to explain a failure. */
+  occurredAt?: number;
   sealed: Uint8Array;
 }
 
 export type OpenFailure =
   /** Not a v1 record at all. */
   | 'malformed'
-  /** Sealed to a key this device does not hold (an earlier key, or another device's). */
+  /**
+   * Does not open, and arrived before this device's key was registered: most likely sealed to
+   * an earlier key (another device, or before storage was cleared). The format carries no key id,
+   * so this is inferred from timing.
+   */
   | 'other-key'
-  /** The right key, but the ciphertext or its binding (user, send, event, kind) does not match. */
+  /** Does not open with this key for this row (user, send, event) — moved, altered or corrupt. */
   | 'tampered';
 
 export type OpenedEvent = {
@@ -42,33 +48,31 @@ export interface EventOpener {
 
 export interface EventOpenerOptions {
   identity: UserIdentity;
-  /** The whole pair: see deriveBatchKey on why the private key alone is not enough. */
+  /** The whole pair: see deriveGroupKey on why the private key alone is not enough. */
   keyPair: CryptoKeyPair;
-  keyId: string;
-  /** Batch keys kept for reuse; rows of one server flush share one. */
+  /** When the backend accepted this device's key (StoredUserKey.registeredAt). */
+  keyRegisteredAt?: number | null;
+  /** Group keys kept for reuse; rows sealed in one server epoch share one. */
   cacheSize?: number;
 }
 
-/** An opener for one user's rows. Rows sealed in one batch share one ECDH, done once here. */
+/** An opener for one user's rows. Rows of one sealing group share one ECDH, done once here. */
 export function createEventOpener({
   identity,
   keyPair,
-  keyId,
+  keyRegisteredAt = null,
   cacheSize = 256,
 }: EventOpenerOptions): EventOpener {
-  const batchKeys = new Map<string, Promise<CryptoKey>>();
+  const groupKeys = new Map<string, Promise<CryptoKey>>();
 
-  function batchKeyFor(enc: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  function groupKeyFor(enc: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
     const id = toBase64url(enc);
-    let key = batchKeys.get(id);
-    if (key) {
-      batchKeys.delete(id); // re-insert below: Map order doubles as LRU order
-    } else {
-      key = deriveBatchKey(keyPair, enc);
-      key.catch(() => batchKeys.delete(id));
-    }
-    batchKeys.set(id, key);
-    if (batchKeys.size > cacheSize) batchKeys.delete(batchKeys.keys().next().value as string);
+    const cached = groupKeys.get(id);
+    if (cached) groupKeys.delete(id); // re-inserted below: Map order doubles as LRU order
+    const key = cached ?? deriveGroupKey(keyPair, enc);
+    if (!cached) key.catch(() => groupKeys.delete(id));
+    groupKeys.set(id, key);
+    if (groupKeys.size > cacheSize) groupKeys.delete(groupKeys.keys().next().value as string);
     return key;
   }
 
@@ -77,14 +81,15 @@ export function createEventOpener({
       const base = { eventId: row.eventId, sendId: row.sendId, kind: row.kind };
       const record = row.kind === 'open' || row.kind === 'reply' ? parseSealedEvent(row.sealed) : undefined;
       if (!record) return { ...base, ok: false, reason: 'malformed' };
-      if (record.kid !== keyId) return { ...base, ok: false, reason: 'other-key' };
       try {
-        const batchKey = await batchKeyFor(record.enc);
-        const payload = await openWithBatchKey(batchKey, record, { ...identity, ...base });
+        const groupKey = await groupKeyFor(record.enc);
+        const payload = await openWithGroupKey(groupKey, record, { ...identity, ...base });
         return { ...base, ok: true, payload } as OpenedEvent;
       } catch {
-        // A wrong binding, a flipped bit and an invalid enc all look the same to AES-GCM.
-        return { ...base, ok: false, reason: 'tampered' };
+        // A wrong key, a wrong binding and a flipped bit all look the same to AES-GCM.
+        const beforeOurKey =
+          keyRegisteredAt !== null && row.occurredAt !== undefined && row.occurredAt < keyRegisteredAt;
+        return { ...base, ok: false, reason: beforeOurKey ? 'other-key' : 'tampered' };
       }
     },
   };

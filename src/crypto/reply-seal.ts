@@ -24,11 +24,11 @@ export interface ReplyToSeal {
 /** Seals replies to the user's own key, one HPKE encapsulation for the whole list. */
 export async function sealReplies(
   identity: UserIdentity,
-  userKey: Pick<StoredUserKey, 'keyPair' | 'keyId'>,
+  userKey: Pick<StoredUserKey, 'keyPair'>,
   replies: readonly ReplyToSeal[],
 ): Promise<SealedReply[]> {
   if (replies.length === 0) return [];
-  const sealer = await createEventSealer({ key: userKey.keyPair.publicKey, kid: userKey.keyId });
+  const sealer = await createEventSealer({ key: userKey.keyPair.publicKey });
   const out: SealedReply[] = [];
   for (const { sendId, payload } of replies) {
     const eventId = newEventId();

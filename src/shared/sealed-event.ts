@@ -1,36 +1,36 @@
 /**
- * The one definition of a sealed tracking event: the HPKE suite, the associated data that binds
- * a record to its row, the plaintext schemas, and the byte form stored by the server. The server
- * seals opens (src/server/pixel/seal.ts), the task pane seals replies and opens both
- * (src/crypto/*); all of them go through this file so the format cannot drift between them.
+ * The one definition of a sealed tracking event as the task pane sees it: the HPKE suite, the
+ * associated data that binds a record to its row, the plaintext schemas, and the byte form the
+ * server stores. The task pane seals replies and opens both kinds through this file; the pixel's
+ * sealer (src/server/pixel/seal.ts, on src/server/crypto/sealed-event.ts) writes the same bytes —
+ * test/crypto/format-compat.test.ts holds the two together.
  *
- * Format v1, bytes (the server stores them as they are; the API carries them as base64url):
- *   0x01  version
- *   kid   16 bytes: first half of SHA-256 over the recipient's raw public key (which key it was sealed to)
- *   enc   HPKE encapsulated key (65 bytes, uncompressed P-256), shared by one sealing batch
- *   nonce 12 random bytes
- *   ct    AES-256-GCM(exported key, nonce, JSON payload, aad) with its 16-byte tag
- * where exported key = HPKE base-mode context (RFC 9180, DHKEM(P-256, HKDF-SHA256), HKDF-SHA256,
- * AES-256-GCM) `.export(EXPORT_LABEL, 32)`. One context per batch costs one ECDH for the whole
- * batch; the RFC's secret-export interface (§5.3) lets each record open on its own, in any order,
- * which HPKE's sequence-numbered seal() would not once rows are paged, deduplicated or deleted.
- * Random nonces under one batch key are safe far beyond MAX_RECORDS_PER_BATCH.
+ * Format v1: 0x01 ‖ enc (65 bytes) ‖ AES-256-GCM ciphertext ‖ tag (16)
+ *   group   HPKE base mode, RFC 9180: DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM. One
+ *           sender context per group of events (one ECDH); its exported secret (§5.3, context
+ *           "candor/event-group/v1", 32 bytes) is the group secret. `enc` is shared by the group.
+ *   event   key = HKDF-SHA256(ikm = group secret, salt = empty, info = AAD), AES-256-GCM with a
+ *           zero nonce — every key encrypts exactly one message, so the nonce never repeats.
+ *   AAD     "candor/event/v1" ‖ JSON [tid, oid, sendId, eventId]: a row moved to another user,
+ *           send or event derives a different key and does not open.
+ * Why not the HPKE context's own seal(): its nonces are a sequence, so event k would only open
+ * after 0..k-1; per-event keys open in any order once rows are paged, deduplicated or deleted.
+ * The kind (open/reply) is not in the AAD; the payload schemas differ, so a relabelled row fails
+ * validation instead.
  */
 import { CipherSuite, DhkemP256HkdfSha256, HkdfSha256, Aes256Gcm } from '@hpke/core';
 import { z } from 'zod';
 import { fromBase64url, toBase64url } from './base64url';
 
-export const SEALED_EVENT_VERSION = 1;
+export const SEALED_EVENT_VERSION = 0x01;
 /** RFC 9180 identifiers of the suite, for documentation and crypto agility. */
 export const SEALED_EVENT_SUITE = { kem: 0x0010, kdf: 0x0001, aead: 0x0002 } as const;
-/** HPKE exporter context for the batch key. */
-const EXPORT_LABEL = new TextEncoder().encode('candor/sealed-event/v1/batch-key');
-const NONCE_BYTES = 12;
+const GROUP_EXPORT_CONTEXT = new TextEncoder().encode('candor/event-group/v1');
+const GROUP_SECRET_BYTES = 32;
 const ENC_BYTES = 65;
-const KID_BYTES = 16;
-const HEADER_BYTES = 1 + KID_BYTES + ENC_BYTES + NONCE_BYTES;
 const TAG_BYTES = 16;
-export const MAX_RECORDS_PER_BATCH = 1 << 20;
+const ZERO_NONCE = new Uint8Array(12);
+const KID_BYTES = 16;
 
 export function sealedEventSuite(): CipherSuite {
   return new CipherSuite({ kem: new DhkemP256HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() });
@@ -38,19 +38,23 @@ export function sealedEventSuite(): CipherSuite {
 
 export type SealedEventKind = 'open' | 'reply';
 
-/** What a record is about. All of it goes into the AEAD's associated data. */
-export interface EventBinding {
-  kind: SealedEventKind;
+/** The row a record belongs to; all four ids go into the associated data. */
+export interface EventIds {
   tid: string;
   oid: string;
   sendId: string;
   eventId: string;
 }
 
+/** The row plus its kind, which picks the payload schema. */
+export interface EventBinding extends EventIds {
+  kind: SealedEventKind;
+}
+
 /** Associated data: a JSON array is unambiguous whatever characters the ids contain. */
-export function eventAad(b: EventBinding): Uint8Array<ArrayBuffer> {
+export function eventAad(ids: EventIds): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(
-    JSON.stringify(['candor/event/v1', b.kind, b.tid, b.oid, b.sendId, b.eventId]),
+    `candor/event/v1${JSON.stringify([ids.tid, ids.oid, ids.sendId, ids.eventId])}`,
   );
 }
 
@@ -81,7 +85,7 @@ export interface PayloadOf {
 
 export const payloadSchemas = { open: openPayloadSchema, reply: replyPayloadSchema } as const;
 
-/** `kid` of a raw (65-byte uncompressed) P-256 public key. */
+/** Key id of a raw (65-byte uncompressed) P-256 public key: first 16 bytes of its SHA-256. */
 export async function publicKeyId(rawPublicKey: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', rawPublicKey));
   return toBase64url(digest.subarray(0, KID_BYTES));
@@ -94,7 +98,7 @@ export interface RecipientPublicKey {
 
 /**
  * Imports the raw public key a user registered: 65 bytes, or their base64url (what
- * PUT /api/v1/me/key carries).
+ * PUT /api/v1/me/key carries). Import checks the point is on the curve.
  */
 export async function importRecipientPublicKey(publicKey: string | Uint8Array): Promise<RecipientPublicKey> {
   const raw = typeof publicKey === 'string' ? fromBase64url(publicKey) : new Uint8Array(publicKey);
@@ -105,87 +109,93 @@ export async function importRecipientPublicKey(publicKey: string | Uint8Array): 
 }
 
 export interface EventSealer {
-  /** Seals one record; the result is the v1 byte form. */
+  /** Seals one record into the v1 byte form. The payload is validated first. */
   seal<K extends SealedEventKind>(
     binding: EventBinding & { kind: K },
     payload: PayloadOf[K],
   ): Promise<Uint8Array<ArrayBuffer>>;
 }
 
-/** Starts a sealing batch to one recipient: one HPKE encapsulation, any number of records. */
-export async function createEventSealer(recipient: RecipientPublicKey): Promise<EventSealer> {
+/** Starts a group to one recipient: one HPKE encapsulation, any number of records. */
+export async function createEventSealer(recipient: Pick<RecipientPublicKey, 'key'>): Promise<EventSealer> {
   const context = await sealedEventSuite().createSenderContext({ recipientPublicKey: recipient.key });
-  const key = await importBatchKey(await context.export(EXPORT_LABEL, 32), 'encrypt');
-  const header = new Uint8Array(HEADER_BYTES);
-  header[0] = SEALED_EVENT_VERSION;
-  header.set(fromBase64url(recipient.kid), 1);
-  header.set(new Uint8Array(context.enc), 1 + KID_BYTES);
-  let sealed = 0;
+  const groupKey = await importGroupSecret(await context.export(GROUP_EXPORT_CONTEXT, GROUP_SECRET_BYTES));
+  const enc = new Uint8Array(context.enc);
   return {
     async seal(binding, payload) {
-      if (++sealed > MAX_RECORDS_PER_BATCH) throw new RangeError('sealing batch is full; start a new one');
       const plaintext = new TextEncoder().encode(JSON.stringify(payloadSchemas[binding.kind].parse(payload)));
-      const nonce = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
+      const aad = eventAad(binding);
       const ct = await crypto.subtle.encrypt(
-        { name: 'AES-GCM', iv: nonce, additionalData: eventAad(binding) },
-        key,
+        { name: 'AES-GCM', iv: ZERO_NONCE, additionalData: aad },
+        await eventKey(groupKey, aad, 'encrypt'),
         plaintext,
       );
-      const record = new Uint8Array(HEADER_BYTES + ct.byteLength);
-      record.set(header);
-      record.set(nonce, HEADER_BYTES - NONCE_BYTES);
-      record.set(new Uint8Array(ct), HEADER_BYTES);
+      const record = new Uint8Array(1 + ENC_BYTES + ct.byteLength);
+      record[0] = SEALED_EVENT_VERSION;
+      record.set(enc, 1);
+      record.set(new Uint8Array(ct), 1 + ENC_BYTES);
       return record;
     },
   };
 }
 
 export interface ParsedSealedEvent {
-  kid: string;
   enc: Uint8Array<ArrayBuffer>;
-  nonce: Uint8Array<ArrayBuffer>;
   ct: Uint8Array<ArrayBuffer>;
 }
 
 /** Splits the byte form; undefined when it is not a well-formed v1 record. */
 export function parseSealedEvent(bytes: Uint8Array): ParsedSealedEvent | undefined {
-  if (bytes.length < HEADER_BYTES + TAG_BYTES || bytes[0] !== SEALED_EVENT_VERSION) return undefined;
-  const copy = (from: number, to?: number) => new Uint8Array(bytes.slice(from, to));
+  if (bytes.length < 1 + ENC_BYTES + TAG_BYTES || bytes[0] !== SEALED_EVENT_VERSION) return undefined;
   return {
-    kid: toBase64url(bytes.subarray(1, 1 + KID_BYTES)),
-    enc: copy(1 + KID_BYTES, 1 + KID_BYTES + ENC_BYTES),
-    nonce: copy(HEADER_BYTES - NONCE_BYTES, HEADER_BYTES),
-    ct: copy(HEADER_BYTES),
+    enc: new Uint8Array(bytes.slice(1, 1 + ENC_BYTES)),
+    ct: new Uint8Array(bytes.slice(1 + ENC_BYTES)),
   };
 }
 
 /**
- * Recovers the batch key for one `enc` with the recipient's key pair. The whole CryptoKeyPair is
- * passed on purpose: @hpke/core 1.9.0 given only a non-extractable P-256 private key derives the
- * wrong public key about half the time and fails to open (reference/security.md §3.8).
+ * Recovers a group's secret for one `enc` with the recipient's key pair, as a non-extractable
+ * HKDF key. The whole CryptoKeyPair is passed on purpose: @hpke/core 1.9.0 given only a
+ * non-extractable P-256 private key derives the wrong public key about half the time and fails
+ * to open (reference/security.md §3.8).
  */
-export async function deriveBatchKey(
+export async function deriveGroupKey(
   recipient: CryptoKeyPair,
   enc: Uint8Array<ArrayBuffer>,
 ): Promise<CryptoKey> {
   const context = await sealedEventSuite().createRecipientContext({ recipientKey: recipient, enc });
-  return importBatchKey(await context.export(EXPORT_LABEL, 32), 'decrypt');
+  return importGroupSecret(await context.export(GROUP_EXPORT_CONTEXT, GROUP_SECRET_BYTES));
 }
 
-/** Opens one record with its batch key; throws if the AAD or ciphertext does not match. */
-export async function openWithBatchKey<K extends SealedEventKind>(
-  batchKey: CryptoKey,
+/** Opens one record with its group key; throws if the row binding, ciphertext or payload is wrong. */
+export async function openWithGroupKey<K extends SealedEventKind>(
+  groupKey: CryptoKey,
   record: ParsedSealedEvent,
   binding: EventBinding & { kind: K },
 ): Promise<PayloadOf[K]> {
+  const aad = eventAad(binding);
   const plaintext = await crypto.subtle.decrypt(
-    { name: 'AES-GCM', iv: record.nonce, additionalData: eventAad(binding) },
-    batchKey,
+    { name: 'AES-GCM', iv: ZERO_NONCE, additionalData: aad },
+    await eventKey(groupKey, aad, 'decrypt'),
     record.ct,
   );
   return payloadSchemas[binding.kind].parse(JSON.parse(new TextDecoder().decode(plaintext))) as PayloadOf[K];
 }
 
-function importBatchKey(secret: ArrayBuffer, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', secret, { name: 'AES-GCM' }, false, [usage]);
+function importGroupSecret(secret: ArrayBuffer): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', secret, 'HKDF', false, ['deriveKey']);
+}
+
+function eventKey(
+  groupKey: CryptoKey,
+  aad: Uint8Array<ArrayBuffer>,
+  usage: 'encrypt' | 'decrypt',
+): Promise<CryptoKey> {
+  return crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: aad },
+    groupKey,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    [usage],
+  );
 }

@@ -149,7 +149,7 @@ describe('task pane ↔ real backend', () => {
     expect(await api.postReply(send!.sendId, reply!)).toEqual({ eventId: reply!.eventId, stored: false });
 
     const page = await api.listEvents({ limit: 10 });
-    const opener = createEventOpener({ identity, keyPair: key.keyPair, keyId: key.keyId });
+    const opener = createEventOpener({ identity, keyPair: key.keyPair });
     const opened = await Promise.all(page.events.map((e) => opener.open(e)));
     expect(opened).toEqual([
       { ok: true, kind: 'open', sendId: send!.sendId, eventId: openId, payload: openPayload },

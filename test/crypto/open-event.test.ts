@@ -25,7 +25,7 @@ describe('opening sealed events', () => {
     await db.put('keys', key);
     const stored = (await db.get('keys', [me.tid, me.oid]))!;
     const [row] = await sealOpens(key.publicKey, [{ sendId: 's1', eventId: 'e1' }]);
-    const opener = createEventOpener({ identity: me, keyPair: stored.keyPair, keyId: stored.keyId });
+    const opener = createEventOpener({ identity: me, keyPair: stored.keyPair });
     expect(await opener.open(row!)).toEqual({
       ok: true,
       eventId: 'e1',
@@ -41,9 +41,7 @@ describe('opening sealed events', () => {
     for (let i = 0; i < 40; i++) {
       const key = await generateUserKey(me, 0);
       const [row] = await sealOpens(key.publicKey, [{ sendId: `s${i}`, eventId: `e${i}` }]);
-      const result = await createEventOpener({ identity: me, keyPair: key.keyPair, keyId: key.keyId }).open(
-        row!,
-      );
+      const result = await createEventOpener({ identity: me, keyPair: key.keyPair }).open(row!);
       expect(result.ok, `key ${i}`).toBe(true);
     }
   });
@@ -55,7 +53,7 @@ describe('opening sealed events', () => {
       Array.from({ length: 20 }, (_, i) => ({ sendId: `send-${i % 3}`, eventId: `evt-${i}` })),
     );
     const someReversed = rows.filter((_, i) => i % 3 !== 1).reverse();
-    const opener = createEventOpener({ identity: me, keyPair: key.keyPair, keyId: key.keyId });
+    const opener = createEventOpener({ identity: me, keyPair: key.keyPair });
     const results = await Promise.all(someReversed.map((r) => opener.open(r)));
     expect(results.every((r) => r.ok)).toBe(true);
     expect(results.map((r) => r.eventId)).toEqual(someReversed.map((r) => r.eventId));
@@ -64,16 +62,14 @@ describe('opening sealed events', () => {
   it('refuses a row moved to another send, event, user or kind, without throwing', async () => {
     const key = await generateUserKey(me, 0);
     const [row] = await sealOpens(key.publicKey, [{ sendId: 'send-A', eventId: 'evt-A' }]);
-    const mine = createEventOpener({ identity: me, keyPair: key.keyPair, keyId: key.keyId });
+    const mine = createEventOpener({ identity: me, keyPair: key.keyPair });
     const colleague = createEventOpener({
       identity: { ...me, oid: 'user-bbbb' },
       keyPair: key.keyPair,
-      keyId: key.keyId,
     });
     const otherTenant = createEventOpener({
       identity: { ...me, tid: 'tenant-2222' },
       keyPair: key.keyPair,
-      keyId: key.keyId,
     });
     const cases = [
       mine.open({ ...row!, sendId: 'send-B' }),
@@ -90,9 +86,10 @@ describe('opening sealed events', () => {
   it('reports flipped bits as tampered and garbage as malformed', async () => {
     const key = await generateUserKey(me, 0);
     const [row] = await sealOpens(key.publicKey, [{ sendId: 's', eventId: 'e' }]);
-    const opener = createEventOpener({ identity: me, keyPair: key.keyPair, keyId: key.keyId });
+    const opener = createEventOpener({ identity: me, keyPair: key.keyPair });
     const sealed = row!.sealed;
-    for (const at of [20, 40, 90, sealed.length - 20, sealed.length - 1]) {
+    // enc (bytes 1-65), ciphertext, tag
+    for (const at of [20, 40, 70, sealed.length - 20, sealed.length - 1]) {
       const flipped = new Uint8Array(sealed);
       flipped[at]! ^= 0x01;
       expect(await opener.open({ ...row!, sealed: flipped }), `byte ${at}`).toMatchObject({
@@ -100,7 +97,7 @@ describe('opening sealed events', () => {
         reason: 'tampered',
       });
     }
-    for (const garbage of [new Uint8Array(0), sealed.slice(0, 100), Uint8Array.of(2, ...sealed.slice(1))]) {
+    for (const garbage of [new Uint8Array(0), sealed.slice(0, 60), Uint8Array.of(2, ...sealed.slice(1))]) {
       expect(await opener.open({ ...row!, sealed: garbage })).toMatchObject({
         ok: false,
         reason: 'malformed',
@@ -108,12 +105,20 @@ describe('opening sealed events', () => {
     }
   });
 
-  it('says when a row was sealed to a key this device does not hold', async () => {
+  it('explains rows from before this device registered its key as sealed to another key', async () => {
     const oldKey = await generateUserKey(me, 0);
     const newKey = await generateUserKey(me, 1);
     const [row] = await sealOpens(oldKey.publicKey, [{ sendId: 's', eventId: 'e' }]);
-    const opener = createEventOpener({ identity: me, keyPair: newKey.keyPair, keyId: newKey.keyId });
-    expect(await opener.open(row!)).toMatchObject({ ok: false, reason: 'other-key' });
+    const opener = createEventOpener({ identity: me, keyPair: newKey.keyPair, keyRegisteredAt: 2_000 });
+    expect(await opener.open({ ...row!, occurredAt: 1_000 })).toMatchObject({
+      ok: false,
+      reason: 'other-key',
+    });
+    // After registration, the backend should have sealed to us: not opening is suspicious.
+    expect(await opener.open({ ...row!, occurredAt: 3_000 })).toMatchObject({
+      ok: false,
+      reason: 'tampered',
+    });
   });
 
   it('seals reply metadata in the pane and opens it again; the bytes hide every field', async () => {
@@ -132,7 +137,7 @@ describe('opening sealed events', () => {
     const text = new TextDecoder('latin1').decode(sealed[0]!.sealed);
     for (const secret of ['Zyxwv', 'sentinel', 'example.org', '198.51.100.23', '1767700000000'])
       expect(text).not.toContain(secret);
-    const opener = createEventOpener({ identity: me, keyPair: key.keyPair, keyId: key.keyId });
+    const opener = createEventOpener({ identity: me, keyPair: key.keyPair });
     const opened = await Promise.all(sealed.map((s) => opener.open({ ...s, kind: 'reply' })));
     expect(opened).toEqual([
       { ok: true, kind: 'reply', sendId: 'send-1', eventId: sealed[0]!.eventId, payload },

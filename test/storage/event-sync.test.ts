@@ -60,7 +60,7 @@ describe('event sync', () => {
     expect(added.map((e) => e.eventId)).toEqual(['evt-25', 'evt-26', 'evt-27']);
     expect(api.calls.slice(3)).toEqual(['25']);
 
-    const opener = createEventOpener({ identity: me, keyPair: key.keyPair, keyId: key.keyId });
+    const opener = createEventOpener({ identity: me, keyPair: key.keyPair });
     const opened = await readEvents(db, me, opener);
     expect(opened).toHaveLength(28);
     expect(opened.every((o) => o.ok)).toBe(true);
