@@ -42,7 +42,8 @@ export async function setup(options: Partial<MailboxEmulatorOptions> = {}) {
     } = {},
   ) {
     const headers = new Headers(init.headers);
-    const bearer = init.token === undefined ? token : init.token;
+    // A fresh token per call unless the test passes one: simulated days would expire a fixed token.
+    const bearer = init.token === undefined ? await issuer.mintGraphToken(USER, GRAPH_SCOPES) : init.token;
     if (bearer !== null) headers.set('Authorization', `Bearer ${bearer}`);
     let body: string | undefined;
     if (init.body !== undefined) {

@@ -68,7 +68,9 @@ export function listMessages(
     const next = new URLSearchParams(q);
     next.set('$top', String(top));
     next.set('$skip', String(skip + top));
-    body['@odata.nextLink'] = `${ctx.req.base}${ctx.req.path}?${next.toString()}`;
+    // Keep `$` readable in the link (as Graph's links show it); values are percent-encoded.
+    const query = [...next].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+    body['@odata.nextLink'] = `${ctx.req.base}${ctx.req.path}?${query}`;
   }
   return { status: 200, headers: { 'Content-Type': ODATA_JSON }, body };
 }
