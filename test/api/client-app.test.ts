@@ -24,7 +24,7 @@ import { createStore } from '../../src/server/store/create-store';
 import type { Store } from '../../src/server/store/store';
 import { newSendId } from '../../src/server/pixel/token';
 import { ManualClock, systemClock } from '../../src/shared/clock';
-import { createEventSealer, importRecipientPublicKey } from '../../src/shared/sealed-event';
+import { EventSealer } from '../../src/server/pixel/seal';
 
 const SENTINELS = [
   'Sentinelia',
@@ -114,29 +114,16 @@ describe('task pane ↔ real backend', () => {
     const [send] = await api.registerSends('camp-events', [{ trackOpens: true }]);
     expect(send!.pixelUrl).toContain(send!.sendId);
 
-    // The server's side of an open, as the pixel does it: seal to the registered key, append.
+    // The server's side of an open, as the pixel does it: its sealer, to the registered key.
     const registered = (await store.getUser(tid, oid))!.key!;
     expect(registered.keyId).toBe(key.keyId);
-    const sealer = await createEventSealer(
-      await importRecipientPublicKey((registered.key as { raw: Uint8Array }).raw),
-    );
-    const openId = newSendId();
+    const openIds = { tid, oid, sendId: send!.sendId, eventId: newSendId() };
     const openPayload = { ip: '198.51.100.77', at: serverClock.now(), verdict: 'human' as const };
+    const sealed = await new EventSealer({ clock: serverClock }).seal(registered, openIds, openPayload);
     await store.appendEvents([
-      {
-        tid,
-        oid,
-        sendId: send!.sendId,
-        eventId: openId,
-        kind: 'open',
-        verdict: 'human',
-        occurredAt: serverClock.now(),
-        sealed: await sealer.seal(
-          { kind: 'open', tid, oid, sendId: send!.sendId, eventId: openId },
-          openPayload,
-        ),
-      },
+      { ...openIds, kind: 'open', verdict: 'human', occurredAt: serverClock.now(), sealed },
     ]);
+    const openId = openIds.eventId;
 
     const replyPayload = {
       subject: 'Re: Quillfeather role',
