@@ -11,6 +11,8 @@ import { z } from 'zod';
 export const DEMO_API_CLIENT_ID = 'c0ffee00-0000-4000-8000-00000000c4d0';
 export const DEMO_TENANT_ID = 'd3e0d3e0-0000-4000-8000-000000000001';
 export const DEMO_CONTRACT_END = '2099-12-31';
+/** The demo user `npm run token` mints for by default. */
+export const DEMO_USER_OID = 'd3e0d3e0-0000-4000-8000-0000000000a1';
 
 export const ENTRA_ISSUER_TEMPLATE = 'https://login.microsoftonline.com/{tenantid}/v2.0';
 export const ENTRA_JWKS_URL = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
@@ -18,6 +20,7 @@ export const ENTRA_JWKS_URL = 'https://login.microsoftonline.com/common/discover
 /** The promise is "all tenant data deleted within 60 days of contract end": grace can never exceed it. */
 export const MAX_PURGE_GRACE_DAYS = 60;
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const csv = z
@@ -131,6 +134,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwksUrl: e.ENTRA_JWKS_URL,
     };
   } else {
+    // Demo mode hands out tokens to anyone who asks: never on a reachable interface.
+    if (!LOOPBACK.has(e.HOST)) {
+      throw new ConfigError(
+        `demo mode only listens on loopback (HOST=${e.HOST}); configure Entra to serve others`,
+      );
+    }
     // Demo: the in-process local issuer signs tokens; its issuer and JWKS live under our own origin.
     const base = `${publicUrl}/emulator/identity`;
     auth = {
