@@ -34,7 +34,9 @@ export interface MailboxEmulator {
   fetch(request: Request): Promise<Response>;
   /** The same, shaped like the global `fetch`, for clients that take a fetch function. */
   readonly fetchFn: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  /** Adds (or resets) a user's mailbox. */
   addUser(user: UserRecord): void;
+  hasUser(oid: string): boolean;
   /** Sent Items as Graph would return them (with body); `includePending` adds copies still in transport. */
   sentItems(oid: string, options?: { includePending?: boolean }): GraphMessage[];
   /** The Inbox at the clock's now (replies, bounces, out-of-office answers, unrelated mail). */
@@ -320,6 +322,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
     addUser(user) {
       mailboxes.set(user.oid, new Mailbox(user, ids, clock.now(), ambientEveryMs));
     },
+    hasUser: (oid) => mailboxes.has(oid),
     sentItems: (oid, o) => folderView(oid, 'sentitems', o?.includePending),
     inbox: (oid, o) => folderView(oid, 'inbox', o?.includePending),
     deliveries: (oid) => structuredClone(mailboxOf(oid).deliveries),
