@@ -2,6 +2,8 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openCandorDb, STORE_NAMES, wipeAll, type CandorDb } from '../../src/storage/db';
 import { generateUserKey } from '../../src/crypto/keys';
+import { disconnect } from '../../src/storage/disconnect';
+import { ApiError } from '../../src/api/errors';
 
 async function countAll(db: CandorDb): Promise<number> {
   let n = 0;
@@ -54,5 +56,37 @@ describe('local store', () => {
     expect(await db.getAllFromIndex('snapshots', 'byUser', ['t1', 'u1'])).toHaveLength(1);
     expect(await db.getAllFromIndex('events', 'byUser', ['t1', 'u2'])).toHaveLength(1);
     expect(await db.getAllFromIndex('events', 'byUser', ['t2', 'u1'])).toHaveLength(0);
+  });
+});
+
+describe('disconnect', () => {
+  const counts = { events: 3, sends: 2, campaignStates: 1, users: 1, tenants: 0 };
+
+  it('deletes on the server, then wipes the device', async () => {
+    const db = await openCandorDb('disconnect-ok');
+    await fill(db, 't1', 'u1');
+    const calls: string[] = [];
+    const api = {
+      deleteMe: async () => {
+        calls.push('deleteMe');
+        expect(await countAll(db)).toBe(4); // the device is wiped only after the server answered
+        return { deleted: counts };
+      },
+    };
+    expect(await disconnect(db, api)).toEqual(counts);
+    expect(calls).toEqual(['deleteMe']);
+    expect(await countAll(db)).toBe(0);
+  });
+
+  it('keeps the device’s data when the server could not delete, so the user can retry', async () => {
+    const db = await openCandorDb('disconnect-offline');
+    await fill(db, 't1', 'u1');
+    const api = {
+      deleteMe: async (): Promise<{ deleted: typeof counts }> => {
+        throw new ApiError('network');
+      },
+    };
+    await expect(disconnect(db, api)).rejects.toMatchObject({ kind: 'network' });
+    expect(await countAll(db)).toBe(4);
   });
 });
