@@ -11,15 +11,12 @@ import { setupDemo } from './demo';
 import { createLogger } from './logging';
 import { loadPixelKeyRing } from './pixel/key-file';
 import { startPurgeSchedule } from './retention/scheduler';
-import { createStore } from './store/create-store';
+import { openStore } from './open-store';
 
 async function main(config: Config): Promise<void> {
   const clock = systemClock;
   const logger = createLogger(config.logLevel);
-  const store = await createStore(
-    config.database.kind === 'postgres' ? config.database.url : config.database.file,
-  );
-  await store.migrate();
+  const store = await openStore(config);
 
   const demo = config.mode === 'demo' ? await setupDemo(config, store, clock) : undefined;
   const app = await buildApp(config, {

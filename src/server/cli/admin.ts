@@ -12,7 +12,7 @@ import { systemClock } from '../../shared/clock';
 import { loadConfig } from '../config';
 import { contractEndDate, contractEndInstant, purgeDueAt, tenantPhase } from '../retention/contract';
 import { runPurge } from '../retention/purge';
-import { createStore } from '../store/create-store';
+import { openStore } from '../open-store';
 import type { Store } from '../store/store';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -29,11 +29,8 @@ const { values, positionals } = parseArgs({
 });
 
 const config = loadConfig();
-const store = await createStore(
-  config.database.kind === 'postgres' ? config.database.url : config.database.file,
-);
+const store = await openStore(config);
 try {
-  await store.migrate();
   await run(store, positionals);
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));
