@@ -1,4 +1,4 @@
-import { FluentProvider, Spinner } from '@fluentui/react-components';
+import { FluentProvider, makeStaticStyles, Spinner } from '@fluentui/react-components';
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { ErrorBar } from '../components/ErrorBar';
 import { PaneServicesProvider, type PaneServices } from '../pane-services';
@@ -13,6 +13,9 @@ import { usePane } from './use-pane';
 const HomeScreen = lazy(() => import('../screens/HomeScreen'));
 const PrivacyScreen = lazy(() => import('../screens/PrivacyScreen'));
 
+// The pane fills Outlook's frame edge to edge; the theme's background comes from FluentProvider.
+const usePageStyles = makeStaticStyles({ body: { margin: 0 } });
+
 export interface AppProps {
   services: PaneServices;
   /** Campaign features plug into Home here. */
@@ -21,6 +24,7 @@ export interface AppProps {
 
 /** The task pane: Fluent theme following the host, the boundaries in context, and the screens. */
 export function App({ services, homeContent }: AppProps) {
+  usePageStyles();
   const theme = usePaneTheme(services.office);
   return (
     <PaneServicesProvider value={services}>

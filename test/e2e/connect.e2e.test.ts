@@ -1,0 +1,170 @@
+/**
+ * The built task pane in headless Chromium against the real backend and the emulator (demo mode):
+ * connect with the keyboard only, see the recruiter from the emulator's /me, read Data & privacy,
+ * check accessibility with axe-core, and save screenshots for the docs.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GRAPH_SCOPES } from '../../src/shared/scopes';
+import { launchChromium, type Chromium } from '../support/browser';
+import { startServer, type RunningServer } from './server';
+
+const root = join(import.meta.dirname, '..', '..');
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const OFFICE_JS_DIST = join(root, 'node_modules', '@microsoft', 'office-js', 'dist');
+const OFFICE_CDN = 'https://appsforoffice.microsoft.com/';
+const CONNECT_HEADING = 'Connect your Microsoft 365 mailbox';
+
+/** Serves Microsoft's CDN from the npm copy of office.js, so the real loader runs without a network. */
+async function officeFromNpm(route: Route): Promise<void> {
+  const file = new URL(route.request().url()).pathname.split('/').pop()!;
+  try {
+    await route.fulfill({ body: readFileSync(join(OFFICE_JS_DIST, file)), contentType: 'text/javascript' });
+  } catch {
+    await route.fulfill({ status: 404, body: '' });
+  }
+}
+
+/**
+ * axe-core in the page on the real rendering (colour contrast included): serious and critical only.
+ * Evaluated through the DevTools protocol, because the page's CSP rightly refuses inline scripts.
+ */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+/** Presses Tab until the focused element's accessible text is `name`; fails after 25 presses. */
+async function tabTo(page: Page, name: string): Promise<void> {
+  for (let i = 0; i < 25; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    if (focused === name) return;
+  }
+  throw new Error(`Tab never reached "${name}"`);
+}
+
+/** The emulator's own answer for /me, fetched independently of the pane. */
+async function emulatorProfile(origin: string): Promise<{ displayName: string; mail: string }> {
+  const tokens = await fetch(`${origin}/emulator/identity/demo/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  expect(tokens.status).toBe(200);
+  const { graphToken } = (await tokens.json()) as { graphToken: string };
+  const me = await fetch(`${origin}/emulator/graph/v1.0/me`, {
+    headers: { Authorization: `Bearer ${graphToken}` },
+  });
+  expect(me.status).toBe(200);
+  return (await me.json()) as { displayName: string; mail: string };
+}
+
+describe('task pane: connect, home, privacy', () => {
+  let server: RunningServer;
+  let browser: Chromium;
+  let recruiter: { displayName: string; mail: string };
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+    recruiter = await emulatorProfile(server.origin);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('connects with the keyboard only, shows the recruiter, explains the data, and passes axe', async () => {
+    const page = await browser.newPage();
+    const offOrigin: string[] = [];
+    page.on('request', (r) => {
+      const url = r.url();
+      if (!url.startsWith(server.origin) && !url.startsWith(OFFICE_CDN) && !url.startsWith('data:'))
+        offOrigin.push(url);
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.route(`${OFFICE_CDN}**`, officeFromNpm);
+
+    await page.goto(`${server.origin}/taskpane.html`);
+    await page.getByRole('heading', { level: 1, name: CONNECT_HEADING }).waitFor();
+    // Real office.js outside Office: onReady answers host null and history.pushState is nulled.
+    expect(await page.evaluate(() => typeof (window as { Office?: unknown }).Office)).toBe('object');
+    expect(await page.evaluate(() => history.pushState === null)).toBe(true);
+    await expect(page.getByText('Demo mailbox (emulator)').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('Running outside Outlook').isVisible()).resolves.toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Keyboard only from here: Tab to Connect, Enter.
+    await tabTo(page, 'Connect');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Connected' }).waitFor();
+    await page.getByText(recruiter.displayName, { exact: true }).waitFor();
+    await page.getByText(recruiter.mail, { exact: true }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(root, 'docs', 'taskpane-connected.png') });
+
+    await tabTo(page, 'Data & privacy');
+    await page.keyboard.press('Enter');
+    const heading = page.getByRole('heading', { level: 1, name: 'Data & privacy' });
+    await heading.waitFor();
+    expect(await heading.evaluate((h) => h === document.activeElement)).toBe(true);
+    const scopes = await page
+      .getByTestId('permission-list')
+      .locator('li')
+      .evaluateAll((items) => items.map((li) => li.getAttribute('data-scope')));
+    expect(scopes).toEqual([...GRAPH_SCOPES]);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await tabTo(page, 'Home');
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'Sign out');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: CONNECT_HEADING }).waitFor();
+
+    expect(errors).toEqual([]);
+    expect(offOrigin).toEqual([]);
+    await page.close();
+  });
+
+  it('still renders and connects when the Office.js CDN is unreachable', async () => {
+    const page = await browser.newPage();
+    await page.route(`${OFFICE_CDN}**`, (route) => route.abort('internetdisconnected'));
+    const started = Date.now();
+    await page.goto(`${server.origin}/taskpane.html`);
+    await page.getByRole('heading', { level: 1, name: CONNECT_HEADING }).waitFor({ timeout: 15_000 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(await page.evaluate(() => typeof (window as { Office?: unknown }).Office)).toBe('undefined');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByText(recruiter.displayName, { exact: true }).waitFor();
+    await page.close();
+  });
+
+  it('follows a dark colour scheme outside Outlook', async () => {
+    const dark = await launchChromium({ colorScheme: 'dark' });
+    try {
+      const page = await dark.newPage();
+      await page.route(`${OFFICE_CDN}**`, officeFromNpm);
+      await page.goto(`${server.origin}/taskpane.html`);
+      await page.locator('[data-pane-theme="dark"]').waitFor();
+      await page.getByRole('button', { name: 'Connect' }).click();
+      await page.getByText(recruiter.displayName, { exact: true }).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: join(root, 'docs', 'taskpane-connected-dark.png') });
+    } finally {
+      await dark.close();
+    }
+  });
+});
