@@ -152,7 +152,7 @@ describe('task pane: connect, home, privacy', () => {
     await page.close();
   });
 
-  it('follows a dark colour scheme outside Outlook', async () => {
+  it('follows the browser colour scheme and forced colours outside Outlook', async () => {
     const dark = await launchChromium({ colorScheme: 'dark' });
     try {
       const page = await dark.newPage();
@@ -163,6 +163,11 @@ describe('task pane: connect, home, privacy', () => {
       await page.getByText(recruiter.displayName, { exact: true }).waitFor();
       expect(await seriousViolations(page)).toEqual([]);
       await page.screenshot({ path: join(root, 'docs', 'taskpane-connected-dark.png') });
+      // Windows high contrast (forced colours) switches the live pane to Fluent's high-contrast theme.
+      await page.emulateMedia({ forcedColors: 'active' });
+      await page.locator('[data-pane-theme="highContrast"]').waitFor();
+      await page.emulateMedia({ forcedColors: 'none' });
+      await page.locator('[data-pane-theme="dark"]').waitFor();
     } finally {
       await dark.close();
     }
