@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OFFICE_JS_CDN_URL, paths } from '../../webpack.config.js';
 import { BUDGET_BYTES, initialScripts, measureFirstLoad } from '../../scripts/size';
+import { launchChromium, type Chromium } from '../support/browser';
 import { repoRoot } from '../support/reference';
 import { BUILD_ENV, productionBuild } from './build-once';
 import { serveDir } from './static-server';
@@ -100,23 +101,12 @@ describe('the built HTML pages', () => {
 });
 
 describe('the built task pane in headless Chromium, outside Office', () => {
-  let browser: Browser;
+  let browser: Chromium;
   let server: Awaited<ReturnType<typeof serveDir>>;
 
   beforeAll(async () => {
     server = await serveDir(dist);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
