@@ -2,7 +2,7 @@
  * One open, from token to committed row. Framework-free so the route stays thin and tests can
  * drive it directly. Nothing is ever fetched on a pixel request's behalf.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Clock } from '../../shared/clock';
 import type { Store } from '../store/store';
 import type { GroupCommitWriter } from './group-commit';
@@ -31,6 +31,18 @@ export interface OpenRequest {
   userAgent: string | undefined;
 }
 
+// Event ids come from a pooled CSPRNG buffer: one getrandom call per 256 ids instead of per id.
+const POOL = Buffer.alloc(16 * 256);
+let poolOffset = POOL.length;
+function randomId(): string {
+  if (poolOffset === POOL.length) {
+    randomFillSync(POOL);
+    poolOffset = 0;
+  }
+  poolOffset += 16;
+  return POOL.toString('base64url', poolOffset - 16, poolOffset);
+}
+
 export async function recordOpen(deps: IntakeDeps, req: OpenRequest): Promise<IntakeOutcome> {
   const sendId = deps.keyRing.verify(req.token);
   if (sendId === null) return 'ignored';
@@ -39,7 +51,7 @@ export async function recordOpen(deps: IntakeDeps, req: OpenRequest): Promise<In
     const send = await deps.store.getSendForPixel(sendId);
     if (!send || !send.trackOpens || !send.userKey) return 'ignored';
     const verdict = judgeOpen({ userAgent: req.userAgent, ip: req.ip, sinceSendMs: at - send.createdAt });
-    const ids = { tid: send.tid, oid: send.oid, sendId, eventId: randomBytes(16).toString('base64url') };
+    const ids = { tid: send.tid, oid: send.oid, sendId, eventId: randomId() };
     const sealed = await deps.sealer.seal(send.userKey, ids, { ip: req.ip, at, verdict });
     await deps.writer.append({ ...ids, kind: 'open', verdict, occurredAt: at, sealed });
     return 'recorded';

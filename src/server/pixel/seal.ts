@@ -7,7 +7,7 @@
  * only in this process's memory for the epoch — the same exposure the event's plaintext already
  * has while the request is handled — and is never stored.
  */
-import { createCipheriv, hkdfSync } from 'node:crypto';
+import { createCipheriv, createHmac } from 'node:crypto';
 import type { Clock } from '../../shared/clock';
 import type { UserKey, Verdict } from '../store/store';
 import {
@@ -37,12 +37,14 @@ export interface SealerOptions {
 
 interface Group {
   enc: Uint8Array;
-  secret: Uint8Array;
+  /** HKDF-Extract(salt = zeros, group secret), computed once per group. */
+  prk: Buffer;
   born: number;
   uses: number;
 }
 
 const MAX_CACHED_GROUPS = 50_000;
+const ONE = Buffer.from([1]);
 
 export class EventSealer {
   readonly #clock: Clock;
@@ -61,7 +63,9 @@ export class EventSealer {
   async seal(key: UserKey, ids: EventIds, plaintext: OpenPlaintext): Promise<Uint8Array> {
     const group = await this.#group(key, ids);
     const aad = eventAad(ids);
-    const eventKey = Buffer.from(hkdfSync('sha256', group.secret, new Uint8Array(0), aad, 32));
+    // HKDF-Expand for one 32-byte block: T(1) = HMAC(PRK, info ‖ 0x01). Same key as WebCrypto's
+    // HKDF(salt = empty, info = aad) in the opener; the extract step is done once per group.
+    const eventKey = createHmac('sha256', group.prk).update(aad).update(ONE).digest();
     const cipher = createCipheriv('aes-256-gcm', eventKey, ZERO_NONCE);
     cipher.setAAD(aad);
     const body = Buffer.concat([
@@ -100,7 +104,9 @@ export class EventSealer {
   async #start(key: UserKey, now: number): Promise<Group> {
     this.groupsStarted++;
     const { enc, secret } = await startGroup(await importRecipientKey(key.key));
-    return { enc, secret, born: now, uses: 0 };
+    const prk = createHmac('sha256', Buffer.alloc(32)).update(secret).digest();
+    secret.fill(0);
+    return { enc, prk, born: now, uses: 0 };
   }
 
   #sweep(now: number): void {

@@ -1,0 +1,39 @@
+/**
+ * The pixel's full production path — token check, send lookup, verdict, HPKE sealing, group
+ * commit to a durable store — in a process of its own, for bench/pixel.ts. Same modules as the
+ * app (registerPixelRoutes + createStore); only the API and pages are left out, and the SQLite
+ * synchronous mode is selectable so FULL and NORMAL can be compared.
+ *
+ * Env: PORT, DB (SQLite path or postgres:// URL), SQLITE_SYNC (FULL|NORMAL), PIXEL_KEYS.
+ * Prints "listening <port>"; on SIGTERM flushes, closes and prints the counters as JSON.
+ */
+import Fastify from 'fastify';
+import { systemClock } from '../src/shared/clock';
+import { createStore } from '../src/server/store/create-store';
+import { registerPixelRoutes } from '../src/server/pixel/routes';
+import { loadPixelKeyRing } from '../src/server/pixel/key-file';
+
+const env = process.env;
+const store = await createStore(env.DB ?? 'bench.sqlite', {
+  sqliteSynchronous: env.SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL',
+});
+await store.migrate();
+const app = Fastify({ logger: false });
+const { counters, writer } = await registerPixelRoutes(app, {
+  store,
+  clock: systemClock,
+  keyRing: loadPixelKeyRing({ keys: env.PIXEL_KEYS, dataDir: '/nonexistent' }),
+  trustProxy: 0,
+});
+await app.listen({ host: '127.0.0.1', port: Number(env.PORT ?? 0) });
+const address = app.server.address();
+console.log(`listening ${typeof address === 'object' && address ? address.port : ''}`);
+
+process.once('SIGTERM', () => {
+  void (async () => {
+    await app.close();
+    await store.close();
+    console.log(JSON.stringify({ counters, writer: writer.stats }));
+    process.exit(0);
+  })();
+});
