@@ -1,5 +1,5 @@
 import { USER_READ_SCOPES, hasAny, type HandlerContext } from './context';
-import { ODATA_JSON, badRequest, insufficientPrivileges, notEmulated } from './errors';
+import { GraphFailure, ODATA_JSON, badRequest, insufficientPrivileges, notEmulated } from './errors';
 import type { InternalResponse } from './types';
 
 /** The default property set of `GET /me` (user-get.md Example 2). */
@@ -55,7 +55,18 @@ export function getMe(ctx: HandlerContext): InternalResponse {
     });
     if (!names.includes('id')) names.push('id');
   }
-  if (ctx.req.query.has('$expand')) throw notEmulated('$expand on /me');
+  const expand = ctx.req.query.get('$expand');
+  if (expand !== null) {
+    // query-parameters.md: "you cannot use $expand on the user/photo relationship".
+    if (/^\s*photo\s*$/i.test(expand)) {
+      throw new GraphFailure(
+        400,
+        'ExpandNotSupported',
+        "Expand is not allowed for property 'Photo' according to the entity schema.",
+      );
+    }
+    throw notEmulated('$expand on /me');
+  }
   const body: Record<string, unknown> = {
     '@odata.context': `${ctx.req.base}/$metadata#users${raw !== null ? `(${names.join(',')})` : ''}/$entity`,
   };

@@ -39,6 +39,35 @@ function contextUrl(ctx: HandlerContext, collection: string, select: string[] | 
   return `${ctx.req.base}/$metadata#users('${ctx.claims.oid}')/${collection}${select ? `(${select.join(',')})` : ''}`;
 }
 
+/**
+ * `Prefer: outlook.body-content-type="text"` returns body and uniqueBody as text and confirms with
+ * Preference-Applied (message-get.md Example 3).
+ */
+function bodyPreference(
+  ctx: HandlerContext,
+  headers: Record<string, string>,
+): (m: Record<string, unknown>) => Record<string, unknown> {
+  const m = /outlook\.body-content-type\s*=\s*"?(text|html)"?/i.exec(ctx.req.headers.get('prefer') ?? '');
+  if (!m) return (x) => x;
+  const wanted = (m[1] ?? 'html').toLowerCase();
+  headers['Preference-Applied'] = `outlook.body-content-type="${wanted}"`;
+  return (x) => {
+    for (const key of ['body', 'uniqueBody']) {
+      const b = x[key] as { contentType: string; content: string } | undefined;
+      if (b && wanted === 'text' && b.contentType === 'html') {
+        x[key] = {
+          contentType: 'text',
+          content: b.content
+            .replace(/<[^>]*>/g, ' ')
+            .replace(/[ \t]+/g, ' ')
+            .trim(),
+        };
+      }
+    }
+    return x;
+  };
+}
+
 /** GET /me/messages and /me/mailFolders/{id}/messages with $select, $filter, $orderby, $top, $skip. */
 export function listMessages(
   ctx: HandlerContext,
@@ -61,9 +90,11 @@ export function listMessages(
     order,
   );
   const page = matching.slice(skip, skip + top);
+  const headers: Record<string, string> = { 'Content-Type': ODATA_JSON };
+  const prefer = bodyPreference(ctx, headers);
   const body: Record<string, unknown> = { '@odata.context': contextUrl(ctx, collection, select) };
   if (q.get('$count') === 'true') body['@odata.count'] = matching.length;
-  body.value = page.map((m) => projectMessage(m, select, access));
+  body.value = page.map((m) => prefer(projectMessage(m, select, access)));
   if (skip + top < matching.length) {
     const next = new URLSearchParams(q);
     next.set('$top', String(top));
@@ -72,7 +103,7 @@ export function listMessages(
     const query = [...next].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
     body['@odata.nextLink'] = `${ctx.req.base}${ctx.req.path}?${query}`;
   }
-  return { status: 200, headers: { 'Content-Type': ODATA_JSON }, body };
+  return { status: 200, headers, body };
 }
 
 /** GET /me/messages/{id} (or inside a folder), with $select. */
@@ -81,12 +112,14 @@ export function getMessage(ctx: HandlerContext, id: string, folder: FolderName |
   const select = parseMessageSelect(ctx.req.query.get('$select'), access);
   const found = ctx.mailbox.find(id, ctx.now);
   if (!found || (folder && found.folder !== folder)) throw itemNotFound();
+  const headers: Record<string, string> = { 'Content-Type': ODATA_JSON };
+  const prefer = bodyPreference(ctx, headers);
   return {
     status: 200,
-    headers: { 'Content-Type': ODATA_JSON },
+    headers,
     body: {
       '@odata.context': contextUrl(ctx, 'messages', select) + '/$entity',
-      ...projectMessage(found.data, select, access),
+      ...prefer(projectMessage(found.data, select, access)),
     },
   };
 }

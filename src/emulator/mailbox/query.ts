@@ -170,15 +170,18 @@ export function parseOrderBy(raw: string | null): OrderTerm[] {
 
 /**
  * Graph's rule for `$filter` with `$orderby` on messages (user-list-messages.md): ordered properties
- * must appear in the filter, in the same order, before any others — else InefficientFilter.
+ * must lead the filter, in the same order; else InefficientFilter. Trailing `$orderby` terms absent
+ * from the filter are allowed, as query-parameters.md's own example (`subject,importance,receivedDateTime`) shows.
  */
 export function checkFilterOrder(clauses: Clause[], order: OrderTerm[]): void {
   if (clauses.length === 0 || order.length === 0) return;
   const filterProps: string[] = [];
-  for (const c of clauses) if (!filterProps.includes(c.property)) filterProps.push(c.property);
-  order.forEach((term, i) => {
-    if (filterProps[i]?.toLowerCase() !== term.property.toLowerCase()) throw inefficientFilter();
-  });
+  for (const c of clauses)
+    if (!filterProps.includes(c.property.toLowerCase())) filterProps.push(c.property.toLowerCase());
+  const ordered = order.map((t) => t.property.toLowerCase());
+  let k = 0;
+  while (k < ordered.length && ordered[k] === filterProps[k]) k++;
+  if (k === 0 || ordered.slice(k).some((p) => filterProps.includes(p))) throw inefficientFilter();
 }
 
 function sortKey(message: GraphMessage, property: string): string | number | boolean {
