@@ -67,6 +67,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return503OnClosing: true,
   });
   app.setErrorHandler(errorHandler);
+  // Fastify's default 404 logs the requested URL, which can be a token or an address.
+  app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: 'not-found' }));
 
   const store = deps.store;
   const verify = createTokenVerifier({

@@ -17,9 +17,15 @@ const serializers = {
   res: (res: FastifyReply) => ({ statusCode: res.statusCode }),
   err: (err: Error & { code?: unknown; statusCode?: unknown }) => {
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
-    // Client errors (4xx) can quote the input that caused them; only server faults keep their text.
+    // Messages can quote input or row values (a driver error, a parser complaint), so only the
+    // error's type, code and — for server faults — its stack frames (without the message line).
     return status >= 500
-      ? { type: err.name, code: err.code, statusCode: status, message: err.message, stack: err.stack }
+      ? {
+          type: err.name,
+          code: err.code,
+          statusCode: status,
+          frames: err.stack?.split('\n').slice(1, 12).join('\n'),
+        }
       : { type: err.name, code: err.code, statusCode: status };
   },
 };

@@ -32,6 +32,8 @@ export interface Harness {
   clock: ManualClock;
   issuer: LocalIssuer;
   config: Config;
+  /** The SQLite file or PostgreSQL URL the store uses (for dump tests). */
+  databaseTarget: string;
   /** A good API token for (tid, oid), with optional overrides for bad-token tests. */
   token(tid: string, oid: string, over?: Partial<ApiTokenRequest>): Promise<string>;
   /** The issuer's private key, to forge well-signed but wrong tokens. */
@@ -69,7 +71,8 @@ export async function openHarness(
   options: HarnessOptions = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'candor-api-'));
-  const store = await createStore(kind === 'postgres' ? pgUrl : join(dir, 'candor.sqlite'));
+  const databaseTarget = kind === 'postgres' ? pgUrl : join(dir, 'candor.sqlite');
+  const store = await createStore(databaseTarget);
   await store.migrate();
   const clock = new ManualClock(T0);
   const config = loadConfig({
@@ -100,6 +103,7 @@ export async function openHarness(
     clock,
     issuer,
     config,
+    databaseTarget,
     async signingKey() {
       const stored = JSON.parse(readFileSync(issuerKeyFile, 'utf8')) as { privateJwk: JWK };
       return (await importJWK(stored.privateJwk, 'RS256')) as CryptoKey;
