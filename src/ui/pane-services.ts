@@ -39,7 +39,8 @@ export interface PaneGraph {
  */
 export interface PaneServices {
   mode: 'demo' | 'entra';
-  office: Pick<OfficeHost, 'inOffice' | 'theme' | 'onThemeChange'>;
+  /** `getComposeItem` is there for "Use this draft as the template" in the campaign screens. */
+  office: Pick<OfficeHost, 'inOffice' | 'theme' | 'onThemeChange' | 'getComposeItem'>;
   loadSession(): Promise<PaneSession>;
   loadGraph(session: PaneSession): Promise<PaneGraph>;
 }

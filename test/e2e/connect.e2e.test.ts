@@ -114,7 +114,7 @@ describe('task pane: connect, home, privacy', () => {
     await page.getByText(recruiter.displayName, { exact: true }).waitFor();
     await page.getByText(recruiter.mail, { exact: true }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(root, 'docs', 'taskpane-connected.png') });
+    await page.screenshot({ path: join(root, 'docs', 'taskpane-connected.png'), animations: 'disabled' });
 
     await tabTo(page, 'Data & privacy');
     await page.keyboard.press('Enter');
@@ -162,7 +162,10 @@ describe('task pane: connect, home, privacy', () => {
       await page.getByRole('button', { name: 'Connect' }).click();
       await page.getByText(recruiter.displayName, { exact: true }).waitFor();
       expect(await seriousViolations(page)).toEqual([]);
-      await page.screenshot({ path: join(root, 'docs', 'taskpane-connected-dark.png') });
+      await page.screenshot({
+        path: join(root, 'docs', 'taskpane-connected-dark.png'),
+        animations: 'disabled',
+      });
       // Windows high contrast (forced colours) switches the live pane to Fluent's high-contrast theme.
       await page.emulateMedia({ forcedColors: 'active' });
       await page.locator('[data-pane-theme="highContrast"]').waitFor();

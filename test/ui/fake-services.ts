@@ -20,6 +20,7 @@ export function fakeOffice(initial: PaneTheme = 'light', inOffice = false) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
+    getComposeItem: async () => null,
     setTheme(next: PaneTheme) {
       theme = next;
       listeners.forEach((l) => l(next));
