@@ -27,6 +27,8 @@ export interface SendEngineOptions {
   /** Graph requests in flight at once; at most 4 (Outlook's per-mailbox concurrency limit). */
   maxInFlight?: number;
   reconcile?: Partial<ReconcileOptions>;
+  /** Added to the 60 s pacing window so arrival jitter cannot put 31 messages in Exchange's minute. Default 1 s. */
+  pacingMarginMs?: number;
   /** Backoff after a 429 that carries no readable Retry-After. */
   throttleBackoff?: { initialMs: number; maxMs: number };
   newSendId?: () => string;
@@ -102,6 +104,7 @@ export class SendEngine {
       rate,
       options.throttleBackoff ?? { initialMs: 5_000, maxMs: 5 * 60_000 },
       snapshot?.pacer,
+      options.pacingMarginMs ?? 1_000,
     );
     if (snapshot) {
       this.#status = snapshot.status;

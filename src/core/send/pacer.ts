@@ -15,12 +15,16 @@ export const WINDOW_MS = 60_000;
 
 export class Pacer {
   #state: PacerState;
+  /** The minute plus a margin: Exchange counts arrivals, and network jitter must not make 31. */
+  readonly windowMs: number;
 
   constructor(
     readonly ratePerMinute: number,
     readonly backoff: { initialMs: number; maxMs: number },
     state?: PacerState,
+    marginMs = 0,
   ) {
+    this.windowMs = WINDOW_MS + marginMs;
     this.#state = state
       ? { recent: [...state.recent], pausedUntil: state.pausedUntil, throttleStreak: state.throttleStreak }
       : { recent: [], pausedUntil: 0, throttleStreak: 0 };
@@ -42,7 +46,7 @@ export class Pacer {
     const windowFreeAt =
       recent.length < this.ratePerMinute
         ? now
-        : (recent[recent.length - this.ratePerMinute] ?? now) + WINDOW_MS;
+        : (recent[recent.length - this.ratePerMinute] ?? now) + this.windowMs;
     return Math.max(now, windowFreeAt, pausedUntil);
   }
 
@@ -77,7 +81,7 @@ export class Pacer {
     const start = Math.max(now, this.#state.pausedUntil);
     const rate = this.ratePerMinute;
     // Slots in use at `start`, oldest first; a send may start when the slot `rate` places back expires.
-    const window = this.#state.recent.filter((t) => t > start - WINDOW_MS);
+    const window = this.#state.recent.filter((t) => t > start - this.windowMs);
     const free = rate - window.length;
     if (remaining <= free) return start;
     const n = remaining - free; // sends that must wait for a slot to expire
@@ -85,11 +89,11 @@ export class Pacer {
     const position = (n - 1) % rate;
     // Slots freed now (at `start`) count as occupied from `start` in the next cycle.
     const slots = [...window, ...Array<number>(free).fill(start)].sort((a, b) => a - b);
-    return (slots[position] ?? start) + WINDOW_MS * (cycle + 1);
+    return (slots[position] ?? start) + this.windowMs * (cycle + 1);
   }
 
   #trim(now: number): void {
-    const cutoff = now - WINDOW_MS;
+    const cutoff = now - this.windowMs;
     const recent = this.#state.recent;
     let drop = 0;
     while (drop < recent.length && (recent[drop] ?? 0) <= cutoff) drop++;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutgoingMail } from '../../../src/core/mail';
 import { SendEngine, type SendEngineOptions, type SendSnapshot } from '../../../src/core/send';
 import { ManualClock } from '../../../src/shared/clock';
-import { addresses } from '../support/drive';
+import { addresses, runUntilIdle as settle } from '../support/drive';
 import { FakeMailbox, type SendFault } from '../support/fake-mailbox';
 import { expectExactlyOnce } from '../support/invariants';
 
@@ -67,23 +67,17 @@ async function play(s: Scenario) {
 
   const reloads = new Set(s.reloadAtSteps);
   let steps = 0;
-  const runUntilIdle = async () => {
-    for (;;) {
-      if (reloads.delete(steps)) {
+  const runUntilIdle = () =>
+    settle(
+      clock,
+      () => engine,
+      () => {
+        if (!reloads.delete(steps++)) return;
         engine.dispose();
         engine = SendEngine.restore(options, JSON.parse(JSON.stringify(persisted)) as SendSnapshot);
         engine.start();
-      }
-      await Promise.resolve();
-      if (engine.idle) return;
-      if (!(await clock.runNext())) {
-        await new Promise((r) => setTimeout(r, 0));
-        if (engine.idle) return;
-        throw new Error('stuck');
-      }
-      if (++steps > 20_000) throw new Error('did not settle');
-    }
-  };
+      },
+    );
 
   for (let round = 0; round < 40; round++) {
     await runUntilIdle();

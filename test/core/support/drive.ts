@@ -1,19 +1,28 @@
 import type { SendEngine } from '../../../src/core/send';
 import type { ManualClock } from '../../../src/shared/clock';
 
-/** Runs simulated time until the engine has nothing left to do on its own. */
+/**
+ * Runs simulated time until the engine has nothing left to do on its own. `engine` may be a getter
+ * (the engine changes on a simulated reload); `beforeStep` lets a test act between steps.
+ */
 export async function runUntilIdle(
   clock: ManualClock,
-  engine: SendEngine,
+  engine: SendEngine | (() => SendEngine),
+  beforeStep?: (step: number) => void,
   maxSteps = 200_000,
 ): Promise<void> {
+  const current = typeof engine === 'function' ? engine : () => engine;
   for (let step = 0; step < maxSteps; step++) {
+    beforeStep?.(step);
     await Promise.resolve();
-    if (engine.idle) return;
+    if (current().idle) return;
     if (!(await clock.runNext())) {
-      await new Promise((r) => setTimeout(r, 0));
-      if (engine.idle) return;
-      throw new Error('The engine is waiting for something that never comes.');
+      // Real async work (request bodies are streams) can take a few event-loop turns.
+      for (let turn = 0; turn < 50 && clock.pending === 0 && !current().idle; turn++) {
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      if (current().idle) return;
+      if (clock.pending === 0) throw new Error('The engine is waiting for something that never comes.');
     }
   }
   throw new Error('Simulation did not settle');
