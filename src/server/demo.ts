@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import type { Clock } from '../shared/clock';
 import { LocalIssuer } from '../emulator/identity/issuer';
 import { localKeySource, type KeySource } from './auth/key-source';
-import { DEMO_CONTRACT_END, DEMO_TENANT_ID, type Config } from './config';
+import type { FastifyInstance } from 'fastify';
+import { registerEmulator } from '../emulator/http';
+import { createMailboxEmulator, jwksTokenVerifier, type UserRecord } from '../emulator/mailbox';
+import { DEMO_CONTRACT_END, DEMO_TENANT_ID, DEMO_USER_OID, type Config } from './config';
 import { contractEndInstant } from './retention/contract';
 import type { Store } from './store/store';
 
@@ -18,7 +21,21 @@ export function openDemoIssuer(config: Config, clock: Clock): Promise<LocalIssue
 export interface Demo {
   issuer: LocalIssuer;
   keys: KeySource;
+  /** Mounts the mailbox emulator, the issuer's key set and the demo sign-in under /emulator. */
+  registerEmulator(app: FastifyInstance): Promise<void>;
 }
+
+/** The one user the demo signs in: a recruiter in the demo tenant. */
+export const DEMO_USER: UserRecord = {
+  tid: DEMO_TENANT_ID,
+  oid: DEMO_USER_OID,
+  displayName: 'Dana Recruiter',
+  mail: 'dana@candor-demo.example',
+  userPrincipalName: 'dana@candor-demo.example',
+  givenName: 'Dana',
+  surname: 'Recruiter',
+  jobTitle: 'Talent Partner',
+};
 
 /**
  * Demo mode: the local issuer stands in for Entra (the API validates its tokens with the same code),
@@ -33,5 +50,16 @@ export async function setupDemo(config: Config, store: Store, clock: Clock): Pro
       clock.now(),
     );
   }
-  return { issuer, keys: localKeySource(() => issuer.jwks()) };
+  const emulator = createMailboxEmulator({ clock, verifyToken: jwksTokenVerifier(issuer.jwks(), clock) });
+  return {
+    issuer,
+    keys: localKeySource(() => issuer.jwks()),
+    registerEmulator: (app) =>
+      registerEmulator(app, {
+        emulator,
+        issuer,
+        demoUser: DEMO_USER,
+        api: { audience: config.auth.apiClientId, azp: config.auth.addinClientIds[0] as string },
+      }),
+  };
 }

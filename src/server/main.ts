@@ -24,6 +24,7 @@ async function main(config: Config): Promise<void> {
     clock,
     logger,
     keys: demo?.keys,
+    registerEmulator: demo?.registerEmulator,
     pixelKeyRing: loadPixelKeyRing({ ...config.pixelKeys, dataDir: config.dataDir }),
     staticRoot: resolve('dist'),
     officeJsFile: config.mode === 'demo' ? resolve('node_modules/@microsoft/office-js/dist/office.js') : null,
