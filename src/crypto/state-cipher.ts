@@ -2,11 +2,12 @@
  * Campaign state encryption. The task pane keeps each campaign (prospects, template, send
  * states) as one JSON snapshot and stores it on the backend only as this ciphertext.
  *
- * Key: HKDF-SHA256 over an ECDH of the user's private key with their own public key, imported as
- * a non-extractable AES-256-GCM key. Derived rather than generated and stored separately, so the
- * sealing key pair is the only secret: whatever later moves or recovers that pair (device
- * approval, a recovery key) restores access to state too, and deleting it shreds both. Only the
- * private-key holder can compute d·(d·G); anyone else faces the Diffie–Hellman problem.
+ * Key: HKDF-SHA256 over an ECDH of the user's private key with their own public key (see
+ * self-secret.ts), info "candor/state-key/v1", a non-extractable AES-256-GCM key. Derived rather
+ * than generated and stored separately, so the sealing key pair is the only secret: whatever
+ * later moves or recovers that pair (device approval, a recovery key) restores access to state
+ * too, and deleting it shreds both. Only the private-key holder can compute d·(d·G); anyone else
+ * faces the Diffie–Hellman problem.
  *
  * Blob v1: 0x01 ‖ kid (16) ‖ iv (12, random per write) ‖ AES-256-GCM ciphertext+tag, with
  * AAD = JSON ["candor/state/v1", tid, oid, campaignId, version] — a blob moved to another user,
@@ -14,13 +15,13 @@
  */
 import { fromBase64url, toBase64url } from '../shared/base64url';
 import type { UserIdentity } from './keys';
+import { deriveSelfKey } from './self-secret';
 
 const STATE_VERSION = 1;
 const KID_BYTES = 16;
 const IV_BYTES = 12;
 const HEADER_BYTES = 1 + KID_BYTES + IV_BYTES;
 const TAG_BYTES = 16;
-const HKDF_INFO = new TextEncoder().encode('candor/state-key/v1');
 
 export interface StateBinding extends UserIdentity {
   campaignId: string;
@@ -49,19 +50,10 @@ export interface StateCipher {
 
 /** Derives the state key from the user's key pair; the key never leaves WebCrypto. */
 export async function createStateCipher(keyPair: CryptoKeyPair, keyId: string): Promise<StateCipher> {
-  const shared = await crypto.subtle.deriveBits(
-    { name: 'ECDH', public: keyPair.publicKey },
-    keyPair.privateKey,
-    256,
-  );
-  const ikm = await crypto.subtle.importKey('raw', shared, 'HKDF', false, ['deriveKey']);
-  const key = await crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: HKDF_INFO },
-    ikm,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
-  );
+  const key = await deriveSelfKey(keyPair, 'candor/state-key/v1', { name: 'AES-GCM', length: 256 }, [
+    'encrypt',
+    'decrypt',
+  ]);
   const kid = fromBase64url(keyId);
   if (kid.length !== KID_BYTES) throw new TypeError('keyId must be 16 bytes of base64url');
 

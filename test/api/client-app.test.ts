@@ -16,6 +16,7 @@ import { createEventOpener } from '../../src/crypto/open-event';
 import { sealReplies } from '../../src/crypto/reply-seal';
 import { createStateCipher } from '../../src/crypto/state-cipher';
 import { openCandorDb, wipeAll } from '../../src/storage/db';
+import { openTrackingSession } from '../../src/storage/tracking-session';
 import { LocalIssuer } from '../../src/emulator/identity/issuer';
 import { buildApp } from '../../src/server/app';
 import { localKeySource } from '../../src/server/auth/key-source';
@@ -131,7 +132,9 @@ describe('task pane ↔ real backend', () => {
       receivedAt: 1_767_000_000_000,
       ip: null,
     };
-    const [reply] = await sealReplies(identity, key, [{ sendId: send!.sendId, payload: replyPayload }]);
+    const [reply] = await sealReplies(identity, key, [
+      { sendId: send!.sendId, replyId: 'reply-msg-1', payload: replyPayload },
+    ]);
     expect(await api.postReply(send!.sendId, reply!)).toEqual({ eventId: reply!.eventId, stored: true });
     expect(await api.postReply(send!.sendId, reply!)).toEqual({ eventId: reply!.eventId, stored: false });
 
@@ -216,5 +219,73 @@ describe('task pane ↔ real backend', () => {
     expect(await api.listCampaigns()).toEqual([]);
     expect((await api.listEvents()).events).toEqual([]);
     expect(await db.count('keys')).toBe(0);
+  });
+});
+
+describe('tracking session on the real backend', () => {
+  const user = { tid, oid: randomUUID() };
+  const session = (dbName: string) =>
+    openCandorDb(dbName).then(async (db) => ({
+      db,
+      s: await openTrackingSession({
+        db,
+        api: createApiClient({
+          baseUrl,
+          getApiToken: () =>
+            issuer.mintApiToken({ ...user, audience: DEMO_API_CLIENT_ID, azp: DEMO_API_CLIENT_ID }),
+        }),
+        identity: user,
+        clock: systemClock,
+      }),
+    }));
+
+  it('tells a device when another device took over sealing, and lets it take it back', async () => {
+    const laptop = await session('session-laptop');
+    expect(laptop.s.newKey).toBe(true);
+    expect(await laptop.s.keyStatus()).toBe('current');
+    const reopened = await session('session-laptop');
+    expect(reopened.s.newKey).toBe(false);
+
+    const phone = await session('session-phone');
+    expect(phone.s.newKey).toBe(true);
+    expect(await laptop.s.keyStatus()).toBe('replaced');
+    await laptop.s.useThisDevice();
+    expect(await laptop.s.keyStatus()).toBe('current');
+    expect(await phone.s.keyStatus()).toBe('replaced');
+  });
+
+  it('uploads replies once however often reply sync runs, and reads them back opened', async () => {
+    const { s } = await session('session-replies');
+    await s.useThisDevice();
+    const api = createApiClient({
+      baseUrl,
+      getApiToken: () =>
+        issuer.mintApiToken({ ...user, audience: DEMO_API_CLIENT_ID, azp: DEMO_API_CLIENT_ID }),
+    });
+    const [send] = await api.registerSends('camp-session', [{ trackOpens: false }]);
+    const reply = {
+      sendId: send!.sendId,
+      replyId: 'AAMkAGI2-reply-1',
+      payload: { subject: 'Re: hi', from: 'p@example.org', receivedAt: 9, ip: '192.0.2.8' },
+    };
+    const first = await s.uploadReplies([reply]);
+    const again = await s.uploadReplies([reply]);
+    expect(again).toEqual(first);
+    expect((await store.listEvents(user.tid, user.oid, { limit: 100 })).events).toHaveLength(1);
+
+    await s.pullEvents();
+    expect(await s.readEvents()).toEqual([
+      { ok: true, kind: 'reply', sendId: send!.sendId, eventId: first[0], payload: reply.payload },
+    ]);
+
+    const sync = s.campaign<{ name: string }>('camp-session');
+    sync.save({ name: 'Platform hiring' });
+    await sync.flush();
+    expect(sync.status).toBe('synced');
+    expect((await api.getCampaignState('camp-session'))?.version).toBe(1);
+
+    const deleted = await s.disconnect();
+    expect(deleted.events).toBe(1);
+    expect(await api.getKey()).toBeNull();
   });
 });

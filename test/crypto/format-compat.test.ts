@@ -78,7 +78,7 @@ describe('sealed-event format shared by pixel and pane', () => {
     const { key } = await paneKey();
     const sendId = id();
     const payload = { subject: 'Re: hello', from: 'p@example.org', receivedAt: 7, ip: null };
-    const [reply] = await sealReplies(me, key, [{ sendId, payload }]);
+    const [reply] = await sealReplies(me, key, [{ sendId, replyId: 'm1', payload }]);
     const bytes = await serverOpener(key.keyPair)({ ...me, sendId, eventId: reply!.eventId }, reply!.sealed);
     expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual(payload);
   });

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { generateUserKey } from '../../src/crypto/keys';
 import { createEventOpener, type SealedEventRow } from '../../src/crypto/open-event';
-import { sealReplies, newEventId } from '../../src/crypto/reply-seal';
+import { sealReplies } from '../../src/crypto/reply-seal';
 import { openCandorDb } from '../../src/storage/db';
 import { createEventSealer, importRecipientPublicKey, type OpenPayload } from '../../src/shared/sealed-event';
 
@@ -130,8 +130,8 @@ describe('opening sealed events', () => {
       ip: '198.51.100.23',
     };
     const sealed = await sealReplies(me, key, [
-      { sendId: 'send-1', payload },
-      { sendId: 'send-2', payload: { ...payload, ip: null } },
+      { sendId: 'send-1', replyId: 'msg-1', payload },
+      { sendId: 'send-2', replyId: 'msg-2', payload: { ...payload, ip: null } },
     ]);
     expect(new Set(sealed.map((s) => s.eventId)).size).toBe(2);
     const text = new TextDecoder('latin1').decode(sealed[0]!.sealed);
@@ -154,7 +154,24 @@ describe('opening sealed events', () => {
   it('rejects reply metadata that does not fit the schema before sealing it', async () => {
     const key = await generateUserKey(me, 0);
     const bad = { subject: 'x', from: 'a@b.c', receivedAt: 1, ip: null, body: 'never uploaded' };
-    await expect(sealReplies(me, key, [{ sendId: 's', payload: bad }])).rejects.toThrow();
-    expect(newEventId()).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    await expect(sealReplies(me, key, [{ sendId: 's', replyId: 'm', payload: bad }])).rejects.toThrow();
+  });
+
+  it('gives the same reply the same event id every time, and only with this key', async () => {
+    const key = await generateUserKey(me, 0);
+    const other = await generateUserKey(me, 0);
+    const reply = {
+      sendId: 'send-1',
+      replyId: '<abc@mail.example>',
+      payload: { subject: 'Re', from: 'a@b.c', receivedAt: 1, ip: null },
+    };
+    const [first] = await sealReplies(me, key, [reply]);
+    const [again] = await sealReplies(me, key, [reply]);
+    const [otherMsg] = await sealReplies(me, key, [{ ...reply, replyId: '<def@mail.example>' }]);
+    const [otherSend] = await sealReplies(me, key, [{ ...reply, sendId: 'send-2' }]);
+    const [otherKey] = await sealReplies(me, other, [reply]);
+    expect(first!.eventId).toMatch(/^[A-Za-z0-9_-]{21}[AQgw]$/);
+    expect(again!.eventId).toBe(first!.eventId);
+    expect(new Set([first, otherMsg, otherSend, otherKey].map((r) => r!.eventId)).size).toBe(4);
   });
 });
