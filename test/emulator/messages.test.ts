@@ -138,6 +138,23 @@ describe('scopes', () => {
     expect(full.json.value![0]).toHaveProperty('body');
   });
 
+  it('internetMessageHeaders under Mail.ReadBasic can be returned, omitted or forbidden (undocumented)', async () => {
+    const outcomes: Record<string, { status: number; hasHeaders: boolean }> = {};
+    for (const mode of ['returned', 'omitted', 'forbidden'] as const) {
+      const { send, call, clock, emulator } = await setup({ internetMessageHeadersUnderReadBasic: mode });
+      await send('ana+reply@example.org', 'Hi');
+      await clock.advance(HOUR);
+      const id = emulator.inbox(USER.oid)[0]!.id;
+      const res = await call('GET', `/me/messages/${id}?$select=subject,internetMessageHeaders`);
+      outcomes[mode] = { status: res.status, hasHeaders: Array.isArray(res.json.internetMessageHeaders) };
+    }
+    expect(outcomes).toEqual({
+      returned: { status: 200, hasHeaders: true },
+      omitted: { status: 200, hasHeaders: false },
+      forbidden: { status: 403, hasHeaders: false },
+    });
+  });
+
   it('401 InvalidAuthenticationToken for a missing, forged or expired token; 403 without User.Read for /me', async () => {
     const { call, clock, tokenWith, token } = await setup();
     const none = await call('GET', '/me', { token: null });

@@ -2,6 +2,7 @@ import type { Clock } from '../../shared/clock';
 import type { IdSource } from './ids';
 import type { LimitTracker } from './limits';
 import type { Mailbox } from './mailbox';
+import type { HeadersUnderReadBasic } from './message-fields';
 import type { Behaviour, InternalRequest, InternalResponse, TokenClaims } from './types';
 
 /** What the emulator shares with every handler. */
@@ -12,6 +13,7 @@ export interface EmulatorCore {
   transportDelayMs: number;
   deltaTokenLifetimeMs: number;
   prospectBehaviour: (address: string) => Behaviour;
+  headersUnderReadBasic: HeadersUnderReadBasic;
   /** Runs one request through authentication, limits and routing (used by `$batch`). */
   dispatch(req: InternalRequest): Promise<InternalResponse>;
 }

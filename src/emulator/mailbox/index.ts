@@ -199,6 +199,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
     transportDelayMs: options.transportDelayMs ?? 2000,
     deltaTokenLifetimeMs: options.deltaTokenLifetimeMs ?? 7 * 24 * 3_600_000,
     prospectBehaviour: options.prospectBehaviour ?? defaultBehaviour,
+    headersUnderReadBasic: options.internetMessageHeadersUnderReadBasic ?? 'returned',
     dispatch: async (req) => (await run(req)).res,
   };
 

@@ -60,7 +60,15 @@ const CANONICAL = new Map<string, string>(
 export interface MailAccess {
   /** Mail.Read or Mail.ReadWrite: the whole message. */
   full: boolean;
+  /** What Mail.ReadBasic does with internetMessageHeaders: undocumented, so configurable. */
+  headersUnderReadBasic: HeadersUnderReadBasic;
 }
+
+/**
+ * Whether Mail.ReadBasic returns `internetMessageHeaders` is documented nowhere (graph-mail.md §1.3).
+ * `returned` (default: it is not in the exclusion list), `omitted` (silently left out) or `forbidden` (403).
+ */
+export type HeadersUnderReadBasic = 'returned' | 'omitted' | 'forbidden';
 
 /** Parses `$select` for messages: names are case-insensitive, unknown ones are a 400 as in Graph. */
 export function parseMessageSelect(raw: string | null, access: MailAccess): string[] | null {
@@ -76,6 +84,12 @@ export function parseMessageSelect(raw: string | null, access: MailAccess): stri
     const canonical = CANONICAL.get(name.toLowerCase());
     if (!canonical) throw unknownProperty(name);
     if (!access.full && READ_BASIC_EXCLUDED.has(canonical)) throw accessDenied();
+    if (
+      !access.full &&
+      canonical === 'internetMessageHeaders' &&
+      access.headersUnderReadBasic === 'forbidden'
+    )
+      throw accessDenied();
     if (MESSAGE_NAVIGATION.includes(canonical))
       throw notEmulated(`$select of the navigation property '${canonical}'`);
     if (!out.includes(canonical)) out.push(canonical);
@@ -95,6 +109,8 @@ export function projectMessage(
     MESSAGE_PROPERTIES.filter((n) => !SELECT_ONLY.has(n) && (access.full || !READ_BASIC_EXCLUDED.has(n)));
   out.id = message.id;
   for (const name of names) {
+    if (name === 'internetMessageHeaders' && !access.full && access.headersUnderReadBasic !== 'returned')
+      continue;
     const value = (message as unknown as Record<string, unknown>)[name];
     if (value !== undefined) out[name] = structuredClone(value);
   }

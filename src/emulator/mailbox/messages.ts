@@ -18,7 +18,10 @@ const DEFAULT_PAGE = 10;
 /** Checks a read permission and refuses what Mail.ReadBasic cannot do; returns the caller's access. */
 export function mailAccess(ctx: HandlerContext): MailAccess {
   if (!hasAny(ctx.claims, MAIL_READ_SCOPES)) throw accessDenied();
-  const access = { full: hasAny(ctx.claims, MAIL_FULL_READ_SCOPES) };
+  const access = {
+    full: hasAny(ctx.claims, MAIL_FULL_READ_SCOPES),
+    headersUnderReadBasic: ctx.core.headersUnderReadBasic,
+  };
   const q = ctx.req.query;
   if (q.has('$search')) {
     // Mail.ReadBasic "does not include permissions to search messages".

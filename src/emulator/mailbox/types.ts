@@ -166,6 +166,11 @@ export interface MailboxEmulatorOptions {
   deltaTokenLifetimeMs?: number;
   /** Unrelated inbox mail arrives this often (0 disables). Default 4 hours. */
   ambientMailEveryMs?: number;
+  /**
+   * Mail.ReadBasic and internetMessageHeaders, undocumented (graph-mail.md §1.3): 'returned' (default),
+   * 'omitted' or 'forbidden' (403), so Candor's with- and without-headers paths can both be tested.
+   */
+  internetMessageHeadersUnderReadBasic?: 'returned' | 'omitted' | 'forbidden';
   /** Seed for ids and generated content, so runs are reproducible. */
   seed?: string;
 }
