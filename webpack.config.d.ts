@@ -1,5 +1,6 @@
 // Types for the parts of webpack.config.js that tests and scripts import.
 import type { Configuration } from 'webpack';
+import type { Configuration as DevServerConfiguration } from 'webpack-dev-server';
 import type { PaneConfig } from './src/taskpane/config';
 
 export declare const DEV_PUBLIC_URL: string;
@@ -11,5 +12,8 @@ export declare function productionManifest(
   settings: { publicUrl: string; clientId?: string; appIdUri?: string },
 ): string;
 export declare const paths: { root: string; dist: string; officeJsDist: string };
-declare function config(cliEnv: Record<string, unknown> | undefined, argv: { mode?: string }): Configuration;
+declare function config(
+  cliEnv: Record<string, unknown> | undefined,
+  argv: { mode?: string },
+): Configuration & { devServer: DevServerConfiguration };
 export default config;

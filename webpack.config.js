@@ -114,6 +114,11 @@ export default (_cliEnv, argv) => {
   }
   if (publicUrl && !publicUrl.startsWith('https://'))
     throw new Error('CANDOR_PUBLIC_URL must be an https:// URL');
+  if (production && !publicUrl) {
+    console.warn(
+      'CANDOR_PUBLIC_URL is not set: dist/manifest.xml points at https://localhost:3000 (local demo only).',
+    );
+  }
   const officeJsUrl = env.CANDOR_OFFICE_JS_URL || OFFICE_JS_CDN_URL;
   const hashed = production ? '.[contenthash:8]' : '';
 

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { paneConfigFromEnv } from '../../webpack.config.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import webpackConfig, { paneConfigFromEnv, paths } from '../../webpack.config.js';
 import { DEMO_PANE_CONFIG, resolvePaneConfig } from '../../src/taskpane/config';
 import { apiScope } from '../../src/shared/scopes';
 
@@ -58,5 +60,35 @@ describe('resolvePaneConfig (in the browser)', () => {
     expect(entra.graphBaseUrl).toBe('https://graph.microsoft.com/v1.0');
     expect(entra.demoTokenUrl).toBe('');
     expect(entra.redirectUri).toBe('https://candor.contoso.com/taskpane.html');
+  });
+});
+
+describe('webpack configuration guards', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('refuses a deployment build that would ship a manifest pointing at localhost', () => {
+    vi.stubEnv('CANDOR_CLIENT_ID', CLIENT_ID);
+    vi.stubEnv('CANDOR_PUBLIC_URL', '');
+    expect(() => webpackConfig({}, { mode: 'production' })).toThrow(/CANDOR_PUBLIC_URL/);
+    vi.stubEnv('CANDOR_PUBLIC_URL', 'http://candor.contoso.com');
+    expect(() => webpackConfig({}, { mode: 'production' })).toThrow(/https/);
+  });
+
+  it('serves the dev pane on loopback only, proxying the backend paths and the local office.js', () => {
+    vi.stubEnv('CANDOR_CLIENT_ID', '');
+    const devServer = webpackConfig({}, { mode: 'development' }).devServer as unknown as {
+      host: string;
+      port: number;
+      proxy: Array<{ context: string[]; target: string }>;
+      static: Array<{ directory: string; publicPath: string }>;
+    };
+    expect([devServer.host, devServer.port]).toEqual(['127.0.0.1', 3000]);
+    expect(devServer.proxy).toEqual([
+      { context: ['/api', '/o', '/emulator'], target: 'http://127.0.0.1:3001' },
+    ]);
+    expect(devServer.static).toEqual([
+      expect.objectContaining({ directory: paths.officeJsDist, publicPath: '/vendor' }),
+    ]);
+    expect(existsSync(join(paths.officeJsDist, 'office.js'))).toBe(true);
   });
 });
