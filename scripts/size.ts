@@ -5,7 +5,7 @@
  *
  *   tsx scripts/size.ts [distDir] [--budget <bytes>]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { repoRoot } from './repo-root';
@@ -37,6 +37,8 @@ export function initialScripts(html: string): string[] {
 }
 
 export function measureFirstLoad(distDir: string, budget = BUDGET_BYTES, page = 'taskpane.html'): SizeReport {
+  if (!existsSync(join(distDir, page)))
+    throw new Error(`${join(distDir, page)} not found: run \`npm run build\` first`);
   const html = readFileSync(join(distDir, page), 'utf8');
   const files = initialScripts(html).map((file) => {
     const bytes = readFileSync(join(distDir, file));
