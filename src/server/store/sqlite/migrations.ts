@@ -9,6 +9,9 @@ export interface Migration {
   sql: string;
 }
 
+// events.seq is a plain rowid (no AUTOINCREMENT, which costs a sqlite_sequence write per row): a
+// rowid is only ever reused above the current maximum, and a user's cursor always points at one of
+// that user's rows, which exist until the user is deleted — so no cursor can skip a new row.
 export const sqliteMigrations: Migration[] = [
   {
     version: 1,
@@ -46,7 +49,7 @@ CREATE UNIQUE INDEX sends_by_send_id ON sends (send_id);
 CREATE INDEX sends_by_user ON sends (tid, oid, campaign_id);
 
 CREATE TABLE events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   tid TEXT NOT NULL,
   event_id BLOB NOT NULL CHECK (length(event_id) = 16),
   oid TEXT NOT NULL,

@@ -25,8 +25,7 @@ export const sqliteQueries = {
   // The EXISTS guard drops an event whose send (or owner) was deleted after intake looked it up,
   // and refuses an event that names another user's send.
   insertEvent: `INSERT INTO events (tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed)
-    SELECT @tid, @eventId, @oid, @sendId, @kind, @verdict, @occurredAt, @sealed
-    WHERE EXISTS (SELECT 1 FROM sends WHERE tid = @tid AND send_id = @sendId AND oid = @oid)
+    SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sends WHERE tid = ? AND send_id = ? AND oid = ?)
     ON CONFLICT (tid, event_id) DO NOTHING`,
   listEvents: `SELECT seq, tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed FROM events
     WHERE tid = ? AND oid = ? AND seq > ? ORDER BY seq LIMIT ?`,

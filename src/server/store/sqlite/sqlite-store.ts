@@ -178,7 +178,23 @@ export class SqliteStore implements Store {
     const params = events.map(toEventParams);
     let inserted = 0;
     this.#db.transaction(() => {
-      for (const p of params) inserted += this.#s.insertEvent.run(p).changes;
+      const insert = this.#s.insertEvent;
+      for (const p of params) {
+        const { tid, eventId, oid, sendId } = p;
+        inserted += insert.run(
+          tid,
+          eventId,
+          oid,
+          sendId,
+          p.kind,
+          p.verdict,
+          p.occurredAt,
+          p.sealed,
+          tid,
+          sendId,
+          oid,
+        ).changes;
+      }
     })();
     return { inserted };
   }
