@@ -46,6 +46,22 @@ describe('limits', () => {
     expect(late).toHaveLength(5);
   });
 
+  it('the send queue is first in, first out: a burst of 65 goes out 30, 30, 5 a minute apart, in order', async () => {
+    const { send, clock, emulator } = await setup({ transportDelayMs: 0 });
+    for (let i = 0; i < 65; i++) await send(`p${i}+silent@example.org`, `m${i}`);
+    await clock.advance(3 * 60_000);
+    const byMinute = new Map<string, string[]>();
+    for (const m of [...emulator.sentItems(USER.oid)].reverse())
+      byMinute.set(m.sentDateTime, [...(byMinute.get(m.sentDateTime) ?? []), m.subject]);
+    expect([...byMinute.entries()].map(([t, s]) => [t, s.length])).toEqual([
+      ['2026-01-05T09:00:00Z', 30],
+      ['2026-01-05T09:01:00Z', 30],
+      ['2026-01-05T09:02:00Z', 5],
+    ]);
+    expect(byMinute.get('2026-01-05T09:02:00Z')).toEqual(['m60', 'm61', 'm62', 'm63', 'm64']);
+    expect(emulator.stats.rateViolations).toBe(35);
+  });
+
   it('more than the daily recipient limit is refused with ErrorSubmissionQuotaExceeded until the window rolls', async () => {
     const { send, clock, emulator } = await setup({ limits: { recipientsPerDay: 3 } });
     for (let i = 0; i < 3; i++) expect((await send(`p${i}+silent@example.org`)).status).toBe(202);

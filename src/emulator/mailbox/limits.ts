@@ -34,7 +34,7 @@ export class LimitTracker {
   #inFlight = new Map<string, number>();
   #requests = new Map<string, number[]>();
   #transport = new Map<string, number[]>();
-  #recipients = new Map<string, { at: number; count: number }[]>();
+  #recipients = new Map<string, { entries: { at: number; count: number }[]; sum: number }>();
 
   constructor(limits: Limits) {
     this.limits = limits;
@@ -45,7 +45,8 @@ export class LimitTracker {
    * "keeps logging usage while you're throttled" (throttling.md).
    */
   admit(key: string, now: number): Admission {
-    const times = (this.#requests.get(key) ?? []).filter((t) => t > now - this.limits.requestWindowMs);
+    const times = this.#requests.get(key) ?? [];
+    while (times.length && times[0]! <= now - this.limits.requestWindowMs) times.shift();
     times.push(now);
     this.#requests.set(key, times);
     if (times.length > this.limits.requestsPerWindow) {
@@ -77,10 +78,14 @@ export class LimitTracker {
 
   /** True when `count` more recipients would exceed the rolling 24-hour recipient limit. */
   overRecipientQuota(key: string, count: number, now: number): boolean {
-    const log = (this.#recipients.get(key) ?? []).filter((e) => e.at > now - DAY);
+    return this.#recipientLog(key, now).sum + count > this.limits.recipientsPerDay;
+  }
+
+  #recipientLog(key: string, now: number): { entries: { at: number; count: number }[]; sum: number } {
+    const log = this.#recipients.get(key) ?? { entries: [], sum: 0 };
+    while (log.entries.length && log.entries[0]!.at <= now - DAY) log.sum -= log.entries.shift()!.count;
     this.#recipients.set(key, log);
-    const used = log.reduce((sum, e) => sum + e.count, 0);
-    return used + count > this.limits.recipientsPerDay;
+    return log;
   }
 
   /**
@@ -90,16 +95,16 @@ export class LimitTracker {
    */
   bookTransport(key: string, recipients: number, now: number): number {
     this.stats.accepted++;
-    const log = this.#recipients.get(key) ?? [];
-    log.push({ at: now, count: recipients });
-    this.#recipients.set(key, log);
-    const slots = (this.#transport.get(key) ?? []).filter((t) => t > now - MINUTE);
-    let at = now;
-    for (;;) {
-      const inWindow = slots.filter((t) => t > at - MINUTE && t <= at).sort((a, b) => a - b);
-      if (inWindow.length < this.limits.messagesPerMinute) break;
-      at = inWindow[inWindow.length - this.limits.messagesPerMinute]! + MINUTE;
-    }
+    const log = this.#recipientLog(key, now);
+    log.entries.push({ at: now, count: recipients });
+    log.sum += recipients;
+    // Exchange's submission queue is first in, first out: a message never overtakes queued ones.
+    const slots = this.#transport.get(key) ?? [];
+    const n = this.limits.messagesPerMinute;
+    while (slots.length > n && slots[0]! <= now - MINUTE) slots.shift();
+    let at = Math.max(now, slots[slots.length - 1] ?? now);
+    const nth = slots[slots.length - n];
+    if (nth !== undefined && nth > at - MINUTE) at = nth + MINUTE;
     if (at > now) this.stats.rateViolations++;
     slots.push(at);
     this.#transport.set(key, slots);
