@@ -50,7 +50,7 @@ export type UncertainDecision = 'resend' | 'not-sent';
 
 const DEFAULT_RECONCILE: ReconcileOptions = {
   firstCheckAfterMs: 60_000,
-  recheckEveryMs: 2 * 60_000,
+  recheckEveryMs: 4.5 * 60_000,
   decideAfterMs: 10 * 60_000,
   clockSkewMs: 2 * 60_000,
 };
@@ -438,10 +438,17 @@ export class SendEngine {
     return next;
   }
 
-  /** One Sent Items query for every uncertain recipient at once: reconciliation stays cheap. */
+  /**
+   * One Sent Items query for every uncertain recipient still being looked for: reconciliation stays
+   * cheap. Those already awaiting a decision join only on "check again", since their older attempts
+   * would stretch the query (and its pages) far back.
+   */
   async #reconcileBatch(): Promise<void> {
+    const all = this.#checkNow;
     this.#checkNow = false;
-    const batch = [...this.#records.values()].filter((r) => r.state === 'uncertain' && r.attempt);
+    const batch = [...this.#records.values()].filter(
+      (r) => r.state === 'uncertain' && r.attempt && (all || !r.uncertain?.awaitingDecision),
+    );
     if (batch.length === 0) return;
     this.#reconciling = true;
     this.#inFlight++;

@@ -24,7 +24,6 @@ async function setup(
 ) {
   const box = await emulatedMailbox({ ...box_, graph: { maxThrottleRetries: 0 } });
   let persisted: SendSnapshot | null = null;
-  // eslint-disable-next-line prefer-const -- assigned once below; the callback needs it declared first
   let current: SendEngine;
   const options: SendEngineOptions = {
     clock: box.clock,

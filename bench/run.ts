@@ -1,0 +1,12 @@
+/**
+ * `npm run bench`: runs every in-process benchmark in turn (the pixel benchmark, which starts
+ * servers, has its own `npm run bench:pixel`). Pass names to run a subset: `npm run bench -- campaign`.
+ */
+import { campaignBench } from './campaign';
+
+const BENCHES: Record<string, () => Promise<void>> = { campaign: campaignBench };
+
+const wanted = process.argv.slice(2);
+for (const [name, bench] of Object.entries(BENCHES)) {
+  if (wanted.length === 0 || wanted.includes(name)) await bench();
+}
