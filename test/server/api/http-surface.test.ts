@@ -162,11 +162,39 @@ describe('HTTP surface', () => {
         );
       }
       expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429]);
+      // Without trusted proxies, a forged X-Forwarded-For does not buy a fresh budget.
+      const spoofed = await perIp.app.inject({
+        url: '/api/v1/campaigns',
+        remoteAddress: '203.0.113.9',
+        headers: { 'x-forwarded-for': '192.0.2.77' },
+      });
+      expect(spoofed.statusCode).toBe(429);
       expect(
         (await perIp.app.inject({ url: '/api/v1/campaigns', remoteAddress: '203.0.113.10' })).statusCode,
       ).toBe(401);
     } finally {
       await perIp.close();
+    }
+
+    // Behind one trusted proxy, clients are told apart by the address the proxy saw.
+    const proxied = await openHarness('sqlite', '', {
+      env: { RATE_LIMIT_IP_PER_MINUTE: '2', TRUST_PROXY_HOPS: '1' },
+    });
+    try {
+      const via = (client: string) =>
+        proxied.app.inject({
+          url: '/api/v1/campaigns',
+          remoteAddress: '10.0.0.1',
+          headers: { 'x-forwarded-for': client },
+        });
+      expect([
+        (await via('192.0.2.1')).statusCode,
+        (await via('192.0.2.1')).statusCode,
+        (await via('192.0.2.1')).statusCode,
+      ]).toEqual([401, 401, 429]);
+      expect((await via('192.0.2.2')).statusCode).toBe(401);
+    } finally {
+      await proxied.close();
     }
   });
 
