@@ -13,7 +13,6 @@ import { createEventSealer, type ReplyPayload } from '../shared/sealed-event';
 import { toBase64url } from '../shared/base64url';
 import type { UserIdentity } from './keys';
 import { deriveSelfKey } from './self-secret';
-import type { StoredUserKey } from '../storage/db';
 
 export interface SealedReply {
   sendId: string;
@@ -31,7 +30,7 @@ export interface ReplyToSeal {
 /** Seals replies to the user's own key, one HPKE encapsulation for the whole list. */
 export async function sealReplies(
   identity: UserIdentity,
-  userKey: Pick<StoredUserKey, 'keyPair'>,
+  userKey: { keyPair: CryptoKeyPair },
   replies: readonly ReplyToSeal[],
 ): Promise<SealedReply[]> {
   if (replies.length === 0) return [];

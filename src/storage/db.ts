@@ -5,21 +5,13 @@
  * is plaintext personal data: snapshots and events are ciphertext, keys cannot be exported.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { UserKey } from '../crypto/keys';
 
 export const DB_NAME = 'candor';
 const DB_VERSION = 1;
 
 /** A user's key pair on this device; one per (tid, oid). */
-export interface StoredUserKey {
-  tid: string;
-  oid: string;
-  /** privateKey non-extractable; publicKey (always extractable in WebCrypto) for registration. */
-  keyPair: CryptoKeyPair;
-  /** base64url of the 65-byte uncompressed P-256 point. */
-  publicKey: string;
-  /** base64url of the first 16 bytes of SHA-256 over the raw public key. */
-  keyId: string;
-  createdAt: number;
+export interface StoredUserKey extends UserKey {
   /** When the backend last accepted this public key; null until it has. */
   registeredAt: number | null;
 }

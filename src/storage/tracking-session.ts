@@ -5,13 +5,14 @@
  * reaching into crypto, storage and the API client separately.
  */
 import type { ApiClient, TableCounts } from '../api/client';
-import { ensureUserKey, type UserIdentity } from '../crypto/keys';
+import type { UserIdentity } from '../crypto/keys';
 import { createEventOpener, type EventOpener, type OpenResult } from '../crypto/open-event';
 import { sealReplies, type ReplyToSeal } from '../crypto/reply-seal';
 import { createStateCipher, type StateCipher } from '../crypto/state-cipher';
 import type { Clock } from '../shared/clock';
 import type { CandorDb, StoredEvent, StoredUserKey } from './db';
 import { disconnect } from './disconnect';
+import { ensureUserKey } from './user-key';
 import { pullEvents, readEvents } from './event-sync';
 import { createCampaignSync, type CampaignSync, type CampaignSyncOptions } from './state-sync';
 

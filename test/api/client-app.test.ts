@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createApiClient, type ApiClient } from '../../src/api/client';
-import { ensureUserKey } from '../../src/crypto/keys';
+import { ensureUserKey } from '../../src/storage/user-key';
 import { createEventOpener } from '../../src/crypto/open-event';
 import { sealReplies } from '../../src/crypto/reply-seal';
 import { createStateCipher } from '../../src/crypto/state-cipher';

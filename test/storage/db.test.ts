@@ -12,7 +12,7 @@ async function countAll(db: CandorDb): Promise<number> {
 }
 
 async function fill(db: CandorDb, tid: string, oid: string) {
-  await db.put('keys', await generateUserKey({ tid, oid }, 0));
+  await db.put('keys', { ...(await generateUserKey({ tid, oid }, 0)), registeredAt: null });
   await db.put('snapshots', {
     tid,
     oid,

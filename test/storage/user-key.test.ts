@@ -1,11 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import {
-  ensureUserKey,
-  generateUserKey,
-  loadUserKey,
-  type PublicKeyRegistration,
-} from '../../src/crypto/keys';
+import { generateUserKey } from '../../src/crypto/keys';
+import { ensureUserKey, loadUserKey, type PublicKeyRegistration } from '../../src/storage/user-key';
 import { openCandorDb, wipeAll } from '../../src/storage/db';
 import { ManualClock } from '../../src/shared/clock';
 import { fromBase64url } from '../../src/shared/base64url';

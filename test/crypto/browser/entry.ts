@@ -2,7 +2,8 @@
  * Bundled for headless Chromium by browser-key.test.ts: the pane's real key, sealing, opening and
  * storage code, exposed on `window` so the test can drive it across a page reload.
  */
-import { generateUserKey, loadUserKey } from '../../../src/crypto/keys';
+import { generateUserKey } from '../../../src/crypto/keys';
+import { loadUserKey } from '../../../src/storage/user-key';
 import { createEventOpener } from '../../../src/crypto/open-event';
 import { createStateCipher } from '../../../src/crypto/state-cipher';
 import { openCandorDb, wipeAll, STORE_NAMES } from '../../../src/storage/db';
@@ -20,7 +21,7 @@ async function before(count: number) {
   const states: string[] = [];
   for (let i = 0; i < count; i++) {
     const key = await generateUserKey(ids(i), 0);
-    await db.put('keys', key);
+    await db.put('keys', { ...key, registeredAt: null });
     const sealer = await createEventSealer(await importRecipientPublicKey(key.publicKey));
     const bytes = await sealer.seal(
       { kind: 'open', ...ids(i), ...row(i) },
