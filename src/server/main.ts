@@ -42,6 +42,8 @@ async function main(config: Config): Promise<void> {
     {
       purged: (p) => logger.info({ tenant: p.tid, deleted: p.deleted, record: p.record.id }, 'tenant purged'),
       failed: (err) => logger.error({ err }, 'purge run failed; retrying next interval'),
+      overdue: (tenants) =>
+        logger.error({ tenants }, 'tenant data past contract end + 45 days: purge overdue'),
     },
   );
 

@@ -21,10 +21,12 @@ export interface PurgedTenant {
 
 /**
  * The tenant purge job: deletes every row of each tenant whose contract ended more than
- * `graceDays` ago, in checkpointed batches. Safe to run at any time and from several instances;
- * a run that crashes part-way is simply continued by the next one (unfinished checkpoints are
- * resumed first, even if the tenant row is already gone), and a deletion record is written once
- * per finished purge — including one whose process died between the last batch and the record.
+ * `graceDays` ago, in checkpointed batches. Safe to run at any time: a run that crashes part-way
+ * is simply continued by the next one (unfinished checkpoints are resumed first, even if the
+ * tenant row is already gone), and a deletion record is written once per finished purge —
+ * including one whose process died between the last batch and the record. Batches from several
+ * instances never double-count (each row is deleted once), but two runs finishing at the same
+ * moment could both write the record: with PostgreSQL scale-out, run the job on one instance.
  */
 export async function runPurge(options: PurgeOptions): Promise<PurgedTenant[]> {
   const { store, clock } = options;
@@ -46,6 +48,16 @@ export async function runPurge(options: PurgeOptions): Promise<PurgedTenant[]> {
     }
   }
   return recordFinishedPurges(store);
+}
+
+/** Tenants still holding data `overdueDays` after their contract ended (the purge is failing). */
+export async function overdueTenants(store: Store, now: number, overdueDays: number): Promise<string[]> {
+  return (await store.listTenants())
+    .filter((t) => {
+      const at = purgeDueAt(t, overdueDays);
+      return at !== null && at <= now;
+    })
+    .map((t) => t.tid);
 }
 
 /** Writes the missing deletion record of every finished purge. */

@@ -1,5 +1,8 @@
 import type { Clock } from '../../shared/clock';
-import { runPurge, type PurgeOptions, type PurgedTenant } from './purge';
+import { overdueTenants, runPurge, type PurgeOptions, type PurgedTenant } from './purge';
+
+/** Past this many days after contract end a tenant that still has data is an alarm (promise: 60). */
+export const OVERDUE_AFTER_DAYS = 45;
 
 /**
  * Runs the purge job now and then every `intervalMs` of the clock until stopped. Failures are
@@ -7,13 +10,19 @@ import { runPurge, type PurgeOptions, type PurgedTenant } from './purge';
  */
 export function startPurgeSchedule(
   options: PurgeOptions & { intervalMs: number; clock: Clock },
-  report: { purged(p: PurgedTenant): void; failed(err: unknown): void },
+  report: { purged(p: PurgedTenant): void; failed(err: unknown): void; overdue(tids: string[]): void },
 ): { stop(): Promise<void> } {
   const abort = new AbortController();
   const loop = (async () => {
     while (!abort.signal.aborted) {
       try {
         for (const p of await runPurge(options)) report.purged(p);
+      } catch (err) {
+        report.failed(err);
+      }
+      try {
+        const late = await overdueTenants(options.store, options.clock.now(), OVERDUE_AFTER_DAYS);
+        if (late.length) report.overdue(late);
       } catch (err) {
         report.failed(err);
       }

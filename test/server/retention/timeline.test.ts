@@ -104,7 +104,11 @@ describeStores('retention timeline', (open) => {
     const purged: string[] = [];
     const schedule = startPurgeSchedule(
       { store: h.store, clock: h.clock, graceDays: GRACE, batchSize: 5, intervalMs: DAY_MS },
-      { purged: (p) => purged.push(p.tid), failed: (err) => purged.push(`failed: ${String(err)}`) },
+      {
+        purged: (p) => purged.push(p.tid),
+        failed: (err) => purged.push(`failed: ${String(err)}`),
+        overdue: (tids) => purged.push(`overdue: ${tids.join()}`),
+      },
     );
     // Real database I/O runs between clock ticks: let each run finish (the job sleeps again) first.
     await untilSleeping();
@@ -187,6 +191,30 @@ describeStores('retention timeline', (open) => {
     const records = (await h.store.listDeletionRecords()).filter((r) => r.subjectRef === t.tid);
     expect(records).toHaveLength(1);
     expect(records[0]!.counts).toEqual(seeded);
+  });
+
+  it('raises the overdue alarm when a tenant still has data 45 days after its contract ended', async () => {
+    const t = await seedTenant(null, 1, 1);
+    await h.store.upsertTenant({ tid: t.tid, contractEndsAt: h.clock.now() - 46 * DAY_MS }, h.clock.now());
+    const alarms: string[][] = [];
+    const broken = new Proxy(h.store, {
+      get(target, prop, receiver) {
+        if (prop === 'purgeTenantBatch') return async () => Promise.reject(new Error('disk full'));
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const failures: unknown[] = [];
+    const schedule = startPurgeSchedule(
+      { store: broken, clock: h.clock, graceDays: GRACE, batchSize: 5, intervalMs: DAY_MS },
+      { purged: () => undefined, failed: (err) => failures.push(err), overdue: (tids) => alarms.push(tids) },
+    );
+    await untilSleeping();
+    await schedule.stop();
+    expect(failures).toHaveLength(1);
+    expect(alarms).toEqual([[t.tid]]);
+    await purge();
+    expect((await h.store.countTenantRows(t.tid)).tenants).toBe(0);
   });
 
   it('does not purge a tenant whose contract was extended before the purge became due', async () => {
