@@ -50,6 +50,8 @@ export interface MailboxEmulator {
   clearFaults(): void;
   readonly pendingFaults: number;
   readonly stats: Readonly<EmulatorStats>;
+  /** Ends a 'revoked' fault for a user: tokens are accepted again, as after the user consents anew. */
+  restoreAccess(oid: string): void;
   /** Forgets every delta token of a mailbox (or all), so the next delta call gets 410. */
   expireDeltaTokens(oid?: string): void;
 }
@@ -154,7 +156,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
         ),
       );
     }
-    if (mailbox.revokedAtSeconds !== null && claims.iat <= mailbox.revokedAtSeconds) {
+    if (mailbox.revoked) {
       const challenge = `${WWW_AUTHENTICATE}, error="insufficient_claims"`;
       return fail(
         new GraphFailure(401, 'InvalidAuthenticationToken', CAE_CHALLENGE, { 'WWW-Authenticate': challenge }),
@@ -276,7 +278,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
         const claims = await authenticate(req, requestId);
         if (!('status' in claims)) {
           const mailbox = mailboxes.get(claims.oid);
-          if (mailbox) mailbox.revokedAtSeconds = Math.floor(now / 1000);
+          if (mailbox) mailbox.revoked = true;
         }
         break;
       }
@@ -340,6 +342,9 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
     },
     get stats() {
       return { ...limits.stats };
+    },
+    restoreAccess(oid) {
+      mailboxOf(oid).revoked = false;
     },
     expireDeltaTokens(oid) {
       for (const [key, m] of mailboxes) if (!oid || key === oid) m.syncStates.clear();

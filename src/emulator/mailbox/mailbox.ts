@@ -77,8 +77,11 @@ export class Mailbox {
   readonly deliveries: Delivery[] = [];
   /** Delta tokens (`$deltatoken`/`$skiptoken`) of this mailbox; see delta.ts. */
   readonly syncStates = new Map<string, unknown>();
-  /** Tokens issued at or before this time (seconds) are refused, as after a revoked grant. */
-  revokedAtSeconds: number | null = null;
+  /**
+   * The user's grant was revoked: every token is refused (in life Entra would issue no new one)
+   * until the test restores access.
+   */
+  revoked = false;
   #messages: StoredMessage[] = [];
   #seq = 0;
   #ids: IdSource;
