@@ -24,11 +24,20 @@ const serializers = {
           type: err.name,
           code: err.code,
           statusCode: status,
-          frames: err.stack?.split('\n').slice(1, 12).join('\n'),
+          frames: stackFrames(err.stack),
         }
       : { type: err.name, code: err.code, statusCode: status };
   },
 };
+
+/** Only the `    at …` lines: a multi-line message would otherwise continue into the stack text. */
+function stackFrames(stack: string | undefined): string | undefined {
+  return stack
+    ?.split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 12)
+    .join('\n');
+}
 
 /** Paths removed from every log line, in case some code logs a whole request or payload. */
 const REDACT = [

@@ -62,7 +62,7 @@ describe('logs of server faults', () => {
         get(target, prop) {
           if (prop === 'registerSends') {
             return async () => {
-              throw Object.assign(new Error(`insert failed for ${SENTINEL.email} from ${SENTINEL.ip}`), {
+              throw Object.assign(new Error(`insert failed\nfor ${SENTINEL.email}\nfrom ${SENTINEL.ip}`), {
                 code: 'E_SENTINEL',
               });
             };
