@@ -33,12 +33,14 @@ export class FakeMsal implements MsalClient {
   redirectResult: MsalResult | null = null;
   /** Errors to throw from acquireTokenSilent, consumed in order. */
   silentErrors: unknown[] = [];
+  /** When issued tokens expire. */
+  expiresOn = new Date(Date.UTC(2030, 0, 1));
 
   result(scopes: string[], account: MsalAccount | null = ACCOUNT): MsalResult {
     return {
       accessToken: `token-for:${scopes.join(' ')}`,
       account,
-      expiresOn: new Date(Date.UTC(2030, 0, 1)),
+      expiresOn: this.expiresOn,
       scopes,
     };
   }
