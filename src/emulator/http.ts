@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LocalIssuer } from './identity/issuer';
 import type { MailboxEmulator, UserRecord } from './mailbox';
+import type { TimeScale } from '../shared/accelerated-clock';
 import { GRAPH_SCOPES } from '../shared/scopes';
 
 export interface EmulatorPluginOptions {
@@ -14,6 +15,8 @@ export interface EmulatorPluginOptions {
   api: { audience: string; azp: string; scopes?: string[] };
   /** Delegated Graph scopes put in the demo Graph token; default the six Candor asks for. */
   graphScopes?: readonly string[];
+  /** The demo's fast clock, when on; `GET ${prefix}/clock` tells the demo pane so it paces alike. */
+  timeScale?: TimeScale;
 }
 
 /** Graph request bodies can be larger than Candor's API bodies (HTML mail); 4 MB as a ceiling. */
@@ -87,6 +90,10 @@ export async function registerEmulator(app: FastifyInstance, options: EmulatorPl
         (_req, body, done) => done(null, body),
       );
       scope.all('/graph/v1.0/*', (req, reply) => relay(emulator, req, reply));
+      scope.get('/clock', async (_req, reply) => {
+        reply.header('cache-control', 'no-store');
+        return options.timeScale ?? { factor: 1, anchor: 0 };
+      });
       scope.get('/identity/discovery/v2.0/keys', async (_req, reply) => {
         reply.header('cache-control', 'no-store');
         return issuer.jwks();

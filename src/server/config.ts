@@ -73,6 +73,8 @@ const EnvSchema = z.object({
   PIXEL_KEYS: z.string().optional(),
   PIXEL_KEY_CURRENT: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Demo only: the emulator's clock (and the demo pane's send clock) runs this many times faster. */
+  CANDOR_DEMO_CLOCK_FACTOR: int(1, 1, 1000),
 });
 
 export interface AuthConfig {
@@ -103,6 +105,8 @@ export interface Config {
   /** Pixel HMAC keys (`kid:base64url,…`); unset = a dev key generated into dataDir. Never logged. */
   pixelKeys: { keys?: string; currentKid?: string };
   logLevel: string;
+  /** Demo only: simulated-time factor for the mailbox emulator and the demo pane's sending (1 = real time). */
+  demoClockFactor: number;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let auth: AuthConfig;
   if (mode === 'entra') {
     if (!e.ENTRA_API_CLIENT_ID) throw new ConfigError('CANDOR_MODE=entra needs ENTRA_API_CLIENT_ID');
+    if (e.CANDOR_DEMO_CLOCK_FACTOR !== 1)
+      throw new ConfigError('CANDOR_DEMO_CLOCK_FACTOR is a demo-mode setting; unset it with Entra');
     if (new URL(e.ENTRA_JWKS_URL).protocol !== 'https:')
       throw new ConfigError('ENTRA_JWKS_URL must be https');
     auth = {
@@ -177,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     pixelKeys: { keys: e.PIXEL_KEYS, currentKid: e.PIXEL_KEY_CURRENT },
     logLevel: e.LOG_LEVEL,
+    demoClockFactor: e.CANDOR_DEMO_CLOCK_FACTOR,
   };
 }
 

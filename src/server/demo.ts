@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { acceleratedClock, type TimeScale } from '../shared/accelerated-clock';
 import type { Clock } from '../shared/clock';
 import { LocalIssuer } from '../emulator/identity/issuer';
 import { localKeySource, type KeySource } from './auth/key-source';
@@ -50,7 +51,13 @@ export async function setupDemo(config: Config, store: Store, clock: Clock): Pro
       clock.now(),
     );
   }
-  const emulator = createMailboxEmulator({ clock, verifyToken: jwksTokenVerifier(issuer.jwks(), clock) });
+  // The fast demo clock moves the mailbox only; tokens keep real lifetimes (verified on `clock`).
+  const timeScale: TimeScale | undefined =
+    config.demoClockFactor > 1 ? { factor: config.demoClockFactor, anchor: clock.now() } : undefined;
+  const emulator = createMailboxEmulator({
+    clock: timeScale ? acceleratedClock(timeScale, () => clock.now()) : clock,
+    verifyToken: jwksTokenVerifier(issuer.jwks(), clock),
+  });
   return {
     issuer,
     keys: localKeySource(() => issuer.jwks()),
@@ -60,6 +67,7 @@ export async function setupDemo(config: Config, store: Store, clock: Clock): Pro
         issuer,
         demoUser: DEMO_USER,
         api: { audience: config.auth.apiClientId, azp: config.auth.addinClientIds[0] as string },
+        timeScale,
       }),
   };
 }

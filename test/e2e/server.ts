@@ -37,7 +37,8 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startServer(timeoutMs = 60_000): Promise<RunningServer> {
+/** `env`: extra variables for the server (e.g. CANDOR_DEMO_CLOCK_FACTOR for the campaign e2e). */
+export async function startServer(timeoutMs = 60_000, env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'candor-e2e-data-'));
   const origin = `http://127.0.0.1:${port}`;
@@ -53,6 +54,7 @@ export async function startServer(timeoutMs = 60_000): Promise<RunningServer> {
       DATA_DIR: dataDir,
       CANDOR_MODE: 'demo',
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
