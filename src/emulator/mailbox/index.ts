@@ -63,6 +63,14 @@ const WWW_AUTHENTICATE =
   'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
 
 /** The query as the caller wrote it, decoded, for the request log. */
+function pathText(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 function queryText(query: URLSearchParams): string {
   return [...query].map(([k, v]) => `${k}=${v}`).join('&');
 }
@@ -123,7 +131,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
     const requestId = ids.uuid();
     const entry: RequestLogEntry = {
       method: req.method,
-      path: req.path,
+      path: pathText(req.path),
       query: queryText(req.query),
       status: 0,
       inBatch: req.inBatch,
@@ -247,7 +255,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
     const logShortCircuit = (status: number) =>
       log.push({
         method: req.method,
-        path: req.path,
+        path: pathText(req.path),
         query: queryText(req.query),
         status,
         inBatch: false,
