@@ -7,7 +7,7 @@ import { BearerAuth, HeaderOnlyGuard, HttpHandler, RetryPolicy } from './middlew
 import { RequestState } from './middleware/request-state';
 import { toHeaderRecord, type GraphMessageJson } from './records';
 import { DEFAULT_BACKOFF } from './retry-timing';
-import { classifySendResponse, customHeaderProblem, sendMailBody } from './send-outcome';
+import { classifySendResponse, customHeaderProblem, FATAL_SEND_CODES, sendMailBody } from './send-outcome';
 
 export interface GraphOptions {
   /** Graph's version root; the emulator or a test can stand in. */
@@ -108,11 +108,11 @@ export function createGraph(options: GraphOptions): Graph {
   async function exchange(
     method: 'GET' | 'POST',
     path: string,
-    retryOn: readonly number[],
+    policy: { retryOn: readonly number[]; finalCodes?: ReadonlySet<string> },
     signal: AbortSignal | undefined,
     body?: unknown,
   ): Promise<Exchange> {
-    const state = new RequestState(retryOn);
+    const state = new RequestState(policy.retryOn, policy.finalCodes);
     let request = client.api(path).responseType(ResponseType.RAW).middlewareOptions([state]);
     if (signal) request = request.option('signal', signal);
     try {
@@ -131,7 +131,7 @@ export function createGraph(options: GraphOptions): Graph {
   async function getJson<T>(path: string, signal: AbortSignal | undefined): Promise<T> {
     let result: Exchange;
     try {
-      result = await exchange('GET', path, READ_RETRY_STATUSES, signal);
+      result = await exchange('GET', path, { retryOn: READ_RETRY_STATUSES }, signal);
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       if (err instanceof TransportError) {
@@ -198,7 +198,13 @@ export function createGraph(options: GraphOptions): Graph {
         };
       }
       try {
-        const result = await exchange('POST', 'me/sendMail', SEND_RETRY_STATUSES, signal, sendMailBody(mail));
+        const result = await exchange(
+          'POST',
+          'me/sendMail',
+          { retryOn: SEND_RETRY_STATUSES, finalCodes: FATAL_SEND_CODES },
+          signal,
+          sendMailBody(mail),
+        );
         const { code, message } = graphErrorBody(result.json);
         return classifySendResponse(result.status, code, message, result.retryAfterMs);
       } catch (err) {

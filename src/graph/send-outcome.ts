@@ -29,8 +29,9 @@ export function classifySendResponse(
   retryAfterMs: number | null,
 ): SendOutcome {
   if (status >= 200 && status < 300) return { kind: 'accepted' };
-  if (status === 429) return { kind: 'throttled', retryAfterMs };
+  // Checked before 429: Exchange reports a spent daily quota as 429 too, and waiting minutes won't help.
   if (FATAL_SEND_CODES.has(code.toLowerCase())) return { kind: 'rejected', code, message, fatal: true };
+  if (status === 429) return { kind: 'throttled', retryAfterMs };
   if (status === 401 || status === 403) return { kind: 'rejected', code, message, fatal: true };
   if (status >= 400 && status < 500) return { kind: 'rejected', code, message, fatal: false };
   return { kind: 'unknown', reason: `HTTP ${status}${code ? ` ${code}` : ''}` };

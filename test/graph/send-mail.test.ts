@@ -174,6 +174,8 @@ describe('sendMail', () => {
     [403, 'Authorization_RequestDenied'],
     [507, 'ErrorQuotaExceeded'],
     [403, 'ErrorSubmissionQuotaExceeded'],
+    // Exchange reports the 10,000-recipients-per-day limit as a 429; retrying cannot help.
+    [429, 'ErrorSubmissionQuotaExceeded'],
   ])('stops the campaign (fatal) on %i %s', async (status, code) => {
     const { graph, posts, clock } = setup(() => graphError(status, code), {});
     const pending = graph.sendMail(mail);

@@ -72,12 +72,23 @@ export class RetryPolicy extends Link {
       await this.next(context);
       const response = context.response;
       if (!response || !state.retryOn.includes(response.status)) return;
+      if (state.finalCodes.has((await errorCode(response)).toLowerCase())) return;
       const retryAfter = parseRetryAfter(response.headers.get('Retry-After'), clock.now());
       state.lastRetryAfterMs = retryAfter;
       const wait = retryAfter ?? backoffDelay(attempt, backoff);
       if (attempt >= maxRetries || wait > maxWaitMs) return;
       await clock.sleep(wait, context.options?.signal ?? undefined);
     }
+  }
+}
+
+/** Graph's `error.code` from a buffered response, without consuming it. */
+async function errorCode(response: Response): Promise<string> {
+  try {
+    const body = (await response.clone().json()) as { error?: { code?: unknown } };
+    return typeof body.error?.code === 'string' ? body.error.code : '';
+  } catch {
+    return '';
   }
 }
 

@@ -8,6 +8,8 @@ import type { MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 export class RequestState implements MiddlewareOptions {
   /** HTTP statuses the retry middleware may retry. sendMail: only 429. */
   readonly retryOn: readonly number[];
+  /** Graph error codes (lower-case) never worth retrying even on a retryable status, e.g. a spent quota. */
+  readonly finalCodes: ReadonlySet<string>;
   /** Attempts made so far (1 = no retry). */
   attempts = 0;
   /** Retry-After of the last retryable response, when readable. */
@@ -17,8 +19,9 @@ export class RequestState implements MiddlewareOptions {
   /** The first error any middleware raised; rethrown as-is to the caller. */
   failure: unknown = undefined;
 
-  constructor(retryOn: readonly number[]) {
+  constructor(retryOn: readonly number[], finalCodes: ReadonlySet<string> = new Set()) {
     this.retryOn = retryOn;
+    this.finalCodes = finalCodes;
   }
 }
 
