@@ -126,6 +126,7 @@ async function registerPages(app: FastifyInstance, config: Config, deps: AppDeps
     await pages.register(helmet, {
       contentSecurityPolicy: {
         useDefaults: false,
+        reportOnly: config.pageCspReportOnly,
         directives: {
           defaultSrc: ["'none'"],
           // Office.js must come from Microsoft's CDN in production; the demo serves a local copy.

@@ -72,6 +72,7 @@ const EnvSchema = z.object({
   MAX_STATE_BYTES: int(1024 * 1024, 1024, 16 * 1024 * 1024),
   PIXEL_KEYS: z.string().optional(),
   PIXEL_KEY_CURRENT: z.string().optional(),
+  PAGE_CSP_REPORT_ONLY: z.enum(['0', '1', 'true', 'false']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Demo only: the emulator's clock (and the demo pane's send clock) runs this many times faster. */
   CANDOR_DEMO_CLOCK_FACTOR: int(1, 1, 1000),
@@ -99,6 +100,8 @@ export interface Config {
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   auth: AuthConfig;
   corsOrigins: string[];
+  /** Send the task pane's CSP as Report-Only (for checking a new Outlook host before enforcing). */
+  pageCspReportOnly: boolean;
   trustProxyHops: number;
   retention: { graceDays: number; intervalMinutes: number; batchSize: number };
   limits: { userPerMinute: number; ipPerMinute: number; maxSendsPerBatch: number; maxStateBytes: number };
@@ -169,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { kind: 'sqlite', file: resolve(dataDir, 'candor.sqlite') },
     auth,
     corsOrigins: e.CORS_ORIGINS.map((o) => new URL(o).origin),
+    pageCspReportOnly: e.PAGE_CSP_REPORT_ONLY === '1' || e.PAGE_CSP_REPORT_ONLY === 'true',
     trustProxyHops: e.TRUST_PROXY_HOPS,
     retention: {
       graceDays: e.PURGE_GRACE_DAYS,

@@ -93,6 +93,20 @@ describe('HTTP surface', () => {
     expect((await h.app.inject({ url: '/' })).statusCode).toBe(200);
   });
 
+  it('can send the page CSP as Report-Only, for trying a new Outlook host first', async () => {
+    const trial = await openHarness('sqlite', '', {
+      env: { PAGE_CSP_REPORT_ONLY: '1' },
+      deps: { staticRoot: dist },
+    });
+    try {
+      const res = await trial.app.inject({ url: '/taskpane.html' });
+      expect(res.headers['content-security-policy']).toBeUndefined();
+      expect(res.headers['content-security-policy-report-only']).toContain('frame-ancestors');
+    } finally {
+      await trial.close();
+    }
+  });
+
   it('keeps page and API headers off the pixel, which webmail embeds cross-site', async () => {
     const res = await h.app.inject({ url: '/o/v1.t1.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA.gif' });
     expect(res.statusCode).toBe(200);
