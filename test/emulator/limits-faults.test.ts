@@ -134,17 +134,24 @@ describe('faults', () => {
     expect(emulator.requestLog.at(-1)).toMatchObject({ status: 0, fault: 'network-error-before-accept' });
   });
 
-  it("'revoked' answers 401 to that request and every later one, fresh tokens included, until access is restored", async () => {
-    const { call, send, emulator, token } = await setup();
+  it("'revoked' refuses that request and every later one with a token from before; a new sign-in works", async () => {
+    const { call, send, emulator, token, clock } = await setup();
     emulator.injectFault('revoked');
     const first = await send('a+silent@example.org', 'S', {}, token);
     expect(first.status).toBe(401);
     expect(errorCode(first.json)).toBe('InvalidAuthenticationToken');
+    expect((first.json.error as { message: string }).message).toContain(
+      'TokenIssuedBeforeRevocationTimestamp',
+    );
     expect((await call('GET', '/me', { token })).status).toBe(401);
+    // Minted in the same second as the revocation: still "issued before" it.
     expect((await call('GET', '/me/messages')).status).toBe(401);
     expect(emulator.deliveries(USER.oid)).toHaveLength(0);
-    emulator.restoreAccess(USER.oid);
+    await clock.advance(1000);
     expect((await call('GET', '/me')).status).toBe(200);
+    expect((await call('GET', '/me', { token })).status).toBe(401);
+    emulator.restoreAccess(USER.oid);
+    expect((await call('GET', '/me', { token })).status).toBe(200);
   });
 
   it('random fault sequences: each send meets the next fault, and only accepted sends reach Sent Items', async () => {

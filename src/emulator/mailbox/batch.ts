@@ -1,5 +1,5 @@
 import type { EmulatorCore } from './context';
-import { GraphFailure, badRequest, graphError } from './errors';
+import { GraphFailure, badRequest, graphError, parseJsonPayload } from './errors';
 import type { InternalRequest, InternalResponse } from './types';
 
 interface BatchItem {
@@ -15,14 +15,7 @@ interface BatchItem {
 const PARALLEL = 4;
 
 function parseItems(text: string, maxRequests: number): BatchItem[] {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    throw badRequest(
-      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
-    );
-  }
+  const payload = parseJsonPayload(text);
   const requests = (payload as { requests?: unknown })?.requests;
   if (!Array.isArray(requests) || requests.length === 0) throw badRequest('Invalid batch payload format.');
   // json-batching.md: "JSON batch requests are currently limited to 20 individual requests."

@@ -76,3 +76,14 @@ export const badRequest = (message: string, code = 'BadRequest') => new GraphFai
 /** What the emulator does not model answers 501, so a gap is never mistaken for Graph's behaviour. */
 export const notEmulated = (what: string) =>
   new GraphFailure(501, 'NotImplemented', `The mailbox emulator does not implement ${what}.`);
+
+/** A JSON request body, or the 400 Graph answers when it cannot read one. */
+export function parseJsonPayload(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest(
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    );
+  }
+}

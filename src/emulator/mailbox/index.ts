@@ -50,7 +50,7 @@ export interface MailboxEmulator {
   clearFaults(): void;
   readonly pendingFaults: number;
   readonly stats: Readonly<EmulatorStats>;
-  /** Ends a 'revoked' fault for a user: tokens are accepted again, as after the user consents anew. */
+  /** Lifts a 'revoked' fault for a user: even tokens issued before it are accepted again. */
   restoreAccess(oid: string): void;
   /** Forgets every delta token of a mailbox (or all), so the next delta call gets 410. */
   expireDeltaTokens(oid?: string): void;
@@ -164,7 +164,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
         ),
       );
     }
-    if (mailbox.revoked) {
+    if (mailbox.revokedAtSeconds !== null && claims.iat <= mailbox.revokedAtSeconds) {
       const challenge = `${WWW_AUTHENTICATE}, error="insufficient_claims"`;
       return fail(
         new GraphFailure(401, 'InvalidAuthenticationToken', CAE_CHALLENGE, { 'WWW-Authenticate': challenge }),
@@ -286,7 +286,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
         const claims = await authenticate(req, requestId);
         if (!('status' in claims)) {
           const mailbox = mailboxes.get(claims.oid);
-          if (mailbox) mailbox.revoked = true;
+          if (mailbox) mailbox.revokedAtSeconds = Math.floor(now / 1000);
         }
         break;
       }
@@ -352,7 +352,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
       return { ...limits.stats };
     },
     restoreAccess(oid) {
-      mailboxOf(oid).revoked = false;
+      mailboxOf(oid).revokedAtSeconds = null;
     },
     expireDeltaTokens(oid) {
       for (const [key, m] of mailboxes) if (!oid || key === oid) m.syncStates.clear();

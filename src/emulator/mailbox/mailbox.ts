@@ -78,10 +78,10 @@ export class Mailbox {
   /** Delta tokens (`$deltatoken`/`$skiptoken`) of this mailbox; see delta.ts. */
   readonly syncStates = new Map<string, unknown>();
   /**
-   * The user's grant was revoked: every token is refused (in life Entra would issue no new one)
-   * until the test restores access.
+   * The user's grant was revoked at this time (seconds): tokens issued at or before it are refused,
+   * as continuous access evaluation does; a new sign-in (a later token) works. Null: not revoked.
    */
-  revoked = false;
+  revokedAtSeconds: number | null = null;
   #messages: StoredMessage[] = [];
   #seq = 0;
   #ids: IdSource;

@@ -1,5 +1,5 @@
 import { MAIL_SEND_SCOPES, hasAny, limitKey, type HandlerContext } from './context';
-import { GraphFailure, accessDenied, badRequest } from './errors';
+import { GraphFailure, accessDenied, badRequest, parseJsonPayload } from './errors';
 import type { Mailbox } from './mailbox';
 import { displayNameFor, inboundHeaders } from './prospects';
 import type { InternalResponse, InternetMessageHeader, ItemBody, Recipient } from './types';
@@ -72,14 +72,7 @@ function parseBoolean(value: unknown): boolean {
 }
 
 function parseJson(text: string): ParsedSend {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    throw badRequest(
-      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
-    );
-  }
+  const payload = parseJsonPayload(text);
   const message = (payload as { message?: unknown })?.message;
   if (typeof message !== 'object' || message === null) {
     throw badRequest("The value of the parameter 'Message' is empty.", 'ErrorInvalidParameter');
