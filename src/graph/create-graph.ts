@@ -3,7 +3,7 @@ import type { MailHeaderRecord, MailSender, OutgoingMail, SendOutcome } from '..
 import { systemClock, type Clock } from '../shared/clock';
 import { GraphError, TokenUnavailableError, TransportError } from './graph-error';
 import { MESSAGE_HEADER_FIELDS, PROFILE_FIELDS } from './message-fields';
-import { BearerAuth, HeaderOnlyGuard, HttpHandler, RetryPolicy } from './middleware/chain';
+import { BearerAuth, ConcurrencyGate, HeaderOnlyGuard, HttpHandler, RetryPolicy } from './middleware/chain';
 import { RequestState } from './middleware/request-state';
 import { toHeaderRecord, type GraphMessageJson } from './records';
 import { DEFAULT_BACKOFF } from './retry-timing';
@@ -22,6 +22,8 @@ export interface GraphOptions {
   requestTimeoutMs?: number;
   /** A Retry-After longer than this is reported, not slept through. Default 120 s. */
   maxRetryWaitMs?: number;
+  /** Requests on the wire at once; Outlook allows 4 per app and mailbox. Default 4. */
+  maxConcurrentRequests?: number;
   /** Jitter source in [0, 1); tests inject a fixed one. */
   random?: () => number;
 }
@@ -100,6 +102,7 @@ export function createGraph(options: GraphOptions): Graph {
         maxWaitMs: options.maxRetryWaitMs ?? 120_000,
         backoff: { ...DEFAULT_BACKOFF, random: options.random ?? Math.random },
       }),
+      new ConcurrencyGate(options.maxConcurrentRequests ?? 4),
       new BearerAuth(new URL(baseUrl).origin, options.getAccessToken),
       new HttpHandler(fetchImpl, clock, options.requestTimeoutMs ?? 30_000),
     ],

@@ -180,3 +180,31 @@ describe('read retries', () => {
     expect(calls).toHaveLength(2);
   });
 });
+
+describe('concurrency', () => {
+  it('keeps at most maxConcurrentRequests on the wire and runs the rest as slots free up', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const release: (() => void)[] = [];
+    const { graph, calls } = setup(
+      () =>
+        new Promise<Response>((resolve) => {
+          inFlight++;
+          peak = Math.max(peak, inFlight);
+          release.push(() => {
+            inFlight--;
+            resolve(json(200, { id: 'u1' }));
+          });
+        }),
+      { maxConcurrentRequests: 4 },
+    );
+    const all = Promise.all(Array.from({ length: 10 }, () => graph.getProfile()));
+    for (let done = 0; done < 10; done++) {
+      await new Promise((r) => setTimeout(r, 0));
+      release.shift()?.();
+    }
+    await all;
+    expect(calls).toHaveLength(10);
+    expect(peak).toBe(4);
+  });
+});

@@ -82,6 +82,35 @@ export class RetryPolicy extends Link {
   }
 }
 
+/**
+ * Holds at most `limit` requests on the wire at once: Outlook allows 4 concurrent requests per app and
+ * mailbox and answers a fifth with 429 MailboxConcurrency. Waits for throttling are not held here.
+ */
+export class ConcurrencyGate extends Link {
+  readonly #limit: number;
+  #inFlight = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(limit: number) {
+    super();
+    if (!(limit >= 1)) throw new RangeError('maxConcurrentRequests must be at least 1');
+    this.#limit = limit;
+  }
+
+  async execute(context: Context): Promise<void> {
+    if (this.#inFlight >= this.#limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#inFlight++;
+    try {
+      await this.next(context);
+    } finally {
+      // Hand the slot straight to the next waiter, or free it.
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#inFlight--;
+    }
+  }
+}
+
 /** Graph's `error.code` from a buffered response, without consuming it. */
 async function errorCode(response: Response): Promise<string> {
   try {
