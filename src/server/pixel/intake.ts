@@ -20,7 +20,8 @@ export interface IntakeDeps {
 
 /**
  * - `recorded`: the event is committed.
- * - `ignored`: nothing to record (bad token, unknown or deleted send, tracking off, no key).
+ * - `ignored`: nothing to record (bad token, unknown or deleted send, tracking off, no key,
+ *   contract ended).
  * - `failed`: a valid open could not be stored (database error).
  */
 export type IntakeOutcome = 'recorded' | 'ignored' | 'failed';
@@ -50,6 +51,8 @@ export async function recordOpen(deps: IntakeDeps, req: OpenRequest): Promise<In
   try {
     const send = await deps.store.getSendForPixel(sendId);
     if (!send || !send.trackOpens || !send.userKey) return 'ignored';
+    // After the contract end the tenant's data is due for deletion: collect nothing new.
+    if (send.contractEndsAt !== null && at >= send.contractEndsAt) return 'ignored';
     const verdict = judgeOpen({ userAgent: req.userAgent, ip: req.ip, sinceSendMs: at - send.createdAt });
     const ids = { tid: send.tid, oid: send.oid, sendId, eventId: randomId() };
     const sealed = await deps.sealer.seal(send.userKey, ids, { ip: req.ip, at, verdict });

@@ -50,7 +50,7 @@ export const UA_RULES: readonly UaRule[] = [
     verdict: 'scanner',
     why: 'headless or scripted fetcher',
     test: (ua) =>
-      /HeadlessChrome|PhantomJS|python-|curl\/|Wget|Go-http-client|okhttp|Java\/|libwww|axios|node-fetch|undici|\bbot\b|crawler|spider|scan/i.test(
+      /HeadlessChrome|PhantomJS|python-|curl\/|Wget|Go-http-client|okhttp|Java\/|libwww|axios|node-fetch|undici|\bbot\b|crawler|spider|\bscan(ner)?\b/i.test(
         ua,
       ),
   },

@@ -65,9 +65,11 @@ export interface Send {
   createdAt: number;
 }
 
-/** What the pixel needs in one lookup: the send, and the owner's current key (null if none). */
+/** What the pixel needs in one lookup: the send, the owner's current key, the tenant's contract end. */
 export interface PixelSend extends Send {
   userKey: UserKey | null;
+  /** Opens after the contract end are not recorded (the tenant's data is due for deletion). */
+  contractEndsAt: number | null;
 }
 
 export interface EventRow {

@@ -231,6 +231,19 @@ describe('open pixel', () => {
     expect(await eventsOf(gone)).toEqual([]);
   });
 
+  it('records nothing once the tenant’s contract has ended', async () => {
+    const keyRing = testKeyRing();
+    const user = await seedUser(store, clock.now() - HOUR);
+    const [sendId] = await seedSends(store, user, 1, clock.now() - HOUR);
+    await store.upsertTenant({ tid: user.tid, contractEndsAt: clock.now() + 1000 }, clock.now());
+    const { app } = await pixelApp(store, keyRing);
+    const url = `/o/${keyRing.mint(sendId as string)}.gif`;
+    expectPixel(await app.inject({ method: 'GET', url, headers: { 'user-agent': UA } }));
+    await clock.advance(1000);
+    expectPixel(await app.inject({ method: 'GET', url, headers: { 'user-agent': UA } }));
+    expect(await eventsOf(user)).toHaveLength(1);
+  });
+
   it('takes the address from X-Forwarded-For only behind a trusted proxy', async () => {
     const keyRing = testKeyRing();
     const user = await seedUser(store, clock.now());

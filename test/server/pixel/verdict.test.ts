@@ -74,6 +74,16 @@ const cases: Array<[string, VerdictInput, Verdict]> = [
   ],
   ['clock skew: negative delay', { userAgent: OUTLOOK, ip: '203.0.113.7', sinceSendMs: -50 }, 'scanner'],
   [
+    'a word merely containing "scan"',
+    { userAgent: `${IPHONE_MAIL} ScandinavianMail/4.2`, ip: '34.1.1.1', sinceSendMs: HOUR },
+    'human',
+  ],
+  [
+    'a fetcher calling itself a scanner',
+    { userAgent: 'Mozilla/5.0 (compatible; URL scanner 2.1)', ip: '34.1.1.1', sinceSendMs: HOUR },
+    'scanner',
+  ],
+  [
     'Apple-lookalike address outside 17/8',
     { userAgent: IPHONE_MAIL, ip: '18.0.0.1', sinceSendMs: HOUR },
     'human',

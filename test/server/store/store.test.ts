@@ -114,9 +114,19 @@ function contractSuite(backend: () => Backend) {
     );
     expect(sends).toHaveLength(2);
     const px = await store.getSendForPixel(a);
-    expect(px).toMatchObject({ tid, oid, campaignId: 'camp-1', sendId: a, trackOpens: true, createdAt: T0 });
+    expect(px).toMatchObject({
+      tid,
+      oid,
+      campaignId: 'camp-1',
+      sendId: a,
+      trackOpens: true,
+      createdAt: T0,
+      contractEndsAt: null,
+    });
     expect(px?.userKey?.keyId).toBe('k1');
     expect((await store.getSendForPixel(b))?.trackOpens).toBe(false);
+    await store.upsertTenant({ tid, contractEndsAt: T0 + 5 }, T0);
+    expect((await store.getSendForPixel(a))?.contractEndsAt).toBe(T0 + 5);
     expect(await store.getSendForPixel(id())).toBeNull();
     expect((await store.listSends(tid, oid, 'camp-1')).map((s) => s.sendId).sort()).toEqual([a, b].sort());
   });

@@ -168,7 +168,9 @@ export class PostgresStore implements Store {
 
   async getSendForPixel(sendId: string): Promise<PixelSend | null> {
     const [row] = await this.#rows(q.getSendForPixel, [idToBytes(sendId, 'sendId')]);
-    return row ? { ...toSend(row), userKey: keyOf(row) } : null;
+    return row
+      ? { ...toSend(row), userKey: keyOf(row), contractEndsAt: nullableNumber(row.contract_ends_at) }
+      : null;
   }
 
   async appendEvents(events: readonly EventRow[]): Promise<{ inserted: number }> {

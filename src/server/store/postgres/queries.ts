@@ -24,8 +24,9 @@ export const postgresQueries = {
   listSends: `SELECT tid, send_id, oid, campaign_id, track_opens, created_at FROM sends
     WHERE tid = $1 AND oid = $2 AND campaign_id = $3 ORDER BY created_at, send_id`,
   getSendForPixel: `SELECT s.tid, s.send_id, s.oid, s.campaign_id, s.track_opens, s.created_at,
-      u.key_id, u.key_format, u.key_material, u.key_updated_at
-    FROM sends s JOIN users u ON u.tid = s.tid AND u.oid = s.oid WHERE s.send_id = $1`,
+      u.key_id, u.key_format, u.key_material, u.key_updated_at, t.contract_ends_at
+    FROM sends s JOIN users u ON u.tid = s.tid AND u.oid = s.oid JOIN tenants t ON t.tid = s.tid
+    WHERE s.send_id = $1`,
 
   // One statement (one implicit transaction, one round trip) for the whole group. The join drops
   // an event whose send was deleted after intake looked it up, or that names another user's send.

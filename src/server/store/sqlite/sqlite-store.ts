@@ -171,7 +171,13 @@ export class SqliteStore implements Store {
 
   async getSendForPixel(sendId: string): Promise<PixelSend | null> {
     const row = this.#s.getSendForPixel.get(idToBytes(sendId, 'sendId')) as Row | undefined;
-    return row ? { ...toSend(row), userKey: keyOf(row) } : null;
+    return row
+      ? {
+          ...toSend(row),
+          userKey: keyOf(row),
+          contractEndsAt: (row.contract_ends_at as number | null) ?? null,
+        }
+      : null;
   }
 
   async appendEvents(events: readonly EventRow[]): Promise<{ inserted: number }> {
