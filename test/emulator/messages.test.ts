@@ -160,6 +160,10 @@ describe('scopes', () => {
     const none = await call('GET', '/me', { token: null });
     expect(none.status).toBe(401);
     expect(errorCode(none.json)).toBe('InvalidAuthenticationToken');
+    // The request-id header names the same request as the error body.
+    expect((none.json.error as { innerError: Record<string, string> }).innerError['request-id']).toBe(
+      none.headers.get('request-id'),
+    );
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
     const forged = await call('GET', '/me', { token: token.slice(0, -4) + 'AAAA' });
     expect(forged.status).toBe(401);

@@ -72,6 +72,8 @@ export const unknownProperty = (name: string, type = 'Microsoft.OutlookServices.
     'RequestBroker--ParseUri',
     `Could not find a property named '${name}' on type '${type}'.`,
   );
+export const methodNotAllowed = () =>
+  new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
 export const badRequest = (message: string, code = 'BadRequest') => new GraphFailure(400, code, message);
 /** What the emulator does not model answers 501, so a gap is never mistaken for Graph's behaviour. */
 export const notEmulated = (what: string) =>

@@ -1,7 +1,7 @@
 import { systemClock } from '../../shared/clock';
 import { runBatch } from './batch';
 import { limitKey, type EmulatorCore, type HandlerContext } from './context';
-import { GraphFailure, graphError } from './errors';
+import { GraphFailure, graphError, methodNotAllowed } from './errors';
 import { FaultQueue } from './faults';
 import { IdSource } from './ids';
 import { DEFAULT_LIMITS, LimitTracker } from './limits';
@@ -127,8 +127,8 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
   async function run(
     req: InternalRequest,
     fault?: FaultKind,
+    requestId = ids.uuid(),
   ): Promise<{ res: InternalResponse; entry: RequestLogEntry }> {
-    const requestId = ids.uuid();
     const entry: RequestLogEntry = {
       method: req.method,
       path: pathText(req.path),
@@ -172,12 +172,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
     }
     try {
       if (req.path.toLowerCase() === '/$batch' && !req.inBatch) {
-        if (req.method !== 'POST')
-          throw new GraphFailure(
-            405,
-            'Request_BadRequest',
-            'Specified HTTP method is not allowed for the request target.',
-          );
+        if (req.method !== 'POST') throw methodNotAllowed();
         return await runBatch(core, req, requestId);
       }
       const admission = limits.admit(limitKey(claims), clock.now());
@@ -293,7 +288,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
       default:
         break;
     }
-    const { res, entry } = await run(req, fault?.kind);
+    const { res, entry } = await run(req, fault?.kind, requestId);
     const accepted = res.status === 202;
     if (accepted && fault?.kind === '503-after-accept') {
       entry.status = 503;

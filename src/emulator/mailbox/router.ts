@@ -1,13 +1,10 @@
 import { MAIL_READ_SCOPES, hasAny, type HandlerContext } from './context';
 import { messageDelta } from './delta';
-import { GraphFailure, ODATA_JSON, accessDenied, itemNotFound, notEmulated } from './errors';
+import { ODATA_JSON, accessDenied, itemNotFound, methodNotAllowed, notEmulated } from './errors';
 import { getMe } from './me';
 import { getMessage, getMessageMime, listMessages, mailAccess } from './messages';
 import { sendMail } from './send-mail';
 import type { FolderName, InternalResponse } from './types';
-
-const methodNotAllowed = () =>
-  new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
 
 /** `/users/{id|upn}/…` of the caller is `/me/…`; someone else's mailbox is out of a delegated token's reach. */
 function normalise(ctx: HandlerContext): string[] {
