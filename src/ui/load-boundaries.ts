@@ -4,6 +4,7 @@ import type { PaneServices } from './pane-services';
 
 export interface BoundaryConfig extends AuthConfig {
   graphBaseUrl: string;
+  apiBaseUrl: string;
 }
 
 /**
@@ -23,6 +24,10 @@ export function createPaneServices(config: BoundaryConfig, office: OfficeHost): 
     async loadGraph(session) {
       const { createGraph } = await import('../graph');
       return createGraph({ baseUrl: config.graphBaseUrl, getAccessToken: () => session.getGraphToken() });
+    },
+    async loadCampaigns(session) {
+      const { loadCampaignRuntime } = await import('./campaign/load-runtime');
+      return loadCampaignRuntime(config, session);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { OfficeHost } from '../outlook';
+import type { CampaignRuntime } from './campaign/runtime';
 
 /** The signed-in account as the pane shows it before /me answers. */
 export interface PaneAccount {
@@ -43,6 +44,8 @@ export interface PaneServices {
   office: Pick<OfficeHost, 'inOffice' | 'theme' | 'onThemeChange' | 'getComposeItem'>;
   loadSession(): Promise<PaneSession>;
   loadGraph(session: PaneSession): Promise<PaneGraph>;
+  /** The campaign screens' boundaries (src/ui/campaign/load-runtime.ts); no Campaigns screen without it. */
+  loadCampaigns?(session: PaneSession): Promise<CampaignRuntime>;
 }
 
 const PaneServicesContext = createContext<PaneServices | null>(null);

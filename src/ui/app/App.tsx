@@ -12,6 +12,7 @@ import { usePane } from './use-pane';
 // Only the Connect screen is in the first-load bundle; the rest arrives when first shown.
 const HomeScreen = lazy(() => import('../screens/HomeScreen'));
 const PrivacyScreen = lazy(() => import('../screens/PrivacyScreen'));
+const CampaignsScreen = lazy(() => import('../campaign/CampaignsScreen'));
 
 // The pane fills Outlook's frame edge to edge; the theme's background comes from FluentProvider.
 const usePageStyles = makeStaticStyles({ body: { margin: 0 } });
@@ -44,7 +45,17 @@ function Pane({ services, homeContent }: AppProps) {
   if (!moved && route !== firstRoute) setMoved(true);
 
   let screen: ReactNode;
+  const connected = connection.status === 'connected' || connection.status === 'signingOut';
+  const loadCampaigns = services.loadCampaigns;
   if (route === 'privacy') screen = <PrivacyScreen focusHeading={moved} />;
+  else if (route === 'campaigns' && connected && loadCampaigns)
+    screen = (
+      <CampaignsScreen
+        load={async () => loadCampaigns(await pane.session())}
+        compose={services.office}
+        focusHeading={moved}
+      />
+    );
   else if (route === 'home' && (connection.status === 'connected' || connection.status === 'signingOut'))
     screen = (
       <HomeScreen
@@ -68,7 +79,7 @@ function Pane({ services, homeContent }: AppProps) {
     );
 
   return (
-    <AppShell route={route} routes={navigableRoutes(connection)} onNavigate={pane.navigate}>
+    <AppShell route={route} routes={navigableRoutes(connection, !!services.loadCampaigns)} onNavigate={pane.navigate}>
       {error && <ErrorBar error={error} />}
       <Suspense fallback={<Spinner label="Loading…" />}>{screen}</Suspense>
     </AppShell>

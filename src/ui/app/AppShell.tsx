@@ -6,6 +6,7 @@ import type { RouteName } from './pane-state';
 const ROUTE_LABELS: Record<RouteName, string> = {
   connect: 'Home',
   home: 'Home',
+  campaigns: 'Campaigns',
   privacy: 'Data & privacy',
 };
 

@@ -4,7 +4,7 @@ import type { PaneProfile } from '../pane-services';
  * In-memory routing: Office.js nulls history.pushState, so the route is plain React state.
  * Campaign screens will add their names here.
  */
-export type RouteName = 'connect' | 'home' | 'privacy';
+export type RouteName = 'connect' | 'home' | 'campaigns' | 'privacy';
 
 export type Connection =
   | { status: 'signedOut' }
@@ -46,14 +46,19 @@ export const initialPaneState: PaneState = {
 const restingRoute = (c: Connection): RouteName =>
   c.status === 'connected' || c.status === 'signingOut' ? 'home' : 'connect';
 
-/** Moves to the resting route unless the user is reading Data & privacy, which stays put. */
+const isConnected = (c: Connection) => c.status === 'connected' || c.status === 'signingOut';
+
+/** Moves to the resting route unless the user is reading Data & privacy (or Campaigns, while connected). */
 function settle(state: PaneState, connection: Connection): PaneState {
-  return { ...state, connection, route: state.route === 'privacy' ? 'privacy' : restingRoute(connection) };
+  const stays = state.route === 'privacy' || (state.route === 'campaigns' && isConnected(connection));
+  return { ...state, connection, route: stays ? state.route : restingRoute(connection) };
 }
 
-/** The screens the navigation offers for a connection state, in order. */
-export function navigableRoutes(connection: Connection): RouteName[] {
-  return [restingRoute(connection), 'privacy'];
+/** The screens the navigation offers for a connection state, in order; Campaigns when the pane has them. */
+export function navigableRoutes(connection: Connection, campaigns = false): RouteName[] {
+  return campaigns && isConnected(connection)
+    ? [restingRoute(connection), 'campaigns', 'privacy']
+    : [restingRoute(connection), 'privacy'];
 }
 
 export function paneReducer(state: PaneState, action: PaneAction): PaneState {
@@ -61,7 +66,9 @@ export function paneReducer(state: PaneState, action: PaneAction): PaneState {
     case 'navigate':
       if (action.to === state.route) return state;
       // Home needs a connection and Connect needs none; other requests are ignored.
-      if (action.to !== 'privacy' && action.to !== restingRoute(state.connection)) return state;
+      if (action.to === 'campaigns' && !isConnected(state.connection)) return state;
+      if (action.to !== 'privacy' && action.to !== 'campaigns' && action.to !== restingRoute(state.connection))
+        return state;
       return { ...state, route: action.to };
     case 'restoring':
       return { ...state, connection: { status: 'restoring' } };

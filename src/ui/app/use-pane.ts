@@ -119,8 +119,10 @@ export function usePane(services: PaneServices) {
       connect: () => void actions.connect(),
       signOut: () => void actions.signOut(),
       navigate: (to: RouteName) => dispatch({ type: 'navigate', to }),
+      /** The signed-in auth session (the campaign screens build their boundaries on it). */
+      session,
     }),
-    [state, actions],
+    [state, actions, session],
   );
 }
 

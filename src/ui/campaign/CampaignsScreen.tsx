@@ -1,0 +1,111 @@
+import { Button, MessageBar, MessageBarBody, Spinner, Tab, TabList } from '@fluentui/react-components';
+import { useMemo, useState } from 'react';
+import { ScreenHeading } from '../components/ScreenHeading';
+import { useScreenStyles } from '../components/screen-styles';
+import type { CampaignController } from './controller';
+import { deriveCampaign } from './draft';
+import { PreviewStep } from './PreviewStep';
+import { ProspectsStep } from './ProspectsStep';
+import type { CampaignRuntime, ComposeSource } from './runtime';
+import { SendProgressView } from './SendProgressView';
+import { SendStep } from './SendStep';
+import { TemplateStep } from './TemplateStep';
+import { useCampaignLoad, useControllerState } from './use-campaign';
+
+export interface CampaignsScreenProps {
+  load: () => Promise<CampaignRuntime>;
+  compose: ComposeSource;
+  focusHeading: boolean;
+}
+
+type Step = 'prospects' | 'template' | 'preview' | 'send';
+const STEPS: { value: Step; label: string }[] = [
+  { value: 'prospects', label: 'Prospects' },
+  { value: 'template', label: 'Template' },
+  { value: 'preview', label: 'Preview' },
+  { value: 'send', label: 'Send' },
+];
+
+/** Build a campaign (prospects, template, preview) and send it, or watch the one being sent. */
+export function CampaignsScreen({ load, compose, focusHeading }: CampaignsScreenProps) {
+  const styles = useScreenStyles();
+  const loaded = useCampaignLoad(load);
+  return (
+    <section className={styles.screen} aria-labelledby="campaign-heading">
+      <ScreenHeading id="campaign-heading" focusOnMount={focusHeading}>
+        Campaign
+      </ScreenHeading>
+      {loaded.status === 'loading' && <Spinner label="Opening your campaign…" />}
+      {loaded.status === 'failed' && (
+        <MessageBar intent="error" layout="multiline">
+          <MessageBarBody>
+            Campaigns could not be opened. {loaded.message}{' '}
+            <Button size="small" onClick={loaded.retry}>
+              Retry
+            </Button>
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {loaded.status === 'ready' && <CampaignBody controller={loaded.controller} compose={compose} />}
+    </section>
+  );
+}
+
+function CampaignBody({ controller, compose }: { controller: CampaignController; compose: ComposeSource }) {
+  const state = useControllerState(controller);
+  const [step, setStep] = useState<Step>('prospects');
+  const draft = state.phase === 'editing' ? state.draft : null;
+  const derived = useMemo(() => (draft ? deriveCampaign(draft) : null), [draft]);
+
+  if (state.phase === 'loading') return <Spinner label="Opening your campaign…" />;
+  if (state.phase === 'failed')
+    return (
+      <MessageBar intent="error">
+        <MessageBarBody>{state.message}</MessageBarBody>
+      </MessageBar>
+    );
+  if (state.phase === 'sending') return <SendProgressView controller={controller} state={state} />;
+  if (!draft || !derived) return null;
+
+  const update = controller.update.bind(controller);
+  return (
+    <>
+      <TabList
+        selectedValue={step}
+        onTabSelect={(_e, d) => setStep(d.value as Step)}
+        aria-label="Campaign steps"
+        size="small"
+      >
+        {STEPS.map((s) => (
+          <Tab key={s.value} value={s.value}>
+            {s.label}
+          </Tab>
+        ))}
+      </TabList>
+      <div role="tabpanel" aria-label={STEPS.find((s) => s.value === step)?.label}>
+        {step === 'prospects' && <ProspectsStep draft={draft} derived={derived} update={update} />}
+        {step === 'template' && (
+          <TemplateStep
+            draft={draft}
+            derived={derived}
+            update={update}
+            compose={compose}
+            library={controller.runtime.templates}
+          />
+        )}
+        {step === 'preview' && <PreviewStep draft={draft} derived={derived} update={update} />}
+        {step === 'send' && (
+          <SendStep
+            derived={derived}
+            draft={draft}
+            update={update}
+            timeFactor={controller.runtime.timeFactor}
+            onSend={() => controller.startSending()}
+          />
+        )}
+      </div>
+    </>
+  );
+}
+
+export default CampaignsScreen;

@@ -1,0 +1,174 @@
+import {
+  Button,
+  Checkbox,
+  Field,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Select,
+  Textarea,
+  tokens,
+} from '@fluentui/react-components';
+import { useId, useMemo, useState } from 'react';
+import {
+  fieldNameFromHeader,
+  parseProspectTable,
+  type RowProblem,
+  STANDARD_FIELDS,
+} from '../../core/prospects';
+import { useScreenStyles } from '../components/screen-styles';
+import { type CampaignDraft, type DerivedCampaign, toggled, withCell, withTable } from './draft';
+import { FIELD_LABELS, plural, PROBLEM_LABELS } from './labels';
+import { ProspectTable } from './ProspectTable';
+
+export interface StepProps {
+  draft: CampaignDraft;
+  derived: DerivedCampaign;
+  update: (change: (draft: CampaignDraft) => CampaignDraft) => void;
+}
+
+const useStyles = makeStyles({
+  mapping: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1fr)',
+    gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
+    alignItems: 'center',
+  },
+  header: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  counts: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+});
+
+/** Paste or upload the list, map its columns, fix or leave out rows, and apply do-not-contact. */
+export function ProspectsStep({ draft, derived, update }: StepProps) {
+  const styles = useScreenStyles();
+  const own = useStyles();
+  const [pasted, setPasted] = useState('');
+  const [problemsOnly, setProblemsOnly] = useState(false);
+  const fileId = useId();
+
+  const load = (text: string) => update((d) => withTable(d, parseProspectTable(text)));
+  const table = draft.table;
+
+  const problemsByRow = useMemo(() => {
+    const map = new Map<number, RowProblem[]>();
+    for (const p of derived.problems) map.set(p.row, [...(map.get(p.row) ?? []), p]);
+    return map;
+  }, [derived.problems]);
+  const counts = useMemo(() => {
+    const c = new Map<string, number>();
+    for (const p of derived.problems) if (p.severity === 'error') c.set(p.kind, (c.get(p.kind) ?? 0) + 1);
+    return [...c.entries()];
+  }, [derived.problems]);
+  const rowsWithErrors = useMemo(
+    () => new Set(derived.problems.filter((p) => p.severity === 'error').map((p) => p.row)).size,
+    [derived.problems],
+  );
+
+  return (
+    <div className={styles.screen}>
+      <Field label="Paste rows from a spreadsheet (with the header row)">
+        <Textarea value={pasted} onChange={(_e, d) => setPasted(d.value)} resize="vertical" rows={3} />
+      </Field>
+      <div className={styles.actions}>
+        <Button appearance="primary" disabled={!pasted.trim()} onClick={() => load(pasted)}>
+          Use pasted rows
+        </Button>
+        <label htmlFor={fileId}>
+          <span className={styles.text}>or upload a CSV file: </span>
+          <input
+            id={fileId}
+            type="file"
+            accept=".csv,.tsv,.txt,text/csv,text/plain"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) void file.text().then(load);
+            }}
+          />
+        </label>
+      </div>
+
+      {table && (
+        <>
+          <h2 className={styles.subheading}>Columns</h2>
+          <div className={own.mapping}>
+            {table.headers.map((header, column) => {
+              const custom = fieldNameFromHeader(header);
+              const value = draft.mapping[column] ?? '';
+              return (
+                <Field key={column} label={header || `Column ${column + 1}`} orientation="horizontal">
+                  <Select
+                    value={value}
+                    onChange={(_e, d) =>
+                      update((dr) => {
+                        const mapping = dr.mapping.slice();
+                        mapping[column] = d.value || null;
+                        return { ...dr, mapping };
+                      })
+                    }
+                  >
+                    <option value="">Not used</option>
+                    {STANDARD_FIELDS.map((f) => (
+                      <option key={f} value={f}>
+                        {FIELD_LABELS[f]}
+                      </option>
+                    ))}
+                    {custom && !(STANDARD_FIELDS as readonly string[]).includes(custom) && (
+                      <option value={custom}>{`Custom: {{${custom}}}`}</option>
+                    )}
+                  </Select>
+                </Field>
+              );
+            })}
+          </div>
+          {derived.mappingError && (
+            <MessageBar intent="warning">
+              <MessageBarBody>{derived.mappingError}</MessageBarBody>
+            </MessageBar>
+          )}
+
+          <h2 className={styles.subheading}>Rows</h2>
+          <p className={styles.text} role="status" data-testid="prospect-summary">
+            {plural(derived.campaign.prospects.length, 'prospect')} ready
+            {rowsWithErrors > 0 && `, ${plural(rowsWithErrors, 'row')} with problems`}
+            {draft.excluded.length > 0 && `, ${plural(draft.excluded.length, 'row')} left out`}.
+          </p>
+          {counts.length > 0 && (
+            <ul className={own.counts} aria-label="Problems by kind">
+              {counts.map(([kind, n]) => (
+                <li key={kind} className={styles.text}>
+                  {plural(n, PROBLEM_LABELS[kind as RowProblem['kind']])}
+                </li>
+              ))}
+            </ul>
+          )}
+          <Checkbox
+            label="Show problems only"
+            checked={problemsOnly}
+            onChange={(_e, d) => setProblemsOnly(!!d.checked)}
+          />
+          <ProspectTable
+            table={table}
+            mapping={draft.mapping}
+            problemsByRow={problemsByRow}
+            excluded={draft.excluded}
+            problemsOnly={problemsOnly}
+            onEdit={(row, column, value) => update((d) => withCell(d, row, column, value))}
+            onExclude={(row, out) => update((d) => ({ ...d, excluded: toggled(d.excluded, row, out) }))}
+          />
+        </>
+      )}
+
+      <Field
+        label="Do not contact (one address or @domain per line)"
+        hint="Anyone on this list is left out of the campaign."
+      >
+        <Textarea
+          value={draft.doNotContact}
+          onChange={(_e, d) => update((dr) => ({ ...dr, doNotContact: d.value }))}
+          resize="vertical"
+          rows={2}
+        />
+      </Field>
+    </div>
+  );
+}

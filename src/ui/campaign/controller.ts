@@ -1,0 +1,204 @@
+/**
+ * Wires one campaign: the draft the screens edit, the core send engine over the Graph sender, the
+ * backend's pixel URLs, and persistence (write-ahead before every send). The domain decisions stay
+ * in core; this object only connects them and tells React when something changed.
+ */
+import {
+  type Campaign,
+  type CampaignSnapshot,
+  campaignSnapshot,
+  createCampaignSend,
+  parseCampaignSnapshot,
+  restoreCampaignSend,
+} from '../../core/campaign';
+import type { RecipientRecord, SendEngine, SendProgress, UncertainDecision } from '../../core/send';
+import { type CampaignDraft, deriveCampaign, emptyDraft } from './draft';
+import type { CampaignRuntime, PersistedCampaign } from './runtime';
+
+export type ControllerState =
+  | { phase: 'loading' }
+  | { phase: 'failed'; message: string }
+  | { phase: 'editing'; draft: CampaignDraft }
+  | { phase: 'sending'; campaign: Campaign; progress: SendProgress; tick: number };
+
+/** How often (real time) the screens hear about send progress at most. */
+const NOTIFY_EVERY_MS = 150;
+
+export class CampaignController {
+  readonly runtime: CampaignRuntime;
+  #state: ControllerState = { phase: 'loading' };
+  #listeners = new Set<() => void>();
+  #engine: SendEngine | null = null;
+  #snapshotCampaign: Campaign | null = null;
+  #backendSends: Record<string, string> = {};
+  #tick = 0;
+  #notifyTimer: ReturnType<typeof setTimeout> | null = null;
+  #loaded: Promise<void> | null = null;
+
+  constructor(runtime: CampaignRuntime) {
+    this.runtime = runtime;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  };
+
+  getState = (): ControllerState => this.#state;
+
+  /** Opens the recruiter's current campaign (continuing a send that was running), once. */
+  load(): Promise<void> {
+    this.#loaded ??= this.#load().catch((error: unknown) => {
+      this.#loaded = null;
+      this.#set({ phase: 'failed', message: messageOf(error) });
+    });
+    return this.#loaded;
+  }
+
+  async #load(): Promise<void> {
+    const { store } = this.runtime;
+    const id = await store.currentId();
+    const saved = id ? await store.open(id) : undefined;
+    if (saved?.snapshot) {
+      const snapshot = parseCampaignSnapshot(saved.snapshot);
+      this.#backendSends = { ...saved.backendSends };
+      this.#startEngine(snapshot, restoreCampaignSend(snapshot, this.#deps(snapshot.campaign)));
+      return;
+    }
+    const draft = saved?.draft ?? emptyDraft(this.runtime.newId());
+    if (!id || !saved) await store.setCurrentId(draft.id);
+    this.#set({ phase: 'editing', draft });
+  }
+
+  /** Every edit of the campaign being built; saved (encrypted) shortly after. */
+  update(change: (draft: CampaignDraft) => CampaignDraft): void {
+    if (this.#state.phase !== 'editing') return;
+    const draft = change(this.#state.draft);
+    this.#set({ phase: 'editing', draft });
+    this.runtime.store.save(draft.id, { version: 1, draft, snapshot: null, backendSends: {} });
+  }
+
+  /** Freezes the campaign and starts sending. Throws (with the reason) if it is not ready. */
+  async startSending(): Promise<void> {
+    if (this.#state.phase !== 'editing') return;
+    const { campaign } = deriveCampaign(this.#state.draft);
+    const engine = createCampaignSend(campaign, this.#deps(campaign));
+    const snapshot = campaignSnapshot(campaign, engine);
+    this.#backendSends = {};
+    await this.runtime.store.saveNow(campaign.id, this.#persisted(campaign, engine));
+    this.#startEngine(snapshot, engine);
+  }
+
+  pause(): void {
+    this.#engine?.pause();
+  }
+
+  resume(): void {
+    this.#engine?.resume();
+  }
+
+  cancel(): void {
+    this.#engine?.cancel();
+  }
+
+  decide(recipientId: string, decision: UncertainDecision): void {
+    this.#engine?.decide(recipientId, decision);
+  }
+
+  checkSentItemsNow(): void {
+    this.#engine?.checkSentItemsNow();
+  }
+
+  /** Fresh progress (the ETA moves while nothing else does). */
+  refresh(): void {
+    if (this.#engine) this.#set(this.#sendingState());
+  }
+
+  recipients(): RecipientRecord[] {
+    return this.#engine?.recipients() ?? [];
+  }
+
+  /** After a send is over: a fresh, empty campaign (the finished one stays saved). */
+  async newCampaign(): Promise<void> {
+    const status = this.#engine?.status;
+    if (status === 'running' || status === 'paused') return;
+    this.#engine?.dispose();
+    this.#engine = null;
+    const draft = emptyDraft(this.runtime.newId());
+    await this.runtime.store.setCurrentId(draft.id);
+    this.#set({ phase: 'editing', draft });
+  }
+
+  /** The pane is going away: nothing more starts; what was saved lets the next open continue. */
+  dispose(): void {
+    this.#engine?.dispose();
+    if (this.#notifyTimer) clearTimeout(this.#notifyTimer);
+  }
+
+  #deps(campaign: Campaign) {
+    const { runtime } = this;
+    return {
+      clock: runtime.clock,
+      sender: runtime.sender,
+      pixelUrl: async (_prospect: unknown, sendId: string) => {
+        const registered = await runtime.registerSend(campaign.id, true);
+        this.#backendSends[sendId] = registered.sendId;
+        if (!registered.pixelUrl) throw new Error('The tracking service gave no pixel address.');
+        return registered.pixelUrl;
+      },
+      onChange: (change: { state: string | null }) => {
+        this.#scheduleNotify();
+        const engine = this.#engine;
+        if (!engine || !this.#snapshotCampaign) return;
+        const value = this.#persisted(this.#snapshotCampaign, engine);
+        // Write-ahead: the request leaves only after "sending" is durable on this device.
+        if (change.state === 'sending') return runtime.store.saveNow(campaign.id, value);
+        runtime.store.save(campaign.id, value);
+        return undefined;
+      },
+    };
+  }
+
+  #persisted(campaign: Campaign, engine: SendEngine): PersistedCampaign {
+    return {
+      version: 1,
+      draft: null,
+      snapshot: campaignSnapshot(campaign, engine),
+      backendSends: { ...this.#backendSends },
+    };
+  }
+
+  #startEngine(snapshot: CampaignSnapshot, engine: SendEngine): void {
+    this.#engine = engine;
+    this.#snapshotCampaign = snapshot.campaign;
+    this.#set(this.#sendingState());
+    engine.start();
+  }
+
+  #sendingState(): ControllerState {
+    const engine = this.#engine as SendEngine;
+    return {
+      phase: 'sending',
+      campaign: this.#snapshotCampaign as Campaign,
+      progress: engine.progress(),
+      tick: ++this.#tick,
+    };
+  }
+
+  #scheduleNotify(): void {
+    if (this.#notifyTimer) return;
+    this.#notifyTimer = setTimeout(() => {
+      this.#notifyTimer = null;
+      if (this.#engine) this.#set(this.#sendingState());
+    }, NOTIFY_EVERY_MS);
+  }
+
+  #set(state: ControllerState): void {
+    this.#state = state;
+    for (const l of this.#listeners) l();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error && error.message ? error.message : 'Something went wrong.';
+}

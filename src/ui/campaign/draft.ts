@@ -1,0 +1,111 @@
+/**
+ * The recruiter's campaign while it is being built, and how it becomes a core Campaign. All the
+ * checking is core's (validateProspects, checkCampaign); this file only applies the recruiter's
+ * choices (mapping, edits, exclusions, do-not-contact, tracking) in between.
+ */
+import { type Campaign, checkCampaign, type Readiness } from '../../core/campaign';
+import {
+  type ColumnMapping,
+  doNotContactList,
+  type ProspectTable,
+  type RowProblem,
+  suggestMapping,
+  validateProspects,
+} from '../../core/prospects';
+import type { MailTemplate } from '../../core/template';
+
+export interface CampaignDraft {
+  id: string;
+  name: string;
+  table: ProspectTable | null;
+  mapping: ColumnMapping;
+  /** Data rows (1-based) the recruiter left out. */
+  excluded: number[];
+  /** The pasted do-not-contact list: one address or `@domain` per line. */
+  doNotContact: string;
+  template: MailTemplate;
+  trackOpens: boolean;
+  /** Data rows whose open tracking the recruiter switched off. */
+  untracked: number[];
+  ratePerMinute: number;
+}
+
+export function emptyDraft(id: string): CampaignDraft {
+  return {
+    id,
+    name: 'New campaign',
+    table: null,
+    mapping: [],
+    excluded: [],
+    doNotContact: '',
+    template: { subject: '', html: '' },
+    trackOpens: true,
+    untracked: [],
+    ratePerMinute: 30,
+  };
+}
+
+/** A new table replaces the old one: edits, exclusions and per-row choices no longer apply. */
+export function withTable(draft: CampaignDraft, table: ProspectTable): CampaignDraft {
+  return { ...draft, table, mapping: suggestMapping(table.headers), excluded: [], untracked: [] };
+}
+
+export function withCell(draft: CampaignDraft, row: number, column: number, value: string): CampaignDraft {
+  if (!draft.table) return draft;
+  const rows = draft.table.rows.slice();
+  const cells = (rows[row - 1] ?? []).slice();
+  while (cells.length <= column) cells.push('');
+  cells[column] = value;
+  rows[row - 1] = cells;
+  // The row was edited: a parse problem reported for it no longer describes it.
+  const problems = draft.table.problems.filter((p) => p.row !== row);
+  return { ...draft, table: { ...draft.table, rows, problems } };
+}
+
+export function toggled(list: number[], row: number, on: boolean): number[] {
+  const without = list.filter((r) => r !== row);
+  return on ? [...without, row] : without;
+}
+
+export interface DerivedCampaign {
+  campaign: Campaign;
+  /** Problems per row (errors keep the row out), from core's validation. */
+  problems: RowProblem[];
+  /** Set when the rows cannot be checked at all (no email column mapped). */
+  mappingError: string | null;
+  readiness: Readiness;
+}
+
+/** The Campaign the draft describes, with every problem core finds. */
+export function deriveCampaign(draft: CampaignDraft): DerivedCampaign {
+  let prospects: Campaign['prospects'] = [];
+  let problems: RowProblem[] = [];
+  let fields: string[] = draft.mapping.filter((f): f is string => f !== null);
+  let mappingError: string | null = null;
+  if (draft.table) {
+    try {
+      const validated = validateProspects(draft.table, draft.mapping, {
+        doNotContact: doNotContactList(draft.doNotContact.split(/[\s,;]+/u)),
+      });
+      const excluded = new Set(draft.excluded);
+      const untracked = new Set(draft.untracked);
+      prospects = validated.prospects
+        .filter((p) => !excluded.has(p.row))
+        .map((p) => (untracked.has(p.row) ? { ...p, trackOpens: false } : p));
+      problems = validated.problems;
+      fields = validated.fields;
+    } catch (error) {
+      mappingError = error instanceof Error ? error.message : String(error);
+    }
+  }
+  const campaign: Campaign = {
+    id: draft.id,
+    name: draft.name,
+    template: draft.template,
+    prospects,
+    fields,
+    trackOpens: draft.trackOpens,
+    ratePerMinute: draft.ratePerMinute,
+  };
+  return { campaign, problems, mappingError, readiness: checkCampaign(campaign) };
+}

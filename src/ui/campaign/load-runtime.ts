@@ -1,0 +1,103 @@
+/**
+ * Builds the real CampaignRuntime for a signed-in session: Graph (the sender), Candor's API (pixel
+ * URLs), the device key and encrypted state sync, saved templates. Loaded by dynamic import from
+ * load-boundaries, so none of it is in the first-load bundle.
+ */
+import { createApiClient } from '../../api/client';
+import { createGraph } from '../../graph';
+import { acceleratedClock, type TimeScale } from '../../shared/accelerated-clock';
+import { systemClock } from '../../shared/clock';
+import { openCandorDb } from '../../storage/db';
+import { openTrackingSession } from '../../storage/tracking-session';
+import type { PaneSession } from '../pane-services';
+import type { CampaignRuntime } from './runtime';
+import { syncedCampaignStore } from './synced-store';
+import { localTemplateLibrary } from './template-library';
+
+export interface CampaignRuntimeConfig {
+  mode: 'demo' | 'entra';
+  graphBaseUrl: string;
+  apiBaseUrl: string;
+}
+
+/** What campaigns need beyond PaneSession; src/auth's AuthSession has it. */
+export interface CampaignSession extends PaneSession {
+  getApiToken(): Promise<string>;
+  account(): { tid: string; oid: string } | null;
+}
+
+function isCampaignSession(session: PaneSession): session is CampaignSession {
+  const s = session as Partial<CampaignSession>;
+  return typeof s.getApiToken === 'function' && typeof s.account === 'function';
+}
+
+/**
+ * Demo mode only: the emulator says whether its fast clock is on (CANDOR_DEMO_CLOCK_FACTOR), so the
+ * send engine paces on the same simulated time. Anything unexpected means real time.
+ */
+async function demoTimeScale(config: CampaignRuntimeConfig): Promise<TimeScale | null> {
+  if (config.mode !== 'demo') return null;
+  try {
+    const url = config.graphBaseUrl.replace(/\/graph\/v1\.0\/?$/, '/clock');
+    const res = await fetch(url, { cache: 'no-store', credentials: 'omit' });
+    const scale = (await res.json()) as Partial<TimeScale>;
+    return typeof scale.factor === 'number' && scale.factor > 1 && typeof scale.anchor === 'number'
+      ? { factor: scale.factor, anchor: scale.anchor }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+const runtimes = new WeakMap<PaneSession, Promise<CampaignRuntime>>();
+
+/** One runtime per signed-in session, so a running send outlives the screens that show it. */
+export function loadCampaignRuntime(
+  config: CampaignRuntimeConfig,
+  session: PaneSession,
+): Promise<CampaignRuntime> {
+  let runtime = runtimes.get(session);
+  if (!runtime) {
+    runtime = build(config, session).catch((error: unknown) => {
+      runtimes.delete(session);
+      throw error;
+    });
+    runtimes.set(session, runtime);
+  }
+  return runtime;
+}
+
+async function build(config: CampaignRuntimeConfig, session: PaneSession): Promise<CampaignRuntime> {
+  if (!isCampaignSession(session))
+    throw new Error('Campaigns need a session that can reach Candor’s service.');
+  const identity = session.account();
+  if (!identity) throw new Error('Sign in again to work on campaigns.');
+  const scale = await demoTimeScale(config);
+  const clock = scale ? acceleratedClock(scale) : systemClock;
+  const graph = createGraph({
+    baseUrl: config.graphBaseUrl,
+    getAccessToken: () => session.getGraphToken(),
+    clock,
+  });
+  const api = createApiClient({ baseUrl: config.apiBaseUrl, getApiToken: () => session.getApiToken() });
+  const db = await openCandorDb();
+  const tracking = await openTrackingSession({ db, api, identity, clock: systemClock });
+  const store = syncedCampaignStore(
+    { campaign: (id) => tracking.campaign(id), listCampaigns: () => api.listCampaigns() },
+    localStorage,
+    `candor.currentCampaign.${identity.tid}.${identity.oid}`,
+  );
+  return {
+    clock,
+    timeFactor: scale?.factor ?? 1,
+    sender: graph,
+    async registerSend(campaignId, trackOpens) {
+      const [send] = await api.registerSends(campaignId, [{ trackOpens }]);
+      if (!send) throw new Error('The tracking service registered no send.');
+      return send;
+    },
+    store,
+    templates: localTemplateLibrary(localStorage),
+    newId: () => crypto.randomUUID(),
+  };
+}

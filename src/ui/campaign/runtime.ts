@@ -1,0 +1,59 @@
+/**
+ * What the campaign screens need from the outside world, injected (src/ui/campaign/load-runtime.ts
+ * builds the real one; tests pass fakes). Nothing here is React.
+ */
+import type { CampaignSnapshot } from '../../core/campaign';
+import type { MailSender } from '../../core/mail';
+import type { MailTemplate } from '../../core/template';
+import type { ComposeItem } from '../../outlook';
+import type { Clock } from '../../shared/clock';
+import type { CampaignDraft } from './draft';
+
+/** One campaign as this device keeps it (encrypted at rest and on the backend by the real store). */
+export interface PersistedCampaign {
+  version: 1;
+  /** The campaign being built; null once sending started (the snapshot holds it then). */
+  draft: CampaignDraft | null;
+  snapshot: CampaignSnapshot | null;
+  /** Engine send id (x-candor-send-id) → the backend's send id, for opens and reply matching. */
+  backendSends: Record<string, string>;
+}
+
+export interface CampaignStore {
+  /** The campaign this recruiter last worked on, or null. */
+  currentId(): Promise<string | null>;
+  setCurrentId(id: string | null): Promise<void>;
+  open(campaignId: string): Promise<PersistedCampaign | undefined>;
+  /** Saves soon (debounced). */
+  save(campaignId: string, value: PersistedCampaign): void;
+  /** Saves now and resolves once it is durable on this device: the send engine's write-ahead. */
+  saveNow(campaignId: string, value: PersistedCampaign): Promise<void>;
+}
+
+export interface SavedTemplate extends MailTemplate {
+  name: string;
+}
+
+export interface TemplateLibrary {
+  list(): SavedTemplate[];
+  save(template: SavedTemplate): void;
+  remove(name: string): void;
+}
+
+export interface CampaignRuntime {
+  /** The send engine's clock: real time, or the demo's fast clock (then `timeFactor` > 1). */
+  clock: Clock;
+  timeFactor: number;
+  sender: MailSender;
+  /** Registers one send with the tracking backend; its pixel URL is null when opens are not tracked. */
+  registerSend(campaignId: string, trackOpens: boolean): Promise<{ sendId: string; pixelUrl: string | null }>;
+  store: CampaignStore;
+  templates: TemplateLibrary;
+  newId(): string;
+}
+
+/** The Outlook side the template step needs (from PaneServices.office). */
+export interface ComposeSource {
+  inOffice: boolean;
+  getComposeItem(): Promise<ComposeItem | null>;
+}

@@ -1,0 +1,16 @@
+import type { StopReason } from '../../core/send';
+
+const QUOTA = /quota|recipientlimit|recipientratelimit|submissionblocked/i;
+const AUTH = /token|auth|accessdenied|forbidden|unauthorized|consent/i;
+
+/** Why sending stopped, in the recruiter's words, with what to do about it. */
+export function describeStop(reason: StopReason): string {
+  if (reason.code === 'render-failed' || reason.code === 'progress-not-saved') return reason.message;
+  if (QUOTA.test(reason.code))
+    return 'Exchange will not send more from your mailbox right now: it is full, or it reached the limit of 10,000 recipients a day. Free some space or wait a day, then resume.';
+  if (AUTH.test(reason.code))
+    return 'Candor lost permission to send from your mailbox (signed out, or access was revoked). Connect again, then resume.';
+  if (reason.code === 'MailboxNotEnabledForRESTAPI')
+    return 'This mailbox cannot send through Microsoft Graph. Ask your IT team.';
+  return `Exchange refused to send (${reason.message || reason.code}). Resume to try again.`;
+}
