@@ -57,10 +57,15 @@ export interface NewMessage {
   isRead?: boolean;
 }
 
-/** Plain-text preview as Exchange builds it: tags stripped, whitespace folded, 255 characters. */
-export function previewOf(body: ItemBody): string {
+/** A body as plain text: tags stripped, whitespace folded. */
+export function textOf(body: ItemBody): string {
   const text = body.contentType === 'html' ? body.content.replace(/<[^>]*>/g, ' ') : body.content;
-  return text.replace(/\s+/g, ' ').trim().slice(0, 255);
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The preview Exchange builds: the text of the body, 255 characters. */
+export function previewOf(body: ItemBody): string {
+  return textOf(body).slice(0, 255);
 }
 
 const AMBIENT = [

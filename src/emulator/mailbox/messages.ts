@@ -10,7 +10,8 @@ import {
   parseTop,
   sortMessages,
 } from './query';
-import type { FolderName, InternalResponse } from './types';
+import { textOf } from './mailbox';
+import type { FolderName, InternalResponse, ItemBody } from './types';
 
 /** Default page size of message lists (user-list-messages.md: "The default page size is 10 messages"). */
 const DEFAULT_PAGE = 10;
@@ -56,16 +57,9 @@ function bodyPreference(
   headers['Preference-Applied'] = `outlook.body-content-type="${wanted}"`;
   return (x) => {
     for (const key of ['body', 'uniqueBody']) {
-      const b = x[key] as { contentType: string; content: string } | undefined;
-      if (b && wanted === 'text' && b.contentType === 'html') {
-        x[key] = {
-          contentType: 'text',
-          content: b.content
-            .replace(/<[^>]*>/g, ' ')
-            .replace(/[ \t]+/g, ' ')
-            .trim(),
-        };
-      }
+      const b = x[key] as ItemBody | undefined;
+      if (b && wanted === 'text' && b.contentType === 'html')
+        x[key] = { contentType: 'text', content: textOf(b) };
     }
     return x;
   };
