@@ -6,6 +6,7 @@ export { AuthError } from './types';
 export type {
   Account,
   AuthConfig,
+  AuthErrorCode,
   AuthHost,
   AuthOptions,
   AuthSession,

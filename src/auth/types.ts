@@ -59,13 +59,23 @@ export interface AuthOptions {
   onSignedOut?: () => Promise<void> | void;
 }
 
-/** Why a token could not be had. `interaction_required`: call `signIn()` from a user gesture. */
+export type AuthErrorCode =
+  | 'interaction_required'
+  | 'redirecting'
+  | 'dialog_failed'
+  | 'dialog_unavailable'
+  | 'demo_unavailable'
+  | 'not_signed_in';
+
+/**
+ * Why a token could not be had. `interaction_required`: call `signIn()` from a user gesture.
+ * `redirecting`: the page is leaving for Microsoft's sign-in; nothing to show.
+ */
 export class AuthError extends Error {
   override readonly name = 'AuthError';
 
   constructor(
-    readonly code:
-      'interaction_required' | 'dialog_failed' | 'dialog_unavailable' | 'demo_unavailable' | 'not_signed_in',
+    readonly code: AuthErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {

@@ -18,7 +18,13 @@ const CONTINUATION_OPTIONS = ['$skiptoken', '$deltatoken'];
  */
 export function assertHeaderOnly(url: string, method: string, body?: unknown): void {
   const parsed = new URL(url, 'https://graph.invalid/v1.0/');
-  const segments = decodeURIComponent(parsed.pathname)
+  let path: string;
+  try {
+    path = decodeURIComponent(parsed.pathname);
+  } catch {
+    refuse(url, 'a path that cannot be decoded');
+  }
+  const segments = path
     .split('/')
     .filter(Boolean)
     .map((s) => s.toLowerCase());

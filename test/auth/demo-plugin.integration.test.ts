@@ -55,7 +55,7 @@ async function demoServer() {
     });
     const out = new Headers();
     for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') out.set(k, v);
-    return new Response(res.rawPayload.length ? res.rawPayload : null, {
+    return new Response(res.rawPayload.length ? new Uint8Array(res.rawPayload) : null, {
       status: res.statusCode,
       headers: out,
     });

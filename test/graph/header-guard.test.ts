@@ -96,3 +96,11 @@ describe('the guard inside the Graph client', () => {
     expect(tokens).toBe(0);
   });
 });
+
+describe('malformed paths', () => {
+  it('refuses a path it cannot decode rather than letting it through', () => {
+    expect(() => assertHeaderOnly(`${BASE}/me/messages/%E0%A4%A/x?$select=id`, 'GET')).toThrow(
+      HeaderOnlyViolation,
+    );
+  });
+});

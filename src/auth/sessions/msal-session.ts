@@ -37,7 +37,7 @@ export function msalSession(
       return pca.acquireTokenPopup({ scopes, ...(current ? { account: current } : {}) });
     // Navigates away; the result arrives through handleRedirectPromise() on return (restore()).
     await pca.acquireTokenRedirect({ scopes, ...(current ? { account: current } : {}) });
-    throw new AuthError('interaction_required', 'Redirecting to Microsoft sign-in');
+    throw new AuthError('redirecting', 'Redirecting to Microsoft sign-in');
   }
 
   async function token(scopes: string[]): Promise<string> {
@@ -75,9 +75,12 @@ export function msalSession(
       if (strategy === 'redirect') {
         // One consent screen for both audiences; tokens are still requested separately afterwards.
         await pca.loginRedirect({ scopes: graphScopes, extraScopesToConsent: apiScopes });
-        throw new AuthError('interaction_required', 'Redirecting to Microsoft sign-in');
+        throw new AuthError('redirecting', 'Redirecting to Microsoft sign-in');
       }
+      // Two requests, each silent first: one consent per audience (mixing a custom scope with Graph's
+      // in one NAA request is reported to fail consent in new Outlook).
       await token(graphScopes);
+      await token(apiScopes);
       if (!current) throw new AuthError('not_signed_in', 'Sign-in returned no account');
       return toAccount(current);
     },
