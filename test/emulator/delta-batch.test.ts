@@ -129,6 +129,21 @@ describe('$batch', () => {
     expect(responses.find((r) => r.id === 'b')!.status).toBe(424);
   });
 
+  it('evaluates each inner request against the throttling limits, with Retry-After in its JSON headers', async () => {
+    const { call } = await setup({ limits: { requestsPerWindow: 2 } });
+    const requests = Array.from({ length: 4 }, (_, i) => ({
+      id: String(i + 1),
+      method: 'GET',
+      url: '/me',
+      dependsOn: i ? [String(i)] : undefined,
+    }));
+    const res = await call('POST', '/$batch', { body: { requests } });
+    expect(res.status).toBe(200);
+    const responses = res.json.responses as { status: number; headers: Record<string, string> }[];
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 429, 424]);
+    expect(Number(responses[2]!.headers['Retry-After'])).toBeGreaterThan(0);
+  });
+
   it('refuses more than 20 requests and duplicate ids with 400', async () => {
     const { call } = await setup();
     const many = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/me' }));

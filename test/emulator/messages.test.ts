@@ -189,6 +189,15 @@ describe('scopes', () => {
     expect((res.json.error as { message: string }).message).toMatch(/audience/i);
   });
 
+  it("/users/{own id or UPN} is /me; another user's mailbox is out of reach of a delegated token", async () => {
+    const { call } = await setup();
+    expect((await call('GET', `/users/${USER.oid}/messages?$select=subject`)).status).toBe(200);
+    expect((await call('GET', `/users/${USER.userPrincipalName}`)).json.id).toBe(USER.oid);
+    const other = await call('GET', '/users/someone.else@contoso.com/messages');
+    expect(other.status).toBe(403);
+    expect(errorCode(other.json)).toBe('ErrorAccessDenied');
+  });
+
   it('GET /me returns the user with Graph property names and honours $select', async () => {
     const { call } = await setup();
     const me = await call('GET', '/me');
