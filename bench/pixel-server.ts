@@ -4,7 +4,8 @@
  * app (registerPixelRoutes + createStore); only the API and pages are left out, and the SQLite
  * synchronous mode is selectable so FULL and NORMAL can be compared.
  *
- * Env: PORT, DB (SQLite path or postgres:// URL), SQLITE_SYNC (FULL|NORMAL), PIXEL_KEYS.
+ * Env: PORT, DB (SQLite path or postgres:// URL), SQLITE_SYNC (FULL|NORMAL), PIXEL_KEYS, BARE=1
+ * (GIF only, no intake: the Fastify floor).
  * Prints "listening <port>"; on SIGTERM flushes, closes and prints the counters as JSON.
  */
 import Fastify from 'fastify';
@@ -12,6 +13,7 @@ import { systemClock } from '../src/shared/clock';
 import { createStore } from '../src/server/store/create-store';
 import { registerPixelRoutes } from '../src/server/pixel/routes';
 import { loadPixelKeyRing } from '../src/server/pixel/key-file';
+import { PIXEL_GIF, PIXEL_HEADERS } from '../src/server/pixel/gif';
 
 const env = process.env;
 const store = await createStore(env.DB ?? 'bench.sqlite', {
@@ -19,12 +21,16 @@ const store = await createStore(env.DB ?? 'bench.sqlite', {
 });
 await store.migrate();
 const app = Fastify({ logger: false });
-const { counters, writer } = await registerPixelRoutes(app, {
-  store,
-  clock: systemClock,
-  keyRing: loadPixelKeyRing({ keys: env.PIXEL_KEYS, dataDir: '/nonexistent' }),
-  trustProxy: 0,
-});
+// BARE=1: the same GIF and headers from Fastify with no intake at all — the floor to compare with.
+const pixel =
+  env.BARE === '1'
+    ? (app.get('/o/:file', (_req, reply) => reply.headers(PIXEL_HEADERS).send(PIXEL_GIF)), null)
+    : await registerPixelRoutes(app, {
+        store,
+        clock: systemClock,
+        keyRing: loadPixelKeyRing({ keys: env.PIXEL_KEYS, dataDir: '/nonexistent' }),
+        trustProxy: 0,
+      });
 await app.listen({ host: '127.0.0.1', port: Number(env.PORT ?? 0) });
 const address = app.server.address();
 console.log(`listening ${typeof address === 'object' && address ? address.port : ''}`);
@@ -33,7 +39,7 @@ process.once('SIGTERM', () => {
   void (async () => {
     await app.close();
     await store.close();
-    console.log(JSON.stringify({ counters, writer: writer.stats }));
+    console.log(JSON.stringify({ counters: pixel?.counters, writer: pixel?.writer.stats }));
     process.exit(0);
   })();
 });

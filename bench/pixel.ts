@@ -11,7 +11,8 @@
  * absolute numbers; everything listens on 127.0.0.1 and is stopped at the end.
  *
  * Env: DUR (default 10s), CONNS (50), THREADS (2), WARMUP (2s), TARGETS (comma list of
- * sqlite-full,sqlite-normal,postgres), SEAL_N (2000).
+ * fastify-bare,sqlite-full,sqlite-normal,postgres), SEAL_N (2000). `fastify-bare` serves the same
+ * GIF from Fastify without any intake: the floor the full path is compared with.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -33,7 +34,7 @@ const DUR = env.DUR ?? '10s';
 const CONNS = Number(env.CONNS ?? 50);
 const THREADS = Number(env.THREADS ?? 2);
 const WARMUP = env.WARMUP ?? '2s';
-const TARGETS = (env.TARGETS ?? 'sqlite-full,sqlite-normal,postgres').split(',');
+const TARGETS = (env.TARGETS ?? 'fastify-bare,sqlite-full,sqlite-normal,postgres').split(',');
 const SEAL_N = Number(env.SEAL_N ?? 2000);
 const USERS = 50;
 const SENDS_PER_USER = 40;
@@ -266,6 +267,7 @@ async function runCandor(target: string, pixelKeys: string, ring: PixelKeyRing):
       PORT: String(port),
       DB: db,
       SQLITE_SYNC: target === 'sqlite-normal' ? 'NORMAL' : 'FULL',
+      BARE: target === 'fastify-bare' ? '1' : '0',
       PIXEL_KEYS: pixelKeys,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -285,6 +287,7 @@ async function runCandor(target: string, pixelKeys: string, ring: PixelKeyRing):
     child.kill('SIGTERM');
     await Promise.race([exited, sleep(15_000)]);
     const final = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { counters?: { recorded: number } };
+    if (target === 'fastify-bare') return { target: 'Fastify 5, same GIF, no intake (floor)', wrk: res };
     return {
       target: `Candor pixel, ${target === 'postgres' ? 'PostgreSQL' : `SQLite ${target === 'sqlite-normal' ? 'NORMAL' : 'FULL'}`}`,
       wrk: res,

@@ -144,6 +144,8 @@ describe('open pixel', () => {
       verdict: 'human',
       occurredAt: clock.now(),
     });
+    // Event ids lead with the event time (index-friendly; the time is in clear as occurredAt anyway).
+    expect(Buffer.from((ev as EventRow).eventId, 'base64url').readUIntBE(0, 6)).toBe(clock.now());
     const opened = await openOpenEvent(user.pair, ev as EventRow, (ev as EventRow).sealed);
     expect(opened).toEqual({ ip: '203.0.113.50', at: clock.now(), verdict: 'human' });
     // The stored row holds neither the address nor the user agent in clear.
