@@ -15,7 +15,13 @@ export interface GraphOptions {
   /** A Graph access token (never Candor's API token). Called before every attempt; MSAL caches. */
   getAccessToken: () => Promise<string>;
   fetch?: typeof fetch;
+  /** Time for throttle waits (Retry-After, backoff); the demo's fast clock may stand in. */
   clock?: Clock;
+  /**
+   * Time for the per-attempt network timeout. Default the system clock: a network timeout is wall-clock
+   * time even when `clock` runs fast in the demo. Tests pass their ManualClock.
+   */
+  timeoutClock?: Clock;
   /** Retries after a 429 (reads: also 503/504) before giving up. Default 3. */
   maxThrottleRetries?: number;
   /** Whole-exchange timeout per attempt (headers and body). Default 30 s. */
@@ -104,7 +110,7 @@ export function createGraph(options: GraphOptions): Graph {
       }),
       new ConcurrencyGate(options.maxConcurrentRequests ?? 4),
       new BearerAuth(new URL(baseUrl).origin, options.getAccessToken),
-      new HttpHandler(fetchImpl, clock, options.requestTimeoutMs ?? 30_000),
+      new HttpHandler(fetchImpl, options.timeoutClock ?? systemClock, options.requestTimeoutMs ?? 30_000),
     ],
   });
 

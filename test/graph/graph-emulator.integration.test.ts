@@ -41,6 +41,7 @@ async function setup(
     getAccessToken: () => issuer.mintGraphToken(user),
     fetch: emulator.fetchFn,
     clock,
+    timeoutClock: clock,
     random: () => 0.5,
     ...graphOptions,
   });

@@ -29,7 +29,13 @@ function deltaServer(routes: Record<string, () => Response>): Responder {
 
 function setup(responder: Responder) {
   const fake = fakeFetch(responder);
-  const graph = createGraph({ getAccessToken: async () => 't', fetch: fake.fetch, clock: new ManualClock() });
+  const clock = new ManualClock();
+  const graph = createGraph({
+    getAccessToken: async () => 't',
+    fetch: fake.fetch,
+    clock,
+    timeoutClock: clock,
+  });
   return { graph, calls: fake.calls };
 }
 

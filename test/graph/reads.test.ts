@@ -16,6 +16,7 @@ function setup(responder: Responder, extra: Partial<GraphOptions> = {}) {
     },
     fetch: fake.fetch,
     clock,
+    timeoutClock: clock,
     random: () => 0.5,
     ...extra,
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock';
+import { acceleratedClock } from '../../src/shared/accelerated-clock';
 import { createGraph, type GraphOptions } from '../../src/graph';
 import type { OutgoingMail } from '../../src/core/mail';
 import { accepted, fakeFetch, graphError, hang, sequence, type Responder } from './fake-fetch';
@@ -18,6 +19,7 @@ function setup(responder: Responder, extra: Partial<GraphOptions> = {}) {
     getAccessToken: async () => 'graph-token',
     fetch: fake.fetch,
     clock,
+    timeoutClock: clock,
     random: () => 0.5,
     ...extra,
   });
@@ -239,5 +241,28 @@ describe('sendMail', () => {
     controller.abort(new Error('pane closed'));
     await expect(pending).resolves.toEqual({ kind: 'unknown', reason: 'aborted' });
     expect(posts()).toHaveLength(1);
+  });
+});
+
+describe('timeouts under the demo’s fast clock', () => {
+  it('measures the network timeout in wall-clock time even when throttle time runs 1000× faster', async () => {
+    const fake = fakeFetch(
+      (req) =>
+        new Promise<Response>((resolve, reject) => {
+          const timer = setTimeout(() => resolve(accepted()), 60);
+          req.signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(req.signal?.reason);
+          });
+        }),
+    );
+    const graph = createGraph({
+      getAccessToken: async () => 't',
+      fetch: fake.fetch,
+      clock: acceleratedClock({ factor: 1000, anchor: Date.now() }),
+      requestTimeoutMs: 30_000,
+    });
+    // 30 s of fast-clock time is 30 ms of real time; the 60 ms answer must still count.
+    await expect(graph.sendMail(mail)).resolves.toEqual({ kind: 'accepted' });
   });
 });
