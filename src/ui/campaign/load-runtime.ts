@@ -83,7 +83,7 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
   const db = await openCandorDb();
   const tracking = await openTrackingSession({ db, api, identity, clock: systemClock });
   const store = syncedCampaignStore(
-    { campaign: (id) => tracking.campaign(id), listCampaigns: () => api.listCampaigns() },
+    { campaign: (id, options) => tracking.campaign(id, options), listCampaigns: () => api.listCampaigns() },
     localStorage,
     `candor.currentCampaign.${identity.tid}.${identity.oid}`,
   );

@@ -6,9 +6,15 @@ import type { CampaignSync } from '../../storage/state-sync';
 import type { CampaignStore, PersistedCampaign } from './runtime';
 
 export interface SyncSource {
-  campaign<T>(campaignId: string): CampaignSync<T>;
+  campaign<T>(campaignId: string, options: { debounceMs: number }): CampaignSync<T>;
   listCampaigns(): Promise<{ campaignId: string; updatedAt: number }[]>;
 }
+
+/**
+ * Short: while sending, each result should be on disk before a reload can lose it (a lost one is
+ * only re-checked in Sent Items, never re-sent, but the recruiter would see it as "checking").
+ */
+const SAVE_DEBOUNCE_MS = 100;
 
 export function syncedCampaignStore(
   source: SyncSource,
@@ -18,7 +24,7 @@ export function syncedCampaignStore(
   const syncs = new Map<string, CampaignSync<PersistedCampaign>>();
   const sync = (id: string) => {
     let s = syncs.get(id);
-    if (!s) syncs.set(id, (s = source.campaign<PersistedCampaign>(id)));
+    if (!s) syncs.set(id, (s = source.campaign<PersistedCampaign>(id, { debounceMs: SAVE_DEBOUNCE_MS })));
     return s;
   };
   return {

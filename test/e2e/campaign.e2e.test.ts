@@ -1,0 +1,179 @@
+/**
+ * A whole campaign in headless Chromium against the production build and the real demo server:
+ * import 50 prospects from a CSV, write a template with fallbacks, preview it, send against the
+ * mailbox emulator on the demo's fast clock (CANDOR_DEMO_CLOCK_FACTOR), reload the pane mid-way,
+ * see the send resume and finish, and count the emulator's Sent Items: 50 messages, one per
+ * prospect, no duplicates.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type Chromium } from '../support/browser';
+import { startServer, type RunningServer } from './server';
+
+const root = join(import.meta.dirname, '..', '..');
+const OFFICE_CDN = 'https://appsforoffice.microsoft.com/';
+/** Simulated seconds per real second: 50 sends at 10/minute take about 5 real seconds. */
+const CLOCK_FACTOR = 60;
+const PROSPECTS = 50;
+
+const prospects = Array.from({ length: PROSPECTS }, (_, i) => ({
+  email: `prospect.${i + 1}+silent@talent.example`,
+  // Every fifth prospect has no first name and every seventh no company: the fallbacks fill in.
+  first: i % 5 === 1 ? '' : `Name${i + 1}`,
+  last: `Last${i + 1}`,
+  company: i % 7 === 3 ? '' : `Company ${i + 1}`,
+}));
+const CSV =
+  'Email,First name,Last name,Company\r\n' +
+  prospects.map((p) => [p.email, p.first, p.last, p.company].join(',')).join('\r\n') +
+  '\r\n';
+
+async function graphToken(origin: string): Promise<string> {
+  const res = await fetch(`${origin}/emulator/identity/demo/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  return ((await res.json()) as { graphToken: string }).graphToken;
+}
+
+/** Sent Items through the emulator's Graph API with the demo user's token (headers only). */
+async function sentItems(origin: string): Promise<{ subject: string; to: string }[]> {
+  const token = await graphToken(origin);
+  const out: { subject: string; to: string }[] = [];
+  let url: string | null =
+    `${origin}/emulator/graph/v1.0/me/mailFolders/sentitems/messages?$select=subject,toRecipients&$top=100`;
+  while (url) {
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as {
+      value: { subject: string; toRecipients: { emailAddress: { address: string } }[] }[];
+      '@odata.nextLink'?: string;
+    };
+    for (const m of page.value)
+      out.push({ subject: m.subject, to: m.toRecipients[0]?.emailAddress.address.toLowerCase() ?? '' });
+    url = page['@odata.nextLink'] ?? null;
+  }
+  return out;
+}
+
+async function connectAndOpenCampaigns(page: Page, origin: string): Promise<void> {
+  await page.goto(`${origin}/taskpane.html`);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Connected' }).waitFor();
+  await page.getByRole('button', { name: 'Campaigns' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Campaign' }).waitFor();
+}
+
+async function stateCount(page: Page, state: 'sent' | 'uncertain'): Promise<number> {
+  const text = (await page.getByTestId(`count-${state}`).textContent()) ?? '';
+  return Number(/(\d+)/.exec(text)?.[1] ?? NaN);
+}
+
+const sentCount = (page: Page) => stateCount(page, 'sent');
+
+describe('campaign end to end (demo server, fast clock)', () => {
+  let server: RunningServer;
+  let browser: Chromium;
+
+  beforeAll(async () => {
+    server = await startServer(60_000, { CANDOR_DEMO_CLOCK_FACTOR: String(CLOCK_FACTOR) });
+    browser = await launchChromium({ viewport: { width: 380, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('imports 50 prospects, previews, sends, survives a reload mid-way, and sends each exactly once', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // Outside Outlook: the Office CDN is unreachable here and the pane runs as in a browser tab.
+    await page.route(`${OFFICE_CDN}**`, (route) => route.abort('internetdisconnected'));
+    expect(await (await fetch(`${server.origin}/emulator/clock`)).json()).toMatchObject({
+      factor: CLOCK_FACTOR,
+    });
+
+    await connectAndOpenCampaigns(page, server.origin);
+
+    // Prospects: upload the CSV; the columns map themselves from the headers.
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'prospects.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(CSV, 'utf8'),
+    });
+    await expect
+      .poll(() => page.getByTestId('prospect-summary').textContent())
+      .toContain(`${PROSPECTS} prospects ready`);
+
+    // Template with fallbacks.
+    await page.getByRole('tab', { name: 'Template' }).click();
+    await page.getByLabel('Subject').fill('A role for you, {{firstName|there}}');
+    await page
+      .getByLabel('Body (HTML)')
+      .fill('<p>Hi {{firstName|there}},</p><p>How is everything at {{company|your company}}?</p>');
+
+    // Preview: the first prospect, then one without a first name (the fallback).
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    await expect
+      .poll(() => page.getByTestId('preview-subject').textContent())
+      .toBe('Subject: A role for you, Name1');
+    await expect.poll(() => page.getByTestId('preview-pixel').textContent()).toContain('1×1 image');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect
+      .poll(() => page.getByTestId('preview-subject').textContent())
+      .toBe('Subject: A role for you, there');
+    const frame = page.frameLocator('iframe[title="Message preview"]');
+    await expect.poll(() => frame.locator('body').textContent()).toContain('Hi there,');
+    const srcdoc = (await page.locator('iframe[title="Message preview"]').getAttribute('srcdoc')) ?? '';
+    expect(srcdoc).not.toContain('<img');
+
+    // Send at 10 a minute (demo time), then reload once some have gone.
+    await page.getByRole('tab', { name: 'Send' }).click();
+    await page.getByLabel('Pace (messages per minute)').selectOption('10');
+    await page.getByRole('button', { name: 'Review and send' }).click();
+    await page.getByRole('button', { name: `Send ${PROSPECTS} messages` }).click();
+    await page.getByTestId('send-status').waitFor();
+    await expect.poll(() => sentCount(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
+    const before = await sentCount(page);
+    expect(before).toBeLessThan(PROSPECTS);
+    await page.screenshot({ path: join(root, 'docs', 'campaign-progress.png'), animations: 'disabled' });
+
+    await page.reload();
+    await connectAndOpenCampaigns(page, server.origin);
+    await page.getByTestId('send-status').waitFor();
+    // It resumes from where it was, not from zero: what was in flight at the reload is "checking"
+    // (looked for in Sent Items), never queued again.
+    const resumed = (await sentCount(page)) + (await stateCount(page, 'uncertain'));
+    expect(resumed).toBeGreaterThanOrEqual(before);
+
+    // A message caught mid-request by the reload is looked for in Sent Items; if Exchange never got
+    // it, the recruiter decides: here we resend, which the engine allows only once it is not found.
+    const deadline = Date.now() + 120_000;
+    while ((await sentCount(page)) < PROSPECTS && Date.now() < deadline) {
+      const resend = page.getByRole('button', { name: /^Resend to / });
+      if (await resend.count()) await resend.first().click();
+      await page.waitForTimeout(250);
+    }
+    expect(await sentCount(page)).toBe(PROSPECTS);
+    await expect.poll(() => page.getByTestId('send-status').textContent()).toContain('Finished');
+
+    // The emulator's Sent Items: exactly one message per prospect.
+    await expect
+      .poll(async () => (await sentItems(server.origin)).length, { timeout: 30_000 })
+      .toBe(PROSPECTS);
+    const items = await sentItems(server.origin);
+    const recipients = items.map((m) => m.to);
+    expect(new Set(recipients).size).toBe(PROSPECTS);
+    expect(new Set(recipients)).toEqual(new Set(prospects.map((p) => p.email.toLowerCase())));
+    for (const p of prospects) {
+      const item = items.find((m) => m.to === p.email.toLowerCase());
+      expect(item?.subject).toBe(`A role for you, ${p.first || 'there'}`);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
