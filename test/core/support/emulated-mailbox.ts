@@ -70,6 +70,8 @@ export async function emulatedMailbox(
     baseUrl: 'https://graph.microsoft.com/v1.0',
     fetch: fetchWithFaults,
     clock,
+    // Network timeouts run on wall-clock time by default; the simulation drives them with its clock.
+    timeoutClock: clock,
     random: () => 0.5,
     getAccessToken: async () => token,
     ...options.graph,
