@@ -178,4 +178,22 @@ describe('Graph boundary against the mailbox emulator', () => {
       expect(read.path).not.toMatch(/\$value/);
     }
   });
+
+  it.each([
+    ['returned', true],
+    ['omitted', false],
+    ['forbidden', false],
+  ] as const)(
+    'reads a reply’s internet headers when Graph returns them (%s under Mail.ReadBasic)',
+    async (mode, present) => {
+      const { graph, clock } = await setup({ internetMessageHeadersUnderReadBasic: mode });
+      await graph.sendMail(mailTo('ana.lima+reply@prospect.example'));
+      await clock.advance(60 * 60_000);
+      const { messages } = await graph.inboxDelta();
+      const reply = messages.find((m) => m.from?.address === 'ana.lima+reply@prospect.example');
+      const headers = await graph.getInternetHeaders(reply?.id ?? '');
+      if (present) expect(headers?.some((h) => /^received$/i.test(h.name))).toBe(true);
+      else expect(headers).toBeNull();
+    },
+  );
 });
