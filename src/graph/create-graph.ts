@@ -269,6 +269,7 @@ export function createGraph(options: GraphOptions): Graph {
         }
         const deltaLink = body['@odata.deltaLink'];
         if (deltaLink) {
+          // Never hand the caller a link the next round would refuse to follow.
           relative(deltaLink);
           return {
             messages: [...messages.values()],
