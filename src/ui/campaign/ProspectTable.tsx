@@ -66,8 +66,6 @@ export function ProspectTable(props: ProspectTableProps) {
     getScrollElement: () => viewport.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
-    // jsdom has no layout: render a first screenful there too.
-    initialRect: { width: 320, height: 280 },
   });
   const emailColumn = mapping.findIndex((f) => f === 'email');
   const shown = mapping.map((f, i) => (f ? i : -1)).filter((i) => i >= 0 && i !== emailColumn);

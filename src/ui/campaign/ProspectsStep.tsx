@@ -81,7 +81,7 @@ export function ProspectsStep({ draft, derived, update }: StepProps) {
             accept=".csv,.tsv,.txt,text/csv,text/plain"
             onChange={(e) => {
               const file = e.target.files?.[0];
-              if (file) void file.text().then(load);
+              if (file) void readText(file).then(load);
             }}
           />
         </label>
@@ -171,4 +171,14 @@ export function ProspectsStep({ draft, derived, update }: StepProps) {
       </Field>
     </div>
   );
+}
+
+/** FileReader rather than Blob.text(): it is in every browser Outlook embeds. UTF-8; papaparse drops a BOM. */
+function readText(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result ?? ''));
+    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read.'));
+    reader.readAsText(file, 'utf-8');
+  });
 }

@@ -39,6 +39,8 @@ const useStyles = makeStyles({
     gridTemplateColumns: 'repeat(auto-fill, minmax(90px, 1fr))',
     gap: tokens.spacingHorizontalXS,
     margin: 0,
+    padding: 0,
+    listStyleType: 'none',
   },
   count: { margin: 0, fontSize: tokens.fontSizeBase200 },
   viewport: {
@@ -237,7 +239,6 @@ function RecipientList({ recipients }: { recipients: RecipientRecord[] }) {
     getScrollElement: () => viewport.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
-    initialRect: { width: 320, height: 240 },
   });
   return (
     <div ref={viewport} className={own.viewport} tabIndex={0} role="region" aria-label="Recipient states">

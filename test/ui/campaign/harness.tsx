@@ -1,0 +1,121 @@
+import { FluentProvider, webLightTheme } from '@fluentui/react-components';
+import { render } from '@testing-library/react';
+import axe from 'axe-core';
+import type { ComposeItem } from '../../../src/outlook';
+import { ManualClock } from '../../../src/shared/clock';
+import { CampaignsScreen } from '../../../src/ui/campaign/CampaignsScreen';
+import type {
+  CampaignRuntime,
+  CampaignStore,
+  PersistedCampaign,
+  SavedTemplate,
+  TemplateLibrary,
+} from '../../../src/ui/campaign/runtime';
+import { FakeMailbox, type FakeMailboxOptions } from '../../core/support/fake-mailbox';
+
+// jsdom has no layout; the virtualised lists size themselves from clientHeight/clientWidth, so give
+// every element a task-pane-sized box (a screenful of rows renders, as in Outlook).
+Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 280 });
+Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 320 });
+
+/** An in-memory store that keeps what a reload would find (JSON round trip, like the real one). */
+export function memoryStore(): CampaignStore & { saved: Map<string, string>; current: string | null } {
+  const saved = new Map<string, string>();
+  return {
+    saved,
+    current: null,
+    async currentId() {
+      return this.current;
+    },
+    async setCurrentId(id) {
+      this.current = id;
+    },
+    async open(id) {
+      const v = saved.get(id);
+      return v ? (JSON.parse(v) as PersistedCampaign) : undefined;
+    },
+    save(id, value) {
+      saved.set(id, JSON.stringify(value));
+    },
+    async saveNow(id, value) {
+      saved.set(id, JSON.stringify(value));
+    },
+  };
+}
+
+export function memoryLibrary(initial: SavedTemplate[] = []): TemplateLibrary {
+  let list = [...initial];
+  return {
+    list: () => [...list],
+    save: (t) => void (list = [...list.filter((x) => x.name !== t.name), t]),
+    remove: (name) => void (list = list.filter((x) => x.name !== name)),
+  };
+}
+
+export interface Harness {
+  runtime: CampaignRuntime;
+  clock: ManualClock;
+  mailbox: FakeMailbox;
+  store: ReturnType<typeof memoryStore>;
+  registered: { campaignId: string; trackOpens: boolean }[];
+}
+
+export function fakeRuntime(
+  options: Partial<FakeMailboxOptions> & { store?: ReturnType<typeof memoryStore>; clock?: ManualClock } = {},
+): Harness {
+  const clock = options.clock ?? new ManualClock();
+  const mailbox = new FakeMailbox({ latencyMs: 200, sentItemsDelayMs: 2_000, ...options, clock });
+  const store = options.store ?? memoryStore();
+  const registered: Harness['registered'] = [];
+  let ids = 0;
+  const runtime: CampaignRuntime = {
+    clock,
+    timeFactor: 1,
+    sender: mailbox,
+    async registerSend(campaignId, trackOpens) {
+      registered.push({ campaignId, trackOpens });
+      const sendId = `send-${registered.length}`;
+      return { sendId, pixelUrl: trackOpens ? `https://t.example/o/${sendId}.gif` : null };
+    },
+    store,
+    templates: memoryLibrary(),
+    newId: () => `campaign-${++ids}`,
+  };
+  return { runtime, clock, mailbox, store, registered };
+}
+
+export function renderCampaigns(
+  runtime: CampaignRuntime,
+  compose: { inOffice: boolean; getComposeItem: () => Promise<ComposeItem | null> } = {
+    inOffice: false,
+    getComposeItem: async () => null,
+  },
+) {
+  return render(
+    <FluentProvider theme={webLightTheme}>
+      <main>
+        <CampaignsScreen load={async () => runtime} compose={compose} focusHeading={false} />
+      </main>
+    </FluentProvider>,
+  );
+}
+
+/** Tab-separated, as Excel and Sheets put rows on the clipboard. */
+export function tsv(rows: string[][]): string {
+  return rows.map((r) => r.join('\t')).join('\n');
+}
+
+/** axe's serious and critical violations (contrast, title and lang are checked in the e2e test). */
+export async function seriousViolations(): Promise<string[]> {
+  const result = await axe.run(document, {
+    resultTypes: ['violations'],
+    rules: {
+      'color-contrast': { enabled: false },
+      'document-title': { enabled: false },
+      'html-has-lang': { enabled: false },
+    },
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
