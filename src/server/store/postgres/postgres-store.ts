@@ -167,7 +167,13 @@ export class PostgresStore implements Store {
   }
 
   async getSendForPixel(sendId: string): Promise<PixelSend | null> {
-    const [row] = await this.#rows(q.getSendForPixel, [idToBytes(sendId, 'sendId')]);
+    // Named = prepared once per connection: the pixel's hot path skips parse and plan.
+    const { rows } = await this.#pool.query({
+      name: 'getSendForPixel',
+      text: q.getSendForPixel,
+      values: [idToBytes(sendId, 'sendId')],
+    });
+    const row = rows[0] as Row | undefined;
     return row
       ? { ...toSend(row), userKey: keyOf(row), contractEndsAt: nullableNumber(row.contract_ends_at) }
       : null;
@@ -189,7 +195,7 @@ export class PostgresStore implements Store {
     // then simply leaves that user's events out.
     for (let attempt = 0; ; attempt++) {
       try {
-        const r = await this.#pool.query(q.insertEvents, params);
+        const r = await this.#pool.query({ name: 'insertEvents', text: q.insertEvents, values: params });
         return { inserted: r.rowCount ?? 0 };
       } catch (e) {
         if (sqlState(e) !== FOREIGN_KEY_VIOLATION || attempt >= 2) throw e;
