@@ -1,3 +1,4 @@
+import { fromBase64url } from '../shared/base64url';
 import type { Clock } from '../shared/clock';
 
 /** An access token held in memory with the time it stops being usable. */
@@ -19,7 +20,7 @@ export function jwtExpiry(token: string): number | null {
   const payload = token.split('.')[1];
   if (!payload) return null;
   try {
-    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    const json = JSON.parse(new TextDecoder().decode(fromBase64url(payload))) as { exp?: unknown };
     return typeof json.exp === 'number' ? json.exp * 1000 : null;
   } catch {
     return null;
