@@ -60,7 +60,7 @@ function CampaignBody({ controller, compose }: { controller: CampaignController;
   if (state.phase === 'loading') return <Spinner label="Opening your campaign…" />;
   if (state.phase === 'failed')
     return (
-      <MessageBar intent="error">
+      <MessageBar intent="error" layout="multiline">
         <MessageBarBody>{state.message}</MessageBarBody>
       </MessageBar>
     );

@@ -67,7 +67,7 @@ export function PreviewStep({ draft, derived, update }: StepProps) {
           }
         />
         {error && (
-          <MessageBar intent="error">
+          <MessageBar intent="error" layout="multiline">
             <MessageBarBody>{error}</MessageBarBody>
           </MessageBar>
         )}

@@ -121,7 +121,7 @@ export function ProspectsStep({ draft, derived, update }: StepProps) {
             })}
           </div>
           {derived.mappingError && (
-            <MessageBar intent="warning">
+            <MessageBar intent="warning" layout="multiline">
               <MessageBarBody>{derived.mappingError}</MessageBarBody>
             </MessageBar>
           )}

@@ -69,7 +69,7 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
         </MessageBar>
       )}
       {error && (
-        <MessageBar intent="error">
+        <MessageBar intent="error" layout="multiline">
           <MessageBarBody>{error}</MessageBarBody>
         </MessageBar>
       )}

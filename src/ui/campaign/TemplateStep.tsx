@@ -80,7 +80,7 @@ export function TemplateStep({ draft, derived, update, compose, library }: Templ
         </p>
       )}
       {notice && (
-        <MessageBar intent="info">
+        <MessageBar intent="info" layout="multiline">
           <MessageBarBody>{notice}</MessageBarBody>
         </MessageBar>
       )}
