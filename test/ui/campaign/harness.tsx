@@ -61,10 +61,16 @@ export interface Harness {
 }
 
 export function fakeRuntime(
-  options: Partial<FakeMailboxOptions> & { store?: ReturnType<typeof memoryStore>; clock?: ManualClock } = {},
+  options: Partial<FakeMailboxOptions> & {
+    store?: ReturnType<typeof memoryStore>;
+    clock?: ManualClock;
+    /** The same mailbox again: a reload talks to the same Exchange. */
+    mailbox?: FakeMailbox;
+  } = {},
 ): Harness {
   const clock = options.clock ?? new ManualClock();
-  const mailbox = new FakeMailbox({ latencyMs: 200, sentItemsDelayMs: 2_000, ...options, clock });
+  const mailbox =
+    options.mailbox ?? new FakeMailbox({ latencyMs: 200, sentItemsDelayMs: 2_000, ...options, clock });
   const store = options.store ?? memoryStore();
   const registered: Harness['registered'] = [];
   let ids = 0;
