@@ -91,6 +91,12 @@ describe('campaign end to end (demo server, fast clock)', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Zero knowledge: what the pane sends Candor's API (send registrations, campaign state) must
+    // never carry a prospect's address or name in clear (state goes as ciphertext).
+    const apiRequests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().startsWith(`${server.origin}/api/`)) apiRequests.push(`${r.url()} ${r.postData() ?? ''}`);
+    });
     // Outside Outlook: the Office CDN is unreachable here and the pane runs as in a browser tab.
     await page.route(`${OFFICE_CDN}**`, (route) => route.abort('internetdisconnected'));
     expect(await (await fetch(`${server.origin}/emulator/clock`)).json()).toMatchObject({
@@ -173,6 +179,9 @@ describe('campaign end to end (demo server, fast clock)', () => {
       const item = items.find((m) => m.to === p.email.toLowerCase());
       expect(item?.subject).toBe(`A role for you, ${p.first || 'there'}`);
     }
+    expect(apiRequests.some((r) => r.includes('/state'))).toBe(true);
+    expect(apiRequests.some((r) => r.includes('/sends'))).toBe(true);
+    expect(apiRequests.filter((r) => /talent\.example|Company \d|Last\d/.test(r))).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -82,10 +82,14 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
   const api = createApiClient({ baseUrl: config.apiBaseUrl, getApiToken: () => session.getApiToken() });
   const db = await openCandorDb();
   const tracking = await openTrackingSession({ db, api, identity, clock: systemClock });
+  let syncProblem: string | null = null;
   const store = syncedCampaignStore(
     { campaign: (id, options) => tracking.campaign(id, options), listCampaigns: () => api.listCampaigns() },
     localStorage,
     `candor.currentCampaign.${identity.tid}.${identity.oid}`,
+    (error) => {
+      syncProblem = error instanceof Error ? error.message : 'The backup copy could not be saved.';
+    },
   );
   return {
     clock,
@@ -97,6 +101,7 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
       return send;
     },
     store,
+    syncProblem: () => syncProblem,
     templates: localTemplateLibrary(localStorage),
     newId: () => crypto.randomUUID(),
   };

@@ -48,6 +48,8 @@ export interface CampaignRuntime {
   /** Registers one send with the tracking backend; its pixel URL is null when opens are not tracked. */
   registerSend(campaignId: string, trackOpens: boolean): Promise<{ sendId: string; pixelUrl: string | null }>;
   store: CampaignStore;
+  /** Why the latest copy reached only this device and not the backend (null when it did). */
+  syncProblem(): string | null;
   templates: TemplateLibrary;
   newId(): string;
 }

@@ -1,9 +1,12 @@
 /**
  * The real CampaignStore: each campaign is one CampaignSync (src/storage) — IndexedDB ciphertext on
- * this device, pushed encrypted to the backend — and a pointer to the current campaign.
+ * this device, pushed encrypted to the backend — gzip-packed, plus a pointer to the current campaign.
  */
 import type { CampaignSync } from '../../storage/state-sync';
+import { pack, type Packed, unpack } from './compress';
 import type { CampaignStore, PersistedCampaign } from './runtime';
+
+type Stored = Packed | PersistedCampaign;
 
 export interface SyncSource {
   campaign<T>(campaignId: string, options: { debounceMs: number }): CampaignSync<T>;
@@ -20,13 +23,23 @@ export function syncedCampaignStore(
   source: SyncSource,
   pointer: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
   pointerKey: string,
+  /** A copy could not reach the backend for a reason retrying will not fix (e.g. too large). */
+  onSyncProblem: (error: unknown) => void = () => {},
 ): CampaignStore {
-  const syncs = new Map<string, CampaignSync<PersistedCampaign>>();
+  const syncs = new Map<string, CampaignSync<Stored>>();
   const sync = (id: string) => {
     let s = syncs.get(id);
-    if (!s) syncs.set(id, (s = source.campaign<PersistedCampaign>(id, { debounceMs: SAVE_DEBOUNCE_MS })));
+    if (!s) syncs.set(id, (s = source.campaign<Stored>(id, { debounceMs: SAVE_DEBOUNCE_MS })));
     return s;
   };
+  // Packing is asynchronous: one queue keeps saves in the order they were made.
+  let queue: Promise<unknown> = Promise.resolve();
+  const packed = (value: PersistedCampaign): Promise<Stored> => {
+    const next = queue.then(() => pack(value));
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
   return {
     async currentId() {
       const local = pointer.getItem(pointerKey);
@@ -43,12 +56,23 @@ export function syncedCampaignStore(
       if (id) pointer.setItem(pointerKey, id);
       else pointer.removeItem(pointerKey);
     },
-    open: (id) => sync(id).open(),
-    save: (id, value) => sync(id).save(value),
+    async open(id) {
+      const value = await sync(id).open();
+      return value === undefined ? undefined : unpack<PersistedCampaign>(value);
+    },
+    save(id, value) {
+      void packed(value).then((v) => sync(id).save(v));
+    },
     async saveNow(id, value) {
       const s = sync(id);
-      s.save(value);
-      await s.flush();
+      s.save(await packed(value));
+      try {
+        await s.flush();
+      } catch (error) {
+        // The write-ahead needs the copy on this device; only a failed local write must stop sending.
+        if (s.status !== 'saved-locally') throw error;
+        onSyncProblem(error);
+      }
     },
   };
 }

@@ -84,6 +84,7 @@ export function fakeRuntime(
       return { sendId, pixelUrl: trackOpens ? `https://t.example/o/${sendId}.gif` : null };
     },
     store,
+    syncProblem: () => null,
     templates: memoryLibrary(),
     newId: () => `campaign-${++ids}`,
   };
