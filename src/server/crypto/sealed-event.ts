@@ -1,6 +1,8 @@
 /**
- * The sealed-event format, shared by the server (sealing opens) and the task pane (opening them,
- * sealing replies). WebCrypto and @hpke/core only — no Node APIs — so the browser can import it.
+ * The server's side of the sealed-event format (the task pane's is src/shared/sealed-event.ts,
+ * which owns the suite and the AAD; test/crypto/format-compat.test.ts holds both sides together).
+ * Here: importing a registered key (raw or JWK), starting a group, and a WebCrypto opener/sealer
+ * used by the server's tests.
  *
  * Format v1: 0x01 ‖ enc (65 bytes, HPKE DHKEM(P-256) encapsulated key) ‖ AES-256-GCM(ct ‖ tag)
  *
@@ -12,7 +14,9 @@
  * and since every key encrypts exactly one message, the fixed zero nonce never repeats under a key.
  * A row moved to another user, send or event id derives a different key and fails to open.
  */
-import { Aes256Gcm, CipherSuite, DhkemP256HkdfSha256, HkdfSha256 } from '@hpke/core';
+import { eventAad, sealedEventSuite, type EventIds } from '../../shared/sealed-event';
+
+export { eventAad, type EventIds };
 
 export const SEALED_FORMAT_V1 = 0x01;
 export const ENC_BYTES = 65;
@@ -20,23 +24,8 @@ export const GROUP_SECRET_BYTES = 32;
 export const GROUP_EXPORT_CONTEXT = new TextEncoder().encode('candor/event-group/v1');
 export const ZERO_NONCE = new Uint8Array(12);
 
-export const eventSuite = new CipherSuite({
-  kem: new DhkemP256HkdfSha256(),
-  kdf: new HkdfSha256(),
-  aead: new Aes256Gcm(),
-});
-
-/** Identifies the row a ciphertext belongs to. */
-export interface EventIds {
-  tid: string;
-  oid: string;
-  sendId: string;
-  eventId: string;
-}
-
-/** JSON array encoding keeps the fields unambiguous whatever characters they contain. */
-export const eventAad = (ids: EventIds): Uint8Array =>
-  new TextEncoder().encode(`candor/event/v1${JSON.stringify([ids.tid, ids.oid, ids.sendId, ids.eventId])}`);
+/** The suite and the AAD come from the task pane's definition (src/shared/sealed-event.ts). */
+const eventSuite = sealedEventSuite();
 
 export class SealedEventError extends Error {
   override readonly name = 'SealedEventError';
