@@ -2,6 +2,9 @@
  * base64url (RFC 4648 §5, no padding) with a strict, canonical decoder. Node's own decoder is
  * lenient: it accepts padding, stray characters, and several spellings of the same bytes (the last
  * character's unused bits are ignored), which would let one token be written many ways.
+ *
+ * Same rules as src/shared/base64url.ts; this Buffer-based twin exists for the pixel's hot path
+ * (every request decodes two ids), where atob/btoa string building costs several times more.
  */
 const ALPHABET = /^[A-Za-z0-9_-]*$/;
 
