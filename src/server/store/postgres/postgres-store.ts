@@ -49,7 +49,14 @@ export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
 
   constructor(url: string, options: StoreOptions = {}) {
-    this.#pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      // A hung database must turn into errors (the pixel then answers 503), not requests that
+      // wait forever holding the group-commit buffer.
+      connectionTimeoutMillis: 10_000,
+      query_timeout: 60_000,
+    });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     this.#pool.on('error', () => undefined);
   }
