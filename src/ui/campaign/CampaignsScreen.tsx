@@ -61,7 +61,12 @@ function CampaignBody({ controller, compose }: { controller: CampaignController;
   if (state.phase === 'failed')
     return (
       <MessageBar intent="error" layout="multiline">
-        <MessageBarBody>{state.message}</MessageBarBody>
+        <MessageBarBody>
+          {state.message}{' '}
+          <Button size="small" onClick={() => void controller.load()}>
+            Try again
+          </Button>
+        </MessageBarBody>
       </MessageBar>
     );
   if (state.phase === 'sending') return <SendProgressView controller={controller} state={state} />;

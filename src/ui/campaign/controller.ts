@@ -34,6 +34,7 @@ export class CampaignController {
   #tick = 0;
   #notifyTimer: ReturnType<typeof setTimeout> | null = null;
   #loaded: Promise<void> | null = null;
+  #release: (() => void) | null = null;
 
   constructor(runtime: CampaignRuntime) {
     this.runtime = runtime;
@@ -61,6 +62,7 @@ export class CampaignController {
     const saved = id ? await store.open(id) : undefined;
     if (saved?.snapshot) {
       const snapshot = parseCampaignSnapshot(saved.snapshot);
+      await this.#hold(snapshot.campaign.id);
       this.#backendSends = { ...saved.backendSends };
       this.#startEngine(snapshot, restoreCampaignSend(snapshot, this.#deps(snapshot.campaign)));
       return;
@@ -83,6 +85,7 @@ export class CampaignController {
     if (this.#state.phase !== 'editing') return;
     const { campaign } = deriveCampaign(this.#state.draft);
     const engine = createCampaignSend(campaign, this.#deps(campaign));
+    await this.#hold(campaign.id);
     const snapshot = campaignSnapshot(campaign, engine);
     this.#backendSends = {};
     await this.runtime.store.saveNow(campaign.id, this.#persisted(campaign, engine));
@@ -124,6 +127,8 @@ export class CampaignController {
     if (status === 'running' || status === 'paused') return;
     this.#engine?.dispose();
     this.#engine = null;
+    this.#release?.();
+    this.#release = null;
     const draft = emptyDraft(this.runtime.newId());
     await this.runtime.store.setCurrentId(draft.id);
     this.#set({ phase: 'editing', draft });
@@ -132,7 +137,20 @@ export class CampaignController {
   /** The pane is going away: nothing more starts; what was saved lets the next open continue. */
   dispose(): void {
     this.#engine?.dispose();
+    this.#release?.();
+    this.#release = null;
     if (this.#notifyTimer) clearTimeout(this.#notifyTimer);
+  }
+
+  /** Takes this campaign's send lock, or explains that another window is sending it. */
+  async #hold(campaignId: string): Promise<void> {
+    if (this.#release) return;
+    const release = await this.runtime.lock.acquire(campaignId);
+    if (!release)
+      throw new Error(
+        'This campaign is being sent from another Candor window. Close that window (or let it finish), then try again.',
+      );
+    this.#release = release;
   }
 
   #deps(campaign: Campaign) {

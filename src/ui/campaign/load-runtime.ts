@@ -11,6 +11,7 @@ import { openCandorDb } from '../../storage/db';
 import { openTrackingSession } from '../../storage/tracking-session';
 import type { PaneSession } from '../pane-services';
 import type { CampaignRuntime } from './runtime';
+import { webSendLock } from './send-lock';
 import { syncedCampaignStore } from './synced-store';
 import { localTemplateLibrary } from './template-library';
 
@@ -103,6 +104,7 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
     store,
     syncProblem: () => syncProblem,
     templates: localTemplateLibrary(localStorage),
+    lock: webSendLock(),
     newId: () => crypto.randomUUID(),
   };
 }

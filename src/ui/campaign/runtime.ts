@@ -8,6 +8,7 @@ import type { MailTemplate } from '../../core/template';
 import type { ComposeItem } from '../../outlook';
 import type { Clock } from '../../shared/clock';
 import type { CampaignDraft } from './draft';
+import type { SendLock } from './send-lock';
 
 /** One campaign as this device keeps it (encrypted at rest and on the backend by the real store). */
 export interface PersistedCampaign {
@@ -51,6 +52,8 @@ export interface CampaignRuntime {
   /** Why the latest copy reached only this device and not the backend (null when it did). */
   syncProblem(): string | null;
   templates: TemplateLibrary;
+  /** Only one window on this device sends a given campaign. */
+  lock: SendLock;
   newId(): string;
 }
 

@@ -11,6 +11,7 @@ import type {
   SavedTemplate,
   TemplateLibrary,
 } from '../../../src/ui/campaign/runtime';
+import type { SendLock } from '../../../src/ui/campaign/send-lock';
 import { FakeMailbox, type FakeMailboxOptions } from '../../core/support/fake-mailbox';
 
 // jsdom has no layout; the virtualised lists size themselves from clientHeight/clientWidth, so give
@@ -43,6 +44,18 @@ export function memoryStore(): CampaignStore & { saved: Map<string, string>; cur
   };
 }
 
+/** Web Locks' behaviour within one test: a campaign is held until released. */
+export function memoryLock(): SendLock {
+  const held = new Set<string>();
+  return {
+    async acquire(id) {
+      if (held.has(id)) return null;
+      held.add(id);
+      return () => void held.delete(id);
+    },
+  };
+}
+
 export function memoryLibrary(initial: SavedTemplate[] = []): TemplateLibrary {
   let list = [...initial];
   return {
@@ -66,6 +79,8 @@ export function fakeRuntime(
     clock?: ManualClock;
     /** The same mailbox again: a reload talks to the same Exchange. */
     mailbox?: FakeMailbox;
+    /** Shared between two "windows" of the same device. */
+    lock?: SendLock;
   } = {},
 ): Harness {
   const clock = options.clock ?? new ManualClock();
@@ -86,6 +101,7 @@ export function fakeRuntime(
     store,
     syncProblem: () => null,
     templates: memoryLibrary(),
+    lock: options.lock ?? memoryLock(),
     newId: () => `campaign-${++ids}`,
   };
   return { runtime, clock, mailbox, store, registered };

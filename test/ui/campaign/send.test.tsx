@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { controllerFor } from '../../../src/ui/campaign/use-campaign';
 import type { SendFault } from '../../core/support/fake-mailbox';
-import { fakeRuntime, type Harness, renderCampaigns, seriousViolations, tsv } from './harness';
+import { fakeRuntime, type Harness, memoryLock, renderCampaigns, seriousViolations, tsv } from './harness';
 
 let view: ReturnType<typeof renderCampaigns>;
 
@@ -163,5 +163,29 @@ describe('Send step', () => {
     await advance(h, 3 * 65_000);
     await waitFor(() => expect(status()).toBe('Finished: 25 of 25 sent'));
     expectOneEach(h, 25);
+  });
+
+  it('a second window on the same device does not send the same campaign', async () => {
+    const lock = memoryLock();
+    const h = fakeRuntime({ lock });
+    const user = await startCampaign(h, 25, { rate: '10' });
+    await confirmSend(user, 25);
+    await advance(h, 5_000);
+    await waitFor(() => expect(status()).toBe('Sending: 10 of 25 sent'));
+    view.unmount();
+
+    // Another pane opens the same saved campaign while the first one is still sending.
+    const other = fakeRuntime({ store: h.store, clock: h.clock, mailbox: h.mailbox, lock });
+    const second = renderCampaigns(other.runtime);
+    expect(await screen.findByText(/This campaign is being sent from another Candor window/)).toBeTruthy();
+    await advance(h, 3 * 65_000);
+    expectOneEach(h, 25);
+    expect(h.mailbox.sendRequests).toBe(25);
+
+    // Once the first window is gone, the second can take over (here: nothing is left to send).
+    controllerFor(h.runtime).dispose();
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    await screen.findByTestId('send-status');
+    second.unmount();
   });
 });
