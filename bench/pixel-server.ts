@@ -30,6 +30,8 @@ const pixel =
         clock: systemClock,
         keyRing: loadPixelKeyRing({ keys: env.PIXEL_KEYS, dataDir: '/nonexistent' }),
         trustProxy: 0,
+        // wrk replays 2,000 tokens all run long: lift the per-send budget so every open is stored.
+        maxOpensPerSendPerHour: Number.POSITIVE_INFINITY,
       });
 await app.listen({ host: '127.0.0.1', port: Number(env.PORT ?? 0) });
 const address = app.server.address();

@@ -7,6 +7,7 @@ import type { Clock } from '../../shared/clock';
 import type { Store } from '../store/store';
 import type { GroupCommitWriter } from './group-commit';
 import type { EventSealer } from './seal';
+import type { SendBudget } from './send-budget';
 import type { PixelKeyRing } from './token';
 import { judgeOpen } from './verdict';
 
@@ -16,12 +17,13 @@ export interface IntakeDeps {
   sealer: EventSealer;
   writer: GroupCommitWriter;
   clock: Clock;
+  budget: SendBudget;
 }
 
 /**
  * - `recorded`: the event is committed.
  * - `ignored`: nothing to record (bad token, unknown or deleted send, tracking off, no key,
- *   contract ended).
+ *   contract ended, the send's open budget spent).
  * - `failed`: a valid open could not be stored (database error).
  */
 export type IntakeOutcome = 'recorded' | 'ignored' | 'failed';
@@ -53,7 +55,7 @@ function newEventId(at: number): string {
 
 export async function recordOpen(deps: IntakeDeps, req: OpenRequest): Promise<IntakeOutcome> {
   const sendId = deps.keyRing.verify(req.token);
-  if (sendId === null) return 'ignored';
+  if (sendId === null || !deps.budget.take(sendId)) return 'ignored';
   const at = deps.clock.now();
   try {
     const send = await deps.store.getSendForPixel(sendId);

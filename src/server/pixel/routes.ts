@@ -14,6 +14,7 @@ import { PIXEL_GIF, PIXEL_HEADERS } from './gif';
 import { GroupCommitWriter, type GroupCommitOptions } from './group-commit';
 import { clientIp, recordOpen, type IntakeOutcome } from './intake';
 import { EventSealer } from './seal';
+import { SendBudget } from './send-budget';
 import type { PixelKeyRing } from './token';
 
 export interface PixelRouteOptions {
@@ -25,6 +26,8 @@ export interface PixelRouteOptions {
   /** Number of trusted reverse proxies in front (0 = ignore X-Forwarded-For). */
   trustProxy?: number;
   groupCommit?: GroupCommitOptions;
+  /** Recorded opens per send per hour (default 20); more are served but not recorded. */
+  maxOpensPerSendPerHour?: number;
 }
 
 export interface PixelCounters {
@@ -47,6 +50,7 @@ export async function registerPixelRoutes(
     clock: options.clock,
     sealer: options.sealer ?? new EventSealer({ clock: options.clock }),
     writer,
+    budget: new SendBudget(options.clock, options.maxOpensPerSendPerHour ?? 20),
   };
   const hops = options.trustProxy ?? 0;
   const counters: PixelCounters = { recorded: 0, ignored: 0, failed: 0, head: 0 };

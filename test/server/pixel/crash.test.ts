@@ -25,7 +25,8 @@ import { seedSends, seedUser } from './fixtures';
 
 const CONNECTIONS = 64;
 const USERS = 8;
-const SENDS_PER_USER = 50;
+// Enough sends that no send reaches the per-send budget (20 recorded opens per hour) in the run.
+const SENDS_PER_USER = 100;
 const KILL_AFTER_ACKS = 1500;
 const UA = 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17928; Pro)';
 

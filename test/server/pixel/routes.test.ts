@@ -246,6 +246,25 @@ describe('open pixel', () => {
     expect(await eventsOf(user)).toHaveLength(1);
   });
 
+  it('records at most 20 opens per send per hour and keeps serving the GIF', async () => {
+    const keyRing = testKeyRing();
+    const user = await seedUser(store, clock.now() - HOUR);
+    const [sendId, other] = await seedSends(store, user, 2, clock.now() - HOUR);
+    const s = spyStore(store);
+    const { app, counters } = await pixelApp(s.spy, keyRing);
+    const open = (id: string) =>
+      app.inject({ method: 'GET', url: `/o/${keyRing.mint(id)}.gif`, headers: { 'user-agent': UA } });
+    for (let i = 0; i < 25; i++) expectPixel(await open(sendId as string));
+    expectPixel(await open(other as string));
+    expect(counters).toMatchObject({ recorded: 21, ignored: 5 });
+    // Over-budget opens cost no database work either.
+    expect(s.calls.lookups).toBe(21);
+    await clock.advance(HOUR);
+    expectPixel(await open(sendId as string));
+    const bySend = (await eventsOf(user)).filter((e) => e.sendId === sendId);
+    expect(bySend).toHaveLength(21);
+  });
+
   it('takes the address from X-Forwarded-For only behind a trusted proxy', async () => {
     const keyRing = testKeyRing();
     const user = await seedUser(store, clock.now());
