@@ -39,7 +39,6 @@ interface Group {
   enc: Uint8Array;
   /** HKDF-Extract(salt = zeros, group secret), computed once per group. */
   prk: Buffer;
-  born: number;
   uses: number;
 }
 
@@ -50,9 +49,15 @@ export class EventSealer {
   readonly #clock: Clock;
   readonly #epochMs: number;
   readonly #maxUses: number;
-  readonly #groups = new Map<string, Promise<Group>>();
+  readonly #groups = new Map<string, { born: number; group: Promise<Group> }>();
+  #lastSweep = Number.NEGATIVE_INFINITY;
   /** Number of HPKE setups (ECDHs) performed; for tests and the benchmark. */
   groupsStarted = 0;
+
+  /** Groups currently held in memory (for tests: expired ones must not linger). */
+  get cachedGroups(): number {
+    return this.#groups.size;
+  }
 
   constructor(options: SealerOptions) {
     this.#clock = options.clock;
@@ -82,38 +87,47 @@ export class EventSealer {
 
   async #group(key: UserKey, ids: EventIds): Promise<Group> {
     const now = this.#clock.now();
+    if (now - this.#lastSweep >= this.#epochMs || this.#groups.size >= MAX_CACHED_GROUPS) {
+      this.#sweep(now);
+    }
     const cacheKey = `${ids.tid}\n${ids.oid}\n${key.keyId}\n${key.updatedAt}`;
     const cached = this.#groups.get(cacheKey);
-    if (cached) {
-      const g = await cached;
-      if (now - g.born < this.#epochMs && g.uses < this.#maxUses) {
+    if (cached && now - cached.born < this.#epochMs) {
+      const g = await cached.group;
+      if (g.uses < this.#maxUses) {
         g.uses++;
         return g;
       }
+      // Used up: whoever resumes first replaces it; the others then take the replacement.
       if (this.#groups.get(cacheKey) !== cached) return this.#group(key, ids);
     }
-    if (this.#groups.size >= MAX_CACHED_GROUPS) this.#sweep(now);
-    const fresh = this.#start(key, now);
-    this.#groups.set(cacheKey, fresh);
-    fresh.catch(() => this.#groups.delete(cacheKey));
-    const g = await fresh;
+    const entry = { born: now, group: this.#start(key) };
+    this.#groups.set(cacheKey, entry);
+    entry.group.catch(() => {
+      if (this.#groups.get(cacheKey) === entry) this.#groups.delete(cacheKey);
+    });
+    const g = await entry.group;
     g.uses++;
     return g;
   }
 
-  async #start(key: UserKey, now: number): Promise<Group> {
+  async #start(key: UserKey): Promise<Group> {
     this.groupsStarted++;
     const { enc, secret } = await startGroup(await importRecipientKey(key.key));
     const prk = createHmac('sha256', Buffer.alloc(32)).update(secret).digest();
     secret.fill(0);
-    return { enc, prk, born: now, uses: 0 };
+    return { enc, prk, uses: 0 };
   }
 
+  /**
+   * Drops expired groups at least once per epoch (when sealing goes on), so a group's key material,
+   * which could derive the keys of that group's stored events, is not kept around after its epoch.
+   */
   #sweep(now: number): void {
-    for (const [k, p] of this.#groups) {
-      void p.then((g) => {
-        if (now - g.born >= this.#epochMs && this.#groups.get(k) === p) this.#groups.delete(k);
-      });
+    this.#lastSweep = now;
+    for (const [k, entry] of this.#groups) {
+      // Not zeroed: a seal that picked the group up just before expiry may still be using it.
+      if (now - entry.born >= this.#epochMs) this.#groups.delete(k);
     }
     // Still full (a burst of distinct users within one epoch): start over rather than grow.
     if (this.#groups.size >= MAX_CACHED_GROUPS) this.#groups.clear();

@@ -132,6 +132,18 @@ describe('event sealing', () => {
     expect(sealer.groupsStarted).toBe(4);
   });
 
+  it('forgets a group’s key material once its epoch is over', async () => {
+    const clock = new ManualClock();
+    const a = await userKeyPair();
+    const b = await userKeyPair();
+    const sealer = new EventSealer({ clock, epochMs: 1000 });
+    await sealer.seal(a.key, ids(), plain);
+    expect(sealer.cachedGroups).toBe(1);
+    await clock.advance(1000);
+    await sealer.seal(b.key, ids(), plain);
+    expect(sealer.cachedGroups).toBe(1);
+  });
+
   it('without amortisation every event has its own enc', async () => {
     const { key } = await userKeyPair();
     const sealer = new EventSealer({ clock: new ManualClock(), epochMs: 0 });
