@@ -194,8 +194,12 @@ function crashSuite(
 }
 
 describe('pixel crash safety: SQLite', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'candor-crash-'));
-  mkdirSync(join(dir, 'data'), { recursive: true, mode: 0o700 });
+  // Made in beforeAll, not at collection, so a filtered-out run leaves nothing behind.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'candor-crash-'));
+    mkdirSync(join(dir, 'data'), { recursive: true, mode: 0o700 });
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   crashSuite(() => ({
     env: { DATA_DIR: join(dir, 'data') },
@@ -207,9 +211,10 @@ describe.skipIf(!postgresAvailable && !postgresRequired)(
   `pixel crash safety: PostgreSQL${postgresAvailable ? '' : ` (${postgresSkipReason})`}`,
   () => {
     const pg = usePostgres();
-    const dir = mkdtempSync(join(tmpdir(), 'candor-crash-pg-'));
+    let dir = '';
     let url = '';
     beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'candor-crash-pg-'));
       url = await pg.newDatabase();
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
