@@ -391,7 +391,10 @@ function contractSuite(backend: () => Backend) {
 }
 
 describe('SQLite store', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'candor-store-'));
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'candor-store-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   contractSuite(() => ({ name: 'sqlite', open: () => createStore(join(dir, 'candor.db')) }));
 });
