@@ -1,5 +1,6 @@
 import { FluentProvider, makeStaticStyles, Spinner } from '@fluentui/react-components';
 import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { useResumeInBackground } from '../campaign/use-resume-in-background';
 import { ErrorBar } from '../components/ErrorBar';
 import { PaneServicesProvider, type PaneServices } from '../pane-services';
 import { ConnectScreen } from '../screens/ConnectScreen';
@@ -47,6 +48,10 @@ function Pane({ services, homeContent }: AppProps) {
   let screen: ReactNode;
   const connected = connection.status === 'connected' || connection.status === 'signingOut';
   const loadCampaigns = services.loadCampaigns;
+  // A campaign that was sending when the pane closed continues as soon as the recruiter is connected.
+  useResumeInBackground(connection.status === 'connected' && !!loadCampaigns, async () =>
+    loadCampaigns!(await pane.session()),
+  );
   if (route === 'privacy') screen = <PrivacyScreen focusHeading={moved} />;
   else if (route === 'campaigns' && connected && loadCampaigns)
     screen = (

@@ -92,7 +92,7 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
       syncProblem = error instanceof Error ? error.message : 'The backup copy could not be saved.';
     },
   );
-  return {
+  const runtime: CampaignRuntime = {
     clock,
     timeFactor: scale?.factor ?? 1,
     sender: graph,
@@ -106,5 +106,12 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
     templates: localTemplateLibrary(localStorage),
     lock: webSendLock(),
     newId: () => crypto.randomUUID(),
+    async close() {
+      runtimes.delete(session);
+      const { controllerFor } = await import('./use-campaign');
+      controllerFor(runtime).dispose();
+      await store.close();
+    },
   };
+  return runtime;
 }

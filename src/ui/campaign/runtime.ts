@@ -29,6 +29,8 @@ export interface CampaignStore {
   save(campaignId: string, value: PersistedCampaign): void;
   /** Saves now and resolves once it is durable on this device: the send engine's write-ahead. */
   saveNow(campaignId: string, value: PersistedCampaign): Promise<void>;
+  /** Writes what is pending, then accepts no more saves (sign-out, disconnect). */
+  close(): Promise<void>;
 }
 
 export interface SavedTemplate extends MailTemplate {
@@ -55,6 +57,11 @@ export interface CampaignRuntime {
   /** Only one window on this device sends a given campaign. */
   lock: SendLock;
   newId(): string;
+  /**
+   * Sign-out or disconnect: stops the send engine, writes what is pending, and saves nothing more,
+   * so no campaign data is written (locally or to the backend) after the user's data is deleted.
+   */
+  close(): Promise<void>;
 }
 
 /** The Outlook side the template step needs (from PaneServices.office). */

@@ -27,6 +27,7 @@ export function syncedCampaignStore(
   onSyncProblem: (error: unknown) => void = () => {},
 ): CampaignStore {
   const syncs = new Map<string, CampaignSync<Stored>>();
+  let closed = false;
   const sync = (id: string) => {
     let s = syncs.get(id);
     if (!s) syncs.set(id, (s = source.campaign<Stored>(id, { debounceMs: SAVE_DEBOUNCE_MS })));
@@ -61,9 +62,13 @@ export function syncedCampaignStore(
       return value === undefined ? undefined : unpack<PersistedCampaign>(value);
     },
     save(id, value) {
-      void packed(value).then((v) => sync(id).save(v));
+      if (closed) return;
+      void packed(value).then((v) => {
+        if (!closed) sync(id).save(v);
+      });
     },
     async saveNow(id, value) {
+      if (closed) throw new Error('Signed out: nothing more is saved or sent.');
       const s = sync(id);
       s.save(await packed(value));
       try {
@@ -73,6 +78,12 @@ export function syncedCampaignStore(
         if (s.status !== 'saved-locally') throw error;
         onSyncProblem(error);
       }
+    },
+    async close() {
+      if (closed) return;
+      await queue;
+      closed = true;
+      await Promise.allSettled([...syncs.values()].map((s) => s.flush()));
     },
   };
 }

@@ -41,6 +41,7 @@ export function memoryStore(): CampaignStore & { saved: Map<string, string>; cur
     async saveNow(id, value) {
       saved.set(id, JSON.stringify(value));
     },
+    async close() {},
   };
 }
 
@@ -103,6 +104,7 @@ export function fakeRuntime(
     templates: memoryLibrary(),
     lock: options.lock ?? memoryLock(),
     newId: () => `campaign-${++ids}`,
+    async close() {},
   };
   return { runtime, clock, mailbox, store, registered };
 }

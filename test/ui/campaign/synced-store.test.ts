@@ -55,7 +55,7 @@ async function setup(api = new FakeStateApi()) {
     listCampaigns: async () => [],
   };
   const store = syncedCampaignStore(source, memoryPointer(), 'current', (e) => problems.push(e));
-  return { api, db, store, problems, source };
+  return { api, db, store, problems, source, clock };
 }
 
 /** A sending campaign of `n` prospects, as the controller persists it. */
@@ -126,5 +126,21 @@ describe('synced campaign store', () => {
     store.save('c1', first);
     await store.saveNow('c1', second);
     expect(await store.open('c1')).toEqual(second);
+  });
+
+  it('after close (sign-out, disconnect) nothing more is written, locally or to the backend', async () => {
+    const { api, store, db, clock } = await setup();
+    store.save('c1', persisted(2));
+    await store.close();
+    // What was pending is written before closing...
+    expect((await store.open('c1'))?.snapshot?.campaign.prospects).toHaveLength(2);
+    const version = api.states.get('c1')!.version;
+    // ...and after it, no save reaches IndexedDB or the backend, and a send cannot pass its write-ahead.
+    await db.clear('snapshots');
+    store.save('c1', persisted(3));
+    await expect(store.saveNow('c1', persisted(3))).rejects.toThrow(/Signed out/);
+    await clock.advance(5_000); // past any save debounce
+    expect(await db.count('snapshots')).toBe(0);
+    expect(api.states.get('c1')!.version).toBe(version);
   });
 });
