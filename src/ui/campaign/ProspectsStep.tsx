@@ -49,20 +49,36 @@ export function ProspectsStep({ draft, derived, update }: StepProps) {
   const load = (text: string) => update((d) => withTable(d, parseProspectTable(text)));
   const table = draft.table;
 
+  // The list's own problems, plus values the template needs that a row lacks (no fallback given):
+  // both are fixed here, row by row.
+  const problems = useMemo<RowProblem[]>(
+    () => [
+      ...derived.problems,
+      ...derived.readiness.prospects.map((p): RowProblem => ({
+        row: p.row,
+        kind: 'missing-field',
+        severity: 'error',
+        field: p.field,
+        message: p.message,
+      })),
+    ],
+    [derived.problems, derived.readiness.prospects],
+  );
   const problemsByRow = useMemo(() => {
     const map = new Map<number, RowProblem[]>();
-    for (const p of derived.problems) map.set(p.row, [...(map.get(p.row) ?? []), p]);
+    for (const p of problems) map.set(p.row, [...(map.get(p.row) ?? []), p]);
     return map;
-  }, [derived.problems]);
+  }, [problems]);
   const counts = useMemo(() => {
     const c = new Map<string, number>();
-    for (const p of derived.problems) if (p.severity === 'error') c.set(p.kind, (c.get(p.kind) ?? 0) + 1);
+    for (const p of problems) if (p.severity === 'error') c.set(p.kind, (c.get(p.kind) ?? 0) + 1);
     return [...c.entries()];
-  }, [derived.problems]);
+  }, [problems]);
   const rowsWithErrors = useMemo(
-    () => new Set(derived.problems.filter((p) => p.severity === 'error').map((p) => p.row)).size,
-    [derived.problems],
+    () => new Set(problems.filter((p) => p.severity === 'error').map((p) => p.row)).size,
+    [problems],
   );
+  const blocked = new Set(derived.readiness.prospects.map((p) => p.row)).size;
 
   return (
     <div className={styles.screen}>
@@ -128,7 +144,7 @@ export function ProspectsStep({ draft, derived, update }: StepProps) {
 
           <h2 className={styles.subheading}>Rows</h2>
           <p className={styles.text} role="status" data-testid="prospect-summary">
-            {plural(derived.campaign.prospects.length, 'prospect')} ready
+            {plural(derived.campaign.prospects.length - blocked, 'prospect')} ready
             {rowsWithErrors > 0 && `, ${plural(rowsWithErrors, 'row')} with problems`}
             {draft.excluded.length > 0 && `, ${plural(draft.excluded.length, 'row')} left out`}.
           </p>

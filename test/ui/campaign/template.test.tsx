@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { fakeRuntime, renderCampaigns, seriousViolations, tsv } from './harness';
@@ -99,5 +99,19 @@ describe('Template step', () => {
     await user.click(screen.getByRole('button', { name: 'Load' }));
     expect(subject().value).toBe('Saved subject');
     expect(body().value).toBe('<p>Saved body</p>');
+  });
+
+  it('shows a row missing a value the template needs on the prospect list, to fix it there', async () => {
+    const user = userEvent.setup();
+    await withProspects(ROWS);
+    fireEvent.change(subject(), { target: { value: 'Hi {{firstName}}' } });
+    await user.click(screen.getByRole('tab', { name: 'Prospects' }));
+    expect(screen.getByTestId('prospect-summary').textContent).toBe('1 prospect ready, 1 row with problems.');
+    expect(screen.getByText(/Row 2 has no firstName\. Fill it in or give the field a fallback/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Edit row 2' }));
+    const form = screen.getByRole('form', { name: 'Edit row 2' });
+    await user.type(within(form).getByLabelText('First name'), 'Bob');
+    await user.click(within(form).getByRole('button', { name: 'Save row' }));
+    expect(screen.getByTestId('prospect-summary').textContent).toBe('2 prospects ready.');
   });
 });
