@@ -1,6 +1,13 @@
 import type { AuthConfig } from '../auth';
 import type { OfficeHost } from '../outlook';
-import type { PaneServices } from './pane-services';
+import type { PaneServices, PaneSession } from './pane-services';
+
+/** Disconnecting calls Candor's API, which needs the session's API token (src/auth's AuthSession has it). */
+function apiTokenOf(session: PaneSession): () => Promise<string> {
+  const s = session as PaneSession & { getApiToken?: () => Promise<string> };
+  if (typeof s.getApiToken !== 'function') throw new Error('This sign-in cannot reach Candor’s service.');
+  return () => s.getApiToken!();
+}
 
 export interface BoundaryConfig extends AuthConfig {
   graphBaseUrl: string;
@@ -24,6 +31,20 @@ export function createPaneServices(config: BoundaryConfig, office: OfficeHost): 
     async loadGraph(session) {
       const { createGraph } = await import('../graph');
       return createGraph({ baseUrl: config.graphBaseUrl, getAccessToken: () => session.getGraphToken() });
+    },
+    async disconnect(session) {
+      const getApiToken = apiTokenOf(session);
+      const [{ createApiClient }, { openCandorDb }, { disconnect }] = await Promise.all([
+        import('../api/client'),
+        import('../storage/db'),
+        import('../storage/disconnect'),
+      ]);
+      const db = await openCandorDb();
+      try {
+        await disconnect(db, createApiClient({ baseUrl: config.apiBaseUrl, getApiToken }));
+      } finally {
+        db.close();
+      }
     },
     async loadCampaigns(session) {
       const { loadCampaignRuntime } = await import('./campaign/load-runtime');

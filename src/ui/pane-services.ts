@@ -44,6 +44,12 @@ export interface PaneServices {
   office: Pick<OfficeHost, 'inOffice' | 'theme' | 'onThemeChange' | 'getComposeItem'>;
   loadSession(): Promise<PaneSession>;
   loadGraph(session: PaneSession): Promise<PaneGraph>;
+  /**
+   * Disconnect: Candor's backend deletes the user's rows and public key, then this device forgets
+   * its key pair and tracking data. Rejects, leaving everything in place, if the backend cannot be
+   * reached. No Disconnect action without it.
+   */
+  disconnect?(session: PaneSession): Promise<void>;
   /** The campaign screens' boundaries (src/ui/campaign/load-runtime.ts); no Campaigns screen without it. */
   loadCampaigns?(session: PaneSession): Promise<CampaignRuntime>;
 }

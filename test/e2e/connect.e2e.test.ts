@@ -35,6 +35,8 @@ async function officeFromNpm(route: Route): Promise<void> {
  */
 async function seriousViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  // Judge the settled page: mid-animation (a dialog fading in) colours are not what users read.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
@@ -68,6 +70,24 @@ async function emulatorProfile(origin: string): Promise<{ displayName: string; m
   });
   expect(me.status).toBe(200);
   return (await me.json()) as { displayName: string; mail: string };
+}
+
+/** The demo user's Candor API token, straight from the identity emulator. */
+async function demoApiToken(origin: string): Promise<string> {
+  const res = await fetch(`${origin}/emulator/identity/demo/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  return ((await res.json()) as { apiToken: string }).apiToken;
+}
+
+/** GET /api/v1/me/key status for the demo user: 200 registered, 404 none. */
+async function keyStatus(origin: string): Promise<number> {
+  const res = await fetch(`${origin}/api/v1/me/key`, {
+    headers: { Authorization: `Bearer ${await demoApiToken(origin)}` },
+  });
+  return res.status;
 }
 
 describe('task pane: connect, home, privacy', () => {
@@ -138,6 +158,40 @@ describe('task pane: connect, home, privacy', () => {
 
     expect(errors).toEqual([]);
     expect(offOrigin).toEqual([]);
+    await page.close();
+  });
+
+  it("Disconnect deletes the recruiter's data on Candor's server, then signs out", async () => {
+    // The demo user has a registered public key on the server, as after a first campaign.
+    const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+    const raw = Buffer.from(await crypto.subtle.exportKey('raw', pair.publicKey)).toString('base64url');
+    const put = await fetch(`${server.origin}/api/v1/me/key`, {
+      method: 'PUT',
+      headers: {
+        Authorization: `Bearer ${await demoApiToken(server.origin)}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ publicKey: raw }),
+    });
+    expect(put.status).toBe(200);
+    expect(await keyStatus(server.origin)).toBe(200);
+
+    const page = await browser.newPage();
+    await page.route(`${OFFICE_CDN}**`, officeFromNpm);
+    await page.goto(`${server.origin}/taskpane.html`);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByText(recruiter.displayName, { exact: true }).waitFor();
+    await tabTo(page, 'Disconnect…');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('alertdialog', { name: 'Disconnect and delete your data?' });
+    await dialog.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Disconnect and delete' }).click();
+    await page
+      .getByRole('heading', { level: 1, name: CONNECT_HEADING })
+      .waitFor({ timeout: 10_000 })
+      .catch(async () => expect.fail(`Still on: ${await page.locator('main').innerText()}`));
+    expect(await keyStatus(server.origin)).toBe(404);
     await page.close();
   });
 

@@ -38,7 +38,10 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** `env`: extra variables for the server (e.g. CANDOR_DEMO_CLOCK_FACTOR for the campaign e2e). */
-export async function startServer(timeoutMs = 60_000, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  timeoutMs = 60_000,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'candor-e2e-data-'));
   const origin = `http://127.0.0.1:${port}`;

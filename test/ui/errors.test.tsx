@@ -68,6 +68,8 @@ describe('errors', () => {
     await user.click(await screen.findByRole('button', { name: 'Sign out' }));
     expect(await screen.findByText('Could not sign out')).toBeTruthy();
     expect(screen.getByText(RECRUITER.displayName)).toBeTruthy();
+    // The buttons are usable again, not stuck on "Signing out…".
+    expect(screen.getByRole('button', { name: 'Sign out' }).getAttribute('aria-disabled')).not.toBe('true');
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(
       await screen.findByRole('heading', { level: 1, name: 'Connect your Microsoft 365 mailbox' }),

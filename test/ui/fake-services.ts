@@ -97,12 +97,18 @@ export function fakeServices(
     office?: ReturnType<typeof fakeOffice>;
     mode?: 'demo' | 'entra';
     loadSession?: () => Promise<PaneSession>;
+    /** Errors the next disconnect calls throw, in order; `false` builds services without disconnect. */
+    disconnectErrors?: Error[] | false;
   } = {},
 ) {
   const session = overrides.session ?? fakeSession();
   const graph = overrides.graph ?? fakeGraph(session);
   const office = overrides.office ?? fakeOffice();
   const loads = { session: 0, graph: 0 };
+  const disconnectErrors =
+    overrides.disconnectErrors === false ? null : [...(overrides.disconnectErrors ?? [])];
+  /** Sessions whose data was deleted, in call order. */
+  const disconnected: PaneSession[] = [];
   const services: PaneServices = {
     mode: overrides.mode ?? 'demo',
     office,
@@ -116,6 +122,14 @@ export function fakeServices(
       loads.graph++;
       return graph;
     },
+    ...(disconnectErrors && {
+      async disconnect(s: PaneSession) {
+        session.calls.push('disconnect');
+        const error = disconnectErrors.shift();
+        if (error) throw error;
+        disconnected.push(s);
+      },
+    }),
   };
-  return { services, session, graph, office, loads };
+  return { services, session, graph, office, loads, disconnected };
 }

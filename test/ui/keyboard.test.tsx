@@ -48,7 +48,13 @@ describe('keyboard only', () => {
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Connected' }));
     await user.tab();
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Sign out' }));
-    expect(await tabOrder(user)).toEqual(['Skip to main content', 'Home', 'Data & privacy', 'Sign out']);
+    expect(await tabOrder(user)).toEqual([
+      'Skip to main content',
+      'Home',
+      'Data & privacy',
+      'Sign out',
+      'Disconnect…',
+    ]);
 
     await tabTo(user, 'Data & privacy');
     await user.keyboard('{Enter}');

@@ -65,8 +65,15 @@ function Pane({ services, homeContent }: AppProps) {
     screen = (
       <HomeScreen
         profile={connection.profile}
-        signingOut={connection.status === 'signingOut'}
+        busy={
+          connection.status === 'signingOut'
+            ? connection.disconnecting
+              ? 'disconnecting'
+              : 'signingOut'
+            : null
+        }
         onSignOut={pane.signOut}
+        onDisconnect={services.disconnect ? pane.disconnect : undefined}
         focusHeading={moved}
       >
         {homeContent}
@@ -84,7 +91,11 @@ function Pane({ services, homeContent }: AppProps) {
     );
 
   return (
-    <AppShell route={route} routes={navigableRoutes(connection, !!services.loadCampaigns)} onNavigate={pane.navigate}>
+    <AppShell
+      route={route}
+      routes={navigableRoutes(connection, !!services.loadCampaigns)}
+      onNavigate={pane.navigate}
+    >
       {error && <ErrorBar error={error} />}
       <Suspense fallback={<Spinner label="Loading…" />}>{screen}</Suspense>
     </AppShell>

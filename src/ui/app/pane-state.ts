@@ -11,7 +11,7 @@ export type Connection =
   | { status: 'restoring' }
   | { status: 'connecting' }
   | { status: 'connected'; profile: PaneProfile }
-  | { status: 'signingOut'; profile: PaneProfile };
+  | { status: 'signingOut'; profile: PaneProfile; disconnecting?: boolean };
 
 export interface PaneError {
   title: string;
@@ -32,7 +32,7 @@ export type PaneAction =
   | { type: 'nothingRestored' }
   | { type: 'connecting' }
   | { type: 'connected'; profile: PaneProfile }
-  | { type: 'signingOut' }
+  | { type: 'signingOut'; disconnecting?: boolean }
   | { type: 'signedOut' }
   | { type: 'failed'; error: PaneError; connection?: Connection };
 
@@ -67,7 +67,11 @@ export function paneReducer(state: PaneState, action: PaneAction): PaneState {
       if (action.to === state.route) return state;
       // Home needs a connection and Connect needs none; other requests are ignored.
       if (action.to === 'campaigns' && !isConnected(state.connection)) return state;
-      if (action.to !== 'privacy' && action.to !== 'campaigns' && action.to !== restingRoute(state.connection))
+      if (
+        action.to !== 'privacy' &&
+        action.to !== 'campaigns' &&
+        action.to !== restingRoute(state.connection)
+      )
         return state;
       return { ...state, route: action.to };
     case 'restoring':
@@ -81,11 +85,25 @@ export function paneReducer(state: PaneState, action: PaneAction): PaneState {
       return { ...settle(state, { status: 'connected', profile: action.profile }), error: null };
     case 'signingOut':
       return state.connection.status === 'connected'
-        ? { ...state, connection: { status: 'signingOut', profile: state.connection.profile }, error: null }
+        ? {
+            ...state,
+            connection: {
+              status: 'signingOut',
+              profile: state.connection.profile,
+              disconnecting: action.disconnecting,
+            },
+            error: null,
+          }
         : state;
     case 'signedOut':
       return { ...settle(state, { status: 'signedOut' }), error: null };
-    case 'failed':
-      return { ...settle(state, action.connection ?? state.connection), error: action.error };
+    case 'failed': {
+      // A failed sign-out or disconnect leaves the recruiter connected, with the buttons usable again.
+      const current: Connection =
+        state.connection.status === 'signingOut'
+          ? { status: 'connected', profile: state.connection.profile }
+          : state.connection;
+      return { ...settle(state, action.connection ?? current), error: action.error };
+    }
   }
 }

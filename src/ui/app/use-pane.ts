@@ -70,8 +70,30 @@ export function usePane(services: PaneServices) {
         });
       }
     }
-    return { connect, signOut };
-  }, [session, loadProfile]);
+    async function disconnect() {
+      const remove = services.disconnect;
+      if (!remove) return;
+      dispatch({ type: 'signingOut', disconnecting: true });
+      try {
+        const s = await session();
+        // Server and device data first: if that fails the recruiter stays signed in and can retry.
+        await remove(s);
+        await s.signOut();
+        graphFor.current = null;
+        dispatch({ type: 'signedOut' });
+      } catch (error) {
+        dispatch({
+          type: 'failed',
+          error: {
+            title: 'Could not disconnect',
+            message: messageOf(error),
+            retry: () => void disconnect(),
+          },
+        });
+      }
+    }
+    return { connect, signOut, disconnect };
+  }, [services, session, loadProfile]);
   const { connect } = actions;
 
   // After the first render: load the auth boundary and reconnect silently if a session is cached.
@@ -118,6 +140,7 @@ export function usePane(services: PaneServices) {
       state,
       connect: () => void actions.connect(),
       signOut: () => void actions.signOut(),
+      disconnect: () => void actions.disconnect(),
       navigate: (to: RouteName) => dispatch({ type: 'navigate', to }),
       /** The signed-in auth session (the campaign screens build their boundaries on it). */
       session,

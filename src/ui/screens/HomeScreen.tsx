@@ -1,20 +1,31 @@
 import { Button, Persona } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
+import { DisconnectDialog } from '../components/DisconnectDialog';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { useScreenStyles } from '../components/screen-styles';
 import type { PaneProfile } from '../pane-services';
 
 export interface HomeScreenProps {
   profile: PaneProfile;
-  signingOut: boolean;
+  /** Sign-out or disconnect under way. */
+  busy: 'signingOut' | 'disconnecting' | null;
   onSignOut: () => void;
+  /** Absent when the pane cannot disconnect (no backend): then only Sign out is offered. */
+  onDisconnect?: () => void;
   focusHeading: boolean;
   /** Where campaign features plug in (a later screen set); nothing is rendered when absent. */
   children?: ReactNode;
 }
 
-/** After connecting: who is connected, and the way out. */
-export function HomeScreen({ profile, signingOut, onSignOut, focusHeading, children }: HomeScreenProps) {
+/** After connecting: who is connected, and the ways out (sign out; disconnect and delete). */
+export function HomeScreen({
+  profile,
+  busy,
+  onSignOut,
+  onDisconnect,
+  focusHeading,
+  children,
+}: HomeScreenProps) {
   const styles = useScreenStyles();
   const address = profile.mail ?? profile.userPrincipalName;
   return (
@@ -31,9 +42,10 @@ export function HomeScreen({ profile, signingOut, onSignOut, focusHeading, child
       />
       {children}
       <div className={styles.actions}>
-        <Button onClick={onSignOut} disabledFocusable={signingOut}>
-          {signingOut ? 'Signing out…' : 'Sign out'}
+        <Button onClick={onSignOut} disabledFocusable={busy !== null}>
+          {busy === 'signingOut' ? 'Signing out…' : 'Sign out'}
         </Button>
+        {onDisconnect && <DisconnectDialog busy={busy === 'disconnecting'} onConfirm={onDisconnect} />}
       </div>
     </section>
   );
