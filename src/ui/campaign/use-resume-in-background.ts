@@ -4,27 +4,28 @@ import type { CampaignRuntime } from './runtime';
 /**
  * While the recruiter is connected, their current campaign is open: a send that was running when the
  * pane closed continues at once, whichever screen they are on. When they sign out or disconnect, the
- * campaign is closed first (engine stopped, nothing more saved). Campaign code arrives by dynamic
- * import; problems surface on the Campaigns screen.
+ * campaign is closed (engine stopped, pending state written, nothing saved afterwards). Campaign
+ * code arrives by dynamic import; problems surface on the Campaigns screen.
  */
 export function useResumeInBackground(connected: boolean, load: () => Promise<CampaignRuntime>): void {
   const loader = useRef(load);
+  const open = useRef<Promise<CampaignRuntime> | null>(null);
   useEffect(() => {
     loader.current = load;
   });
+  // Driven by the connection changing, not by mount/unmount (StrictMode remounts in development).
   useEffect(() => {
-    if (!connected) return;
-    const runtime = loader.current();
-    void (async () => {
-      try {
+    if (connected && !open.current) {
+      const runtime = loader.current();
+      open.current = runtime;
+      void (async () => {
         const { controllerFor } = await import('./use-campaign');
         await controllerFor(await runtime).load();
-      } catch {
-        // Shown on the Campaigns screen, which loads again.
-      }
-    })();
-    return () => {
+      })().catch(() => undefined);
+    } else if (!connected && open.current) {
+      const runtime = open.current;
+      open.current = null;
       void runtime.then((r) => r.close()).catch(() => undefined);
-    };
+    }
   }, [connected]);
 }
