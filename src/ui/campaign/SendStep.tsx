@@ -1,4 +1,12 @@
-import { Button, Field, MessageBar, MessageBarBody, Select, Spinner } from '@fluentui/react-components';
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Select,
+  Spinner,
+} from '@fluentui/react-components';
 import { useState } from 'react';
 import { useScreenStyles } from '../components/screen-styles';
 import { plural } from './labels';
@@ -44,6 +52,9 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
 
   return (
     <div className={styles.screen}>
+      <Field label="Campaign name" hint="For you only; prospects never see it.">
+        <Input value={draft.name} onChange={(_e, d) => update((dr) => ({ ...dr, name: d.value }))} />
+      </Field>
       <Field label="Pace (messages per minute)" hint="Exchange allows at most 30 a minute from one mailbox.">
         <Select
           value={String(draft.ratePerMinute)}

@@ -56,7 +56,12 @@ describe('Send step', () => {
       /5 messages .* Opens tracked for 4, not for 1/,
     );
     expect(await seriousViolations()).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    await user.clear(screen.getByLabelText('Campaign name'));
+    await user.type(screen.getByLabelText('Campaign name'), 'Spring engineers');
+    await user.click(screen.getByRole('button', { name: 'Review and send' }));
     await confirmSend(user, 5);
+    expect(screen.getByRole('heading', { name: 'Spring engineers' })).toBeTruthy();
     await advance(h, 5_000);
     await waitFor(() => expect(status()).toBe('Finished: 5 of 5 sent'));
     expect(screen.getByTestId('send-eta').textContent).toBe('All done: 5 messages sent.');
