@@ -71,8 +71,8 @@ async function run(label: string, faultRate: number, reloadAtStep: number | null
   const options: SendEngineOptions = {
     clock: box.clock,
     sender: {
-      sendMail: (mail, signal) => box.graph.sendMail(mail, signal),
-      listSentSince: (since, signal) => (reconcileCalls++, box.graph.listSentSince(since, signal)),
+      sendMail: (mail, signal) => box.sender.sendMail(mail, signal),
+      listSentSince: (since, signal) => (reconcileCalls++, box.sender.listSentSince(since, signal)),
     },
     ratePerMinute: RATE,
     render: (r) => ({ to: { address: r.address }, subject: `A role for you, ${r.id}`, html: '<p>Hello</p>' }),

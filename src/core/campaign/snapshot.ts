@@ -49,7 +49,9 @@ const send = z.object({
   version: z.literal(1),
   savedAt: z.number(),
   status: z.enum(['ready', 'running', 'paused', 'stopped', 'cancelled', 'finished']),
-  stopReason: z.object({ code: z.string(), message: z.string(), at: z.number() }).nullable(),
+  stopReason: z
+    .object({ code: z.string(), message: z.string(), at: z.number(), retryAt: z.number().optional() })
+    .nullable(),
   recipients: z.array(recipient),
   pacer: z.object({
     recent: z.array(z.number()),

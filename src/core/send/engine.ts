@@ -33,6 +33,13 @@ export interface SendEngineOptions {
   throttleBackoff?: { initialMs: number; maxMs: number };
   newSendId?: () => string;
   /**
+   * Stop (with a reason) after this many 429s in a row without one accepted message: Graph reports a
+   * spent daily quota as 429 too, and waiting forever would look like progress. Default 10 (≈25 min).
+   */
+  maxThrottleStreak?: number;
+  /** Messages this engine may send in any 24 hours; Exchange allows 10,000 recipients per mailbox. */
+  dailyRecipientLimit?: number;
+  /**
    * Called after every change. For the change to `sending`, the engine waits for the returned
    * promise before the request leaves (write-ahead): persist the snapshot there, so a reload can
    * never forget a request that may have reached Exchange. If it rejects, nothing is sent.
@@ -56,6 +63,9 @@ const DEFAULT_RECONCILE: ReconcileOptions = {
 };
 
 export const MAX_RATE_PER_MINUTE = 30;
+export const DAILY_RECIPIENT_LIMIT = 10_000;
+const DAY_MS = 24 * 3_600_000;
+const MAX_READ_FAILURES = 3;
 export const MAX_IN_FLIGHT = 4;
 
 /**
@@ -73,6 +83,10 @@ export class SendEngine {
   readonly #newSendId: () => string;
   readonly #onChange: SendEngineOptions['onChange'];
   readonly #pacer: Pacer;
+  readonly #maxThrottleStreak: number;
+  readonly #dailyLimit: number;
+  /** Start times of sends that may have reached Exchange in the last 24 hours, oldest first. */
+  #dayLog: number[] = [];
 
   #records = new Map<string, RecipientRecord>();
   #queue: string[] = [];
@@ -85,6 +99,7 @@ export class SendEngine {
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #disposed = false;
+  #readFailures = 0;
 
   private constructor(options: SendEngineOptions, snapshot: SendSnapshot | null) {
     const rate = options.ratePerMinute ?? MAX_RATE_PER_MINUTE;
@@ -100,6 +115,8 @@ export class SendEngine {
     this.#reconcile = { ...DEFAULT_RECONCILE, ...options.reconcile };
     this.#newSendId = options.newSendId ?? (() => globalThis.crypto.randomUUID());
     this.#onChange = options.onChange;
+    this.#maxThrottleStreak = options.maxThrottleStreak ?? 10;
+    this.#dailyLimit = Math.min(options.dailyRecipientLimit ?? DAILY_RECIPIENT_LIMIT, DAILY_RECIPIENT_LIMIT);
     this.#pacer = new Pacer(
       rate,
       options.throttleBackoff ?? { initialMs: 5_000, maxMs: 5 * 60_000 },
@@ -112,7 +129,10 @@ export class SendEngine {
       for (const r of restoreRecipients(snapshot, this.#clock.now(), this.#reconcile.firstCheckAfterMs)) {
         this.#records.set(r.id, r);
         if (r.state === 'queued') this.#queue.push(r.id);
+        if ((r.state === 'sent' || r.state === 'uncertain') && r.attempt)
+          this.#dayLog.push(r.attempt.startedAt);
       }
+      this.#dayLog.sort((a, b) => a - b);
     }
   }
 
@@ -193,6 +213,8 @@ export class SendEngine {
   resume(): void {
     if (this.#status !== 'paused' && this.#status !== 'stopped' && this.#status !== 'ready') return;
     this.#stopReason = null;
+    this.#readFailures = 0;
+    this.#pacer.recordAccepted();
     this.#setStatus('running');
     this.#kick();
   }
@@ -282,6 +304,7 @@ export class SendEngine {
         void this.#reconcileBatch();
       }
       let nextSendAt = this.#pacer.nextSendAt(now);
+      if (this.#status === 'running' && this.#queue.length > 0) this.#checkDailyLimit(now);
       while (
         this.#status === 'running' &&
         this.#queue.length > 0 &&
@@ -379,19 +402,28 @@ export class SendEngine {
 
   #settle(r: RecipientRecord, outcome: SendOutcome): void {
     const now = this.#clock.now();
+    if (outcome.kind === 'accepted' || outcome.kind === 'unknown')
+      this.#dayLog.push(r.attempt?.startedAt ?? now);
     switch (outcome.kind) {
       case 'accepted':
         this.#pacer.recordAccepted();
         this.#markSent(r, now, 'accepted', null);
         return;
-      case 'throttled':
+      case 'throttled': {
         // Exchange took nothing: the same attempt may go again after the pause.
-        this.#pacer.recordThrottle(now, outcome.retryAfterMs);
+        const streak = this.#pacer.recordThrottle(now, outcome.retryAfterMs);
         r.attempts--;
         r.attempt = null;
         r.state = 'queued';
         this.#requeue(r);
+        if (streak >= this.#maxThrottleStreak) {
+          this.#stop(
+            'persistent-throttling',
+            'Microsoft 365 has refused every message for a while. The mailbox has probably reached its daily sending limit; try again later.',
+          );
+        }
         return;
+      }
       case 'rejected':
         if (outcome.fatal) {
           // Not sent: keep the recipient queued for when the cause is fixed, and stop everything.
@@ -458,6 +490,7 @@ export class SendEngine {
     try {
       const items = await this.#sender.listSentSince(new Date(since).toISOString());
       if (this.#disposed) return;
+      this.#readFailures = 0;
       const now = this.#clock.now();
       const still = batch.filter((r) => r.state === 'uncertain');
       const copies = findCopies(items, still, this.#reconcile.clockSkewMs);
@@ -470,9 +503,16 @@ export class SendEngine {
           this.#scheduleNextCheck(r, now);
         }
       }
-    } catch {
-      // Reading Sent Items failed (network, throttling): nothing learned; look again later.
+    } catch (error) {
+      // Reading Sent Items failed (network, throttling): nothing learned; look again later — but
+      // after several failures in a row say so, rather than look busy forever.
       if (this.#disposed) return;
+      if (++this.#readFailures >= MAX_READ_FAILURES) {
+        this.#stop(
+          'sent-items-unreadable',
+          `Sent Items cannot be read to check uncertain sends: ${errorMessage(error)}`,
+        );
+      }
       const now = this.#clock.now();
       for (const r of batch)
         if (r.state === 'uncertain' && r.uncertain && !r.uncertain.awaitingDecision)
@@ -527,9 +567,30 @@ export class SendEngine {
     this.#emit(r.id, 'queued');
   }
 
-  #stop(code: string, message: string): void {
+  /** Stops before the engine's own sends reach the 24-hour limit (other mail from the mailbox counts too). */
+  #checkDailyLimit(now: number): void {
+    let drop = 0;
+    while (drop < this.#dayLog.length && (this.#dayLog[drop] ?? 0) <= now - DAY_MS) drop++;
+    if (drop) this.#dayLog.splice(0, drop);
+    if (this.#dayLog.length + this.#inFlight < this.#dailyLimit) return;
+    // A slot frees when the oldest send that still counts leaves the window.
+    const oldest = Math.max(0, this.#dayLog.length + this.#inFlight - this.#dailyLimit);
+    const retryAt = (this.#dayLog[oldest] ?? now) + DAY_MS;
+    this.#stop(
+      'daily-recipient-limit',
+      `This mailbox has sent ${this.#dailyLimit.toLocaleString('en')} messages in 24 hours, Microsoft 365's limit. Resume when the window frees up.`,
+      retryAt,
+    );
+  }
+
+  #stop(code: string, message: string, retryAt?: number): void {
     if (this.#status === 'cancelled' || this.#status === 'stopped') return;
-    this.#stopReason = { code, message, at: this.#clock.now() };
+    this.#stopReason = {
+      code,
+      message,
+      at: this.#clock.now(),
+      ...(retryAt !== undefined ? { retryAt } : {}),
+    };
     this.#setStatus('stopped');
   }
 

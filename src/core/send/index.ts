@@ -2,6 +2,7 @@ export {
   SendEngine,
   MAX_IN_FLIGHT,
   MAX_RATE_PER_MINUTE,
+  DAILY_RECIPIENT_LIMIT,
   type SendEngineOptions,
   type ReconcileOptions,
   type EngineChange,

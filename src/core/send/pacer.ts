@@ -64,11 +64,12 @@ export class Pacer {
   }
 
   /** A 429: pause the whole mailbox for Retry-After, or exponential backoff when it is missing. */
-  recordThrottle(now: number, retryAfterMs: number | null): void {
+  recordThrottle(now: number, retryAfterMs: number | null): number {
     const backoff = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** this.#state.throttleStreak);
     this.#state.throttleStreak++;
     const wait = retryAfterMs !== null && retryAfterMs >= 0 ? retryAfterMs : backoff;
     this.#state.pausedUntil = Math.max(this.#state.pausedUntil, now + wait);
+    return this.#state.throttleStreak;
   }
 
   /**

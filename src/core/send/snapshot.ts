@@ -8,6 +8,8 @@ export interface StopReason {
   code: string;
   message: string;
   at: number;
+  /** When resuming can work again, if known (e.g. the 24-hour recipient window frees up). */
+  retryAt?: number;
 }
 
 /** Everything needed to continue after a reload. Plain JSON; persist it encrypted (it holds addresses). */

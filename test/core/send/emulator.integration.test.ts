@@ -20,14 +20,14 @@ const render = (r: { id: string; address: string }): OutgoingMail => ({
 async function setup(
   n: number,
   engine: Partial<SendEngineOptions> = {},
-  box_: Omit<Parameters<typeof emulatedMailbox>[0], 'graph'> = {},
+  box_: Omit<NonNullable<Parameters<typeof emulatedMailbox>[0]>, 'graph'> = {},
 ) {
   const box = await emulatedMailbox({ ...box_, graph: { maxThrottleRetries: 0 } });
   let persisted: SendSnapshot | null = null;
   let current: SendEngine;
   const options: SendEngineOptions = {
     clock: box.clock,
-    sender: box.graph,
+    sender: box.sender,
     render,
     onChange: () => {
       persisted = current.snapshot();
@@ -135,8 +135,27 @@ describe('send engine × Graph boundary × mailbox emulator', () => {
     await t.signInAgain();
     t.engine().resume();
     await runUntilIdle(t.clock, t.engine());
+    expect(t.engine().stopReason).toBeNull();
     expect(t.engine().progress()).toMatchObject({ sent: 10, status: 'finished' });
     expectExactlyOnce(t.engine().recipients(), t.deliveries());
+  });
+
+  it("the mailbox's spent 24-hour recipient quota stops the campaign with a reason", async () => {
+    const t = await setup(8, { maxInFlight: 1 }, { emulator: { limits: { recipientsPerDay: 5 } } });
+    t.engine().start();
+    await runUntilIdle(t.clock, t.engine());
+    expect(t.engine().status).toBe('stopped');
+    // Graph answers 429 ErrorSubmissionQuotaExceeded: either the boundary reports it as fatal, or the
+    // engine stops after a run of 429s. Either way the recruiter is told, and nothing is lost.
+    expect(['ErrorSubmissionQuotaExceeded', 'persistent-throttling']).toContain(t.engine().stopReason?.code);
+    expect(t.engine().progress()).toMatchObject({ sent: 5, queued: 3 });
+    expectExactlyOnce(
+      t
+        .engine()
+        .recipients()
+        .filter((r) => r.state !== 'queued'),
+      t.deliveries(),
+    );
   });
 
   it('reload mid-campaign with requests in flight: nothing sent twice, nobody skipped', async () => {

@@ -219,6 +219,24 @@ describe('send engine: unknown outcomes are reconciled, never re-sent blindly', 
     }
   });
 
+  it('stops with the reason when Sent Items cannot be read, instead of looking busy forever', async () => {
+    const { clock, mailbox, engine } = setup(2);
+    mailbox.faults = faultsAt({ 0: '503-after-accept' });
+    const read = mailbox.listSentSince.bind(mailbox);
+    mailbox.listSentSince = () => Promise.reject(new Error('HTTP 503 ErrorServerBusy'));
+    engine.start();
+    await runUntilIdle(clock, engine);
+    expect(engine.status).toBe('stopped');
+    expect(engine.stopReason).toMatchObject({ code: 'sent-items-unreadable' });
+    expect(engine.stopReason?.message).toMatch(/ErrorServerBusy/);
+    expect(engine.recipient('p1')?.state).toBe('uncertain');
+    mailbox.listSentSince = read;
+    engine.resume();
+    await runUntilIdle(clock, engine);
+    expect(engine.recipient('p1')).toMatchObject({ state: 'sent', confirmedBy: 'sent-items' });
+    expectExactlyOnce(engine.recipients(), mailbox.deliveries());
+  });
+
   it('finds a late copy when the recruiter asks to check again', async () => {
     const { clock, mailbox, engine } = setup(1, { sentItemsDelayMs: 20 * 60_000 });
     mailbox.faults = faultsAt({ 0: '503-after-accept' });
@@ -269,6 +287,49 @@ describe('send engine: errors that will not heal', () => {
       engine.recipients().filter((r) => r.state !== 'queued'),
       mailbox.deliveries(),
     );
+  });
+
+  it('stops with a reason when every message keeps being throttled, instead of waiting forever', async () => {
+    const { clock, mailbox, engine } = setup(3, {}, { maxInFlight: 1 });
+    mailbox.faults = (n) => (n >= 1 && n <= 10 ? '429-no-retry-after' : 'none');
+    engine.start();
+    await runUntilIdle(clock, engine);
+    expect(engine.status).toBe('stopped');
+    expect(engine.stopReason).toMatchObject({ code: 'persistent-throttling' });
+    expect(engine.stopReason?.message).toMatch(/daily sending limit/);
+    expect(mailbox.sendRequests).toBe(11);
+    engine.resume();
+    await runUntilIdle(clock, engine);
+    expect(engine.progress()).toMatchObject({ sent: 3, status: 'finished' });
+    expectExactlyOnce(engine.recipients(), mailbox.deliveries());
+  });
+
+  it('stops at the 24-hour recipient limit, says when it frees up, and continues after it', async () => {
+    const { clock, mailbox, engine, options } = setup(8, {}, { dailyRecipientLimit: 5 });
+    const started = clock.now();
+    engine.start();
+    await runUntilIdle(clock, engine);
+    expect(engine.status).toBe('stopped');
+    expect(engine.stopReason).toMatchObject({
+      code: 'daily-recipient-limit',
+      retryAt: started + 24 * 3_600_000,
+    });
+    expect(mailbox.sendRequests).toBe(5);
+    engine.resume();
+    await runUntilIdle(clock, engine);
+    expect(engine.status).toBe('stopped');
+    expect(mailbox.sendRequests).toBe(5);
+    // The limit survives a reload: the restored engine counts the day's sends from the snapshot.
+    await runFor(clock, 12 * 3_600_000);
+    const restored = SendEngine.restore(options, engine.snapshot());
+    restored.resume();
+    await runUntilIdle(clock, restored);
+    expect(mailbox.sendRequests).toBe(5);
+    await runFor(clock, 12 * 3_600_000);
+    restored.resume();
+    await runUntilIdle(clock, restored);
+    expect(restored.progress()).toMatchObject({ sent: 8, status: 'finished' });
+    expectExactlyOnce(restored.recipients(), mailbox.deliveries());
   });
 
   it('fails one recipient Exchange refuses, with the reason, and sends the rest', async () => {

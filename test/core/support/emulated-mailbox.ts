@@ -10,6 +10,8 @@ import {
 import { createGraph, type GraphOptions } from '../../../src/graph';
 import { ManualClock } from '../../../src/shared/clock';
 import { GRAPH_SCOPES } from '../../../src/shared/scopes';
+import type { MailSender } from '../../../src/core/mail';
+import { realWork } from './drive';
 
 export const RECRUITER = {
   tid: '72f988bf-86f1-41af-91ab-2d7cd011db47',
@@ -30,6 +32,8 @@ export async function emulatedMailbox(
     graph?: Partial<GraphOptions>;
     /** A fault laid on the n-th sendMail request (0-based), or null for none. */
     sendFaults?: (n: number) => FaultSpec | null;
+    /** Simulated round-trip time of every request. Default 200 ms. */
+    latencyMs?: number;
   } = {},
 ) {
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
@@ -51,18 +55,25 @@ export async function emulatedMailbox(
       return claims;
     },
     ambientMailEveryMs: 0,
-    latencyMs: 200,
     ...options.emulator,
   });
   emulator.addUser(RECRUITER);
   let token = await mint();
   let sendIndex = 0;
-  const fetchWithFaults: typeof fetch = (input, init) => {
+  const latencyMs = options.latencyMs ?? 200;
+  const fetchWithFaults: typeof fetch = async (input, init) => {
     const request = input instanceof Request && !init ? input : new Request(input, init);
     if (options.sendFaults && /\/sendmail$/i.test(new URL(request.url).pathname)) {
       const fault = options.sendFaults(sendIndex++);
       // The emulator's fault queue hits the next matching request: this one.
       if (fault) emulator.injectFault(fault);
+    }
+    // Network and server time pass on the simulated clock; everything else is real work.
+    realWork.busy--;
+    try {
+      await clock.sleep(latencyMs);
+    } finally {
+      realWork.busy++;
     }
     return emulator.fetch(request);
   };
@@ -92,10 +103,21 @@ export async function emulatedMailbox(
     return counts;
   };
 
+  /** The Graph boundary as the engine's MailSender, with its real (non-clock) work accounted for. */
+  const tracked = <T>(work: () => Promise<T>): Promise<T> => {
+    realWork.busy++;
+    return work().finally(() => realWork.busy--);
+  };
+  const sender: MailSender = {
+    sendMail: (mail, signal) => tracked(() => graph.sendMail(mail, signal)),
+    listSentSince: (since, signal) => tracked(() => graph.listSentSince(since, signal)),
+  };
+
   return {
     clock,
     emulator,
     graph,
+    sender,
     deliveries,
     /** The next sendMail is answered as if the grant was revoked, and stays so until signInAgain(). */
     revokeOnNextSend() {
