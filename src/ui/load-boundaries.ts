@@ -34,11 +34,15 @@ export function createPaneServices(config: BoundaryConfig, office: OfficeHost): 
     },
     async disconnect(session) {
       const getApiToken = apiTokenOf(session);
-      const [{ createApiClient }, { openCandorDb }, { disconnect }] = await Promise.all([
-        import('../api/client'),
-        import('../storage/db'),
-        import('../storage/disconnect'),
-      ]);
+      const [{ createApiClient }, { openCandorDb }, { disconnect }, { closeCampaignRuntime }] =
+        await Promise.all([
+          import('../api/client'),
+          import('../storage/db'),
+          import('../storage/disconnect'),
+          import('./campaign/load-runtime'),
+        ]);
+      // A campaign still open would save (and register its key) again after the deletion.
+      await closeCampaignRuntime(session);
       const db = await openCandorDb();
       try {
         await disconnect(db, createApiClient({ baseUrl: config.apiBaseUrl, getApiToken }));

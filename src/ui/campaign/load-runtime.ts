@@ -68,6 +68,16 @@ export function loadCampaignRuntime(
   return runtime;
 }
 
+/**
+ * Closes the session's campaign runtime if one was built (or is being built): engine stopped,
+ * pending state written, nothing saved afterwards. Disconnect awaits this before deleting data.
+ */
+export async function closeCampaignRuntime(session: PaneSession): Promise<void> {
+  const runtime = runtimes.get(session);
+  if (!runtime) return;
+  await (await runtime.catch(() => null))?.close();
+}
+
 async function build(config: CampaignRuntimeConfig, session: PaneSession): Promise<CampaignRuntime> {
   if (!isCampaignSession(session))
     throw new Error('Campaigns need a session that can reach Candor’s service.');
