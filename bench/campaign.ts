@@ -131,7 +131,7 @@ async function run(label: string, faultRate: number, reloadAtStep: number | null
     uncertainResolved: records.filter((r) => r.confirmedBy === 'sent-items').length,
     recruiterDecisions: decisions,
     rateViolations: box.emulator.stats.rateViolations,
-    maxConcurrent: box.emulator.stats.maxConcurrent,
+    maxConcurrent: box.concurrency.max,
     wallMs: performance.now() - wallStart,
   };
 }
@@ -158,7 +158,7 @@ export async function campaignBench(): Promise<void> {
       `    settled via Sent Items        ${r.uncertainResolved}; recruiter resends ${r.recruiterDecisions}`,
     );
     console.log(
-      `    emulator: rate violations ${r.rateViolations}, max concurrent ${r.maxConcurrent}; wall ${(r.wallMs / 1000).toFixed(1)} s`,
+      `    emulator rate violations ${r.rateViolations}; max requests in flight ${r.maxConcurrent}; wall ${(r.wallMs / 1000).toFixed(1)} s`,
     );
   }
 }

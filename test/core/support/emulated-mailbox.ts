@@ -60,6 +60,8 @@ export async function emulatedMailbox(
   emulator.addUser(RECRUITER);
   let token = await mint();
   let sendIndex = 0;
+  /** Requests between leaving the client and their answer (the emulator itself answers instantly). */
+  const concurrency = { now: 0, max: 0 };
   const latencyMs = options.latencyMs ?? 200;
   const fetchWithFaults: typeof fetch = async (input, init) => {
     const request = input instanceof Request && !init ? input : new Request(input, init);
@@ -69,13 +71,19 @@ export async function emulatedMailbox(
       if (fault) emulator.injectFault(fault);
     }
     // Network and server time pass on the simulated clock; everything else is real work.
+    concurrency.now++;
+    concurrency.max = Math.max(concurrency.max, concurrency.now);
     realWork.busy--;
     try {
       await clock.sleep(latencyMs);
     } finally {
       realWork.busy++;
     }
-    return emulator.fetch(request);
+    try {
+      return await emulator.fetch(request);
+    } finally {
+      concurrency.now--;
+    }
   };
   const graph = createGraph({
     baseUrl: 'https://graph.microsoft.com/v1.0',
@@ -118,6 +126,7 @@ export async function emulatedMailbox(
     emulator,
     graph,
     sender,
+    concurrency,
     deliveries,
     /** The next sendMail is answered as if the grant was revoked, and stays so until signInAgain(). */
     revokeOnNextSend() {
