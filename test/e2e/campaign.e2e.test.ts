@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Chromium } from '../support/browser';
+import { seriousViolations } from './axe';
 import { startServer, type RunningServer } from './server';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -118,6 +119,7 @@ describe('campaign end to end (demo server, fast clock)', () => {
     await expect
       .poll(() => page.getByTestId('prospect-summary').textContent())
       .toContain(`${PROSPECTS} prospects ready`);
+    expect(await seriousViolations(page)).toEqual([]);
 
     // Template with fallbacks.
     await page.getByRole('tab', { name: 'Template' }).click();
@@ -125,6 +127,8 @@ describe('campaign end to end (demo server, fast clock)', () => {
     await page
       .getByLabel('Body (HTML)')
       .fill('<p>Hi {{firstName|there}},</p><p>How is everything at {{company|your company}}?</p>');
+
+    expect(await seriousViolations(page)).toEqual([]);
 
     // Preview: the first prospect, then one without a first name (the fallback).
     await page.getByRole('tab', { name: 'Preview' }).click();
@@ -140,17 +144,20 @@ describe('campaign end to end (demo server, fast clock)', () => {
     await expect.poll(() => frame.locator('body').textContent()).toContain('Hi there,');
     const srcdoc = (await page.locator('iframe[title="Message preview"]').getAttribute('srcdoc')) ?? '';
     expect(srcdoc).not.toContain('<img');
+    expect(await seriousViolations(page)).toEqual([]);
 
     // Send at 10 a minute (demo time), then reload once some have gone.
     await page.getByRole('tab', { name: 'Send' }).click();
     await page.getByLabel('Pace (messages per minute)').selectOption('10');
     await page.getByRole('button', { name: 'Review and send' }).click();
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: `Send ${PROSPECTS} messages` }).click();
     await page.getByTestId('send-status').waitFor();
     await expect.poll(() => sentCount(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
     const before = await sentCount(page);
     expect(before).toBeLessThan(PROSPECTS);
     await page.screenshot({ path: join(root, 'docs', 'campaign-progress.png'), animations: 'disabled' });
+    expect(await seriousViolations(page)).toEqual([]);
 
     await page.reload();
     // Connecting is enough: the send continues in the background while the recruiter is on Home.

@@ -4,17 +4,15 @@
  * check accessibility with axe-core, and save screenshots for the docs.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPH_SCOPES } from '../../src/shared/scopes';
 import { launchChromium, type Chromium } from '../support/browser';
+import { seriousViolations } from './axe';
 import { startServer, type RunningServer } from './server';
 
 const root = join(import.meta.dirname, '..', '..');
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const OFFICE_JS_DIST = join(root, 'node_modules', '@microsoft', 'office-js', 'dist');
 const OFFICE_CDN = 'https://appsforoffice.microsoft.com/';
 const CONNECT_HEADING = 'Connect your Microsoft 365 mailbox';
@@ -27,23 +25,6 @@ async function officeFromNpm(route: Route): Promise<void> {
   } catch {
     await route.fulfill({ status: 404, body: '' });
   }
-}
-
-/**
- * axe-core in the page on the real rendering (colour contrast included): serious and critical only.
- * Evaluated through the DevTools protocol, because the page's CSP rightly refuses inline scripts.
- */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  // Judge the settled page: mid-animation (a dialog fading in) colours are not what users read.
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
 }
 
 /** Presses Tab until the focused element's accessible text is `name`; fails after 25 presses. */
