@@ -487,6 +487,31 @@ describe('send engine: progress', () => {
     expect(clock.now()).toBeLessThanOrEqual((p.etaAt as number) + 5_000);
   });
 
+  it('stays responsive with 5,000 recipients (progress and snapshot are cheap enough to call per change)', async () => {
+    const { clock, engine, mailbox } = setup(5_000);
+    mailbox.faults = (n) => (n % 40 === 3 ? '503-after-accept' : 'none');
+    engine.start();
+    await runFor(clock, 5 * 60_000);
+    let started = performance.now();
+    const progress = engine.progress();
+    const progressMs = performance.now() - started;
+    started = performance.now();
+    const json = JSON.stringify(engine.snapshot());
+    const snapshotMs = performance.now() - started;
+    console.log(
+      `5,000 recipients: progress() ${progressMs.toFixed(2)} ms, snapshot()+JSON ${snapshotMs.toFixed(1)} ms`,
+    );
+    const started5min = progress.sent + progress.uncertain + progress.sending;
+    expect(progress.total).toBe(5_000);
+    expect(started5min).toBe(5_000 - progress.queued);
+    expect(started5min).toBeGreaterThanOrEqual(145);
+    expect(started5min).toBeLessThanOrEqual(150);
+    expect(json.length).toBeGreaterThan(5_000 * 100);
+    // Generous bounds for a shared 2-core machine: far below a frame budget / a human's notice.
+    expect(progressMs).toBeLessThan(50);
+    expect(snapshotMs).toBeLessThan(250);
+  });
+
   it('reports a 429 pause in the progress', async () => {
     const { clock, mailbox, engine } = setup(5, { retryAfterMs: 120_000 }, { maxInFlight: 1 });
     mailbox.faults = faultsAt({ 1: '429' });
