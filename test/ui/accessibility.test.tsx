@@ -1,29 +1,10 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import axe from 'axe-core';
 import { describe, expect, it } from 'vitest';
 import { OfficeDialogError } from '../../src/outlook';
 import { App } from '../../src/ui/app/App';
+import { seriousViolations } from './axe';
 import { fakeServices, fakeSession, RECRUITER } from './fake-services';
-
-/**
- * axe's serious and critical violations on the whole document. Colour contrast, the page title and
- * <html lang> belong to the real page (src/taskpane/index.html in Chromium) and are checked in the
- * end-to-end test; jsdom can neither compute contrast nor load that HTML.
- */
-async function seriousViolations(): Promise<string[]> {
-  const result = await axe.run(document, {
-    resultTypes: ['violations'],
-    rules: {
-      'color-contrast': { enabled: false },
-      'document-title': { enabled: false },
-      'html-has-lang': { enabled: false },
-    },
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe('axe-core', () => {
   it('finds no serious or critical violations on Connect, with an error, Home and Data & privacy', async () => {

@@ -1,18 +1,12 @@
 import { Button, Input, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ColumnMapping, ProspectTable as Table, RowProblem } from '../../core/prospects';
 import { FIELD_LABELS } from './labels';
+import { VirtualList } from './VirtualList';
 
 const ROW_HEIGHT = 64;
 
 const useStyles = makeStyles({
-  viewport: {
-    height: '280px',
-    overflowY: 'auto',
-    border: `1px solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-  },
   row: {
     position: 'absolute',
     left: 0,
@@ -54,19 +48,12 @@ export interface ProspectTableProps {
 export function ProspectTable(props: ProspectTableProps) {
   const { table, mapping, problemsByRow, excluded, problemsOnly } = props;
   const styles = useStyles();
-  const viewport = useRef<HTMLDivElement>(null);
   const [editing, setEditing] = useState<number | null>(null);
   const rows = useMemo(() => {
     const all = table.rows.map((_, i) => i + 1);
     return problemsOnly ? all.filter((r) => problemsByRow.has(r)) : all;
   }, [table.rows, problemsOnly, problemsByRow]);
   const out = useMemo(() => new Set(excluded), [excluded]);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => viewport.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-  });
   const emailColumn = mapping.findIndex((f) => f === 'email');
   const shown = mapping.map((f, i) => (f ? i : -1)).filter((i) => i >= 0 && i !== emailColumn);
 
@@ -90,74 +77,62 @@ export function ProspectTable(props: ProspectTableProps) {
   }
 
   return (
-    <div ref={viewport} className={styles.viewport} tabIndex={0} role="region" aria-label="Prospect rows">
-      <ul
-        aria-label={`${rows.length} rows`}
-        style={{
-          height: virtualizer.getTotalSize(),
-          position: 'relative',
-          margin: 0,
-          padding: 0,
-          listStyle: 'none',
-        }}
-      >
-        {virtualizer.getVirtualItems().map((item) => {
-          const row = rows[item.index] as number;
-          const cells = table.rows[row - 1] ?? [];
-          const problems = problemsByRow.get(row) ?? [];
-          const isOut = out.has(row);
-          const email = emailColumn >= 0 ? (cells[emailColumn] ?? '') : '';
-          const rest = shown
-            .map((i) => cells[i] ?? '')
-            .filter(Boolean)
-            .join(' · ');
-          return (
-            <li
-              key={row}
-              className={styles.row}
-              style={{ top: item.start, height: ROW_HEIGHT }}
-              data-testid={`prospect-row-${row}`}
-            >
-              <div className={mergeClasses(styles.cells, isOut && styles.out)}>
-                <p className={styles.line}>
-                  <span>{row}. </span>
-                  {email || <em>no email</em>}
+    <VirtualList
+      count={rows.length}
+      rowHeight={ROW_HEIGHT}
+      label={`Prospect rows (${rows.length})`}
+      height="280px"
+      renderRow={(index, position) => {
+        const row = rows[index] as number;
+        const cells = table.rows[row - 1] ?? [];
+        const problems = problemsByRow.get(row) ?? [];
+        const isOut = out.has(row);
+        const email = emailColumn >= 0 ? (cells[emailColumn] ?? '') : '';
+        const rest = shown
+          .map((i) => cells[i] ?? '')
+          .filter(Boolean)
+          .join(' · ');
+        return (
+          <li key={row} className={styles.row} style={position} data-testid={`prospect-row-${row}`}>
+            <div className={mergeClasses(styles.cells, isOut && styles.out)}>
+              <p className={styles.line}>
+                <span>{row}. </span>
+                {email || <em>no email</em>}
+              </p>
+              {rest && <p className={styles.line}>{rest}</p>}
+              {problems.map((p, i) => (
+                <p
+                  key={i}
+                  className={mergeClasses(
+                    styles.line,
+                    p.severity === 'error' ? styles.problem : styles.warning,
+                  )}
+                  title={p.message}
+                >
+                  {p.message}
                 </p>
-                {rest && <p className={styles.line}>{rest}</p>}
-                {problems.map((p, i) => (
-                  <p
-                    key={i}
-                    className={mergeClasses(
-                      styles.line,
-                      p.severity === 'error' ? styles.problem : styles.warning,
-                    )}
-                    title={p.message}
-                  >
-                    {p.message}
-                  </p>
-                ))}
-              </div>
-              <Button
-                size="small"
-                appearance="subtle"
-                onClick={() => setEditing(row)}
-                aria-label={`Edit row ${row}`}
-              >
-                Edit
-              </Button>
-              <Button
-                size="small"
-                appearance="subtle"
-                onClick={() => props.onExclude(row, !isOut)}
-                aria-label={`${isOut ? 'Include' : 'Leave out'} row ${row}`}
-              >
-                {isOut ? 'Include' : 'Leave out'}
-              </Button>
-            </li>
-          );
-        })}
-      </ul>
-    </div>
+              ))}
+            </div>
+            <Button
+              size="small"
+              appearance="subtle"
+              onClick={() => setEditing(row)}
+              aria-label={`Edit row ${row}`}
+            >
+              Edit
+            </Button>
+            <Button
+              size="small"
+              appearance="subtle"
+              onClick={() => props.onExclude(row, !isOut)}
+              aria-label={`${isOut ? 'Include' : 'Leave out'} row ${row}`}
+            >
+              {isOut ? 'Include' : 'Leave out'}
+            </Button>
+          </li>
+        );
+      }}
+    />
   );
 }
 

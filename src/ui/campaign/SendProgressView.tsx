@@ -8,13 +8,13 @@ import {
   ProgressBar,
   tokens,
 } from '@fluentui/react-components';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { RecipientRecord, RecipientState, SendProgress } from '../../core/send';
 import { useScreenStyles } from '../components/screen-styles';
 import type { CampaignController, ControllerState } from './controller';
 import { plural } from './labels';
 import { describeStop } from './stop-reason';
+import { VirtualList } from './VirtualList';
 
 const STATE_LABELS: Record<RecipientState, string> = {
   queued: 'Waiting',
@@ -43,12 +43,6 @@ const useStyles = makeStyles({
     listStyleType: 'none',
   },
   count: { margin: 0, fontSize: tokens.fontSizeBase200 },
-  viewport: {
-    height: '240px',
-    overflowY: 'auto',
-    border: `1px solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-  },
   row: {
     position: 'absolute',
     left: 0,
@@ -241,55 +235,35 @@ function UncertainList({
 
 function RecipientList({ recipients }: { recipients: RecipientRecord[] }) {
   const own = useStyles();
-  const viewport = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: recipients.length,
-    getScrollElement: () => viewport.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-  });
   return (
-    <div ref={viewport} className={own.viewport} tabIndex={0} role="region" aria-label="Recipient states">
-      <ul
-        style={{
-          height: virtualizer.getTotalSize(),
-          position: 'relative',
-          margin: 0,
-          padding: 0,
-          listStyle: 'none',
-        }}
-      >
-        {virtualizer.getVirtualItems().map((item) => {
-          const r = recipients[item.index] as RecipientRecord;
-          return (
-            <li
-              key={r.id}
-              className={own.row}
-              style={{ top: item.start, height: ROW_HEIGHT }}
-              data-state={r.state}
+    <VirtualList
+      count={recipients.length}
+      rowHeight={ROW_HEIGHT}
+      label="Recipient states"
+      height="240px"
+      renderRow={(index, position) => {
+        const r = recipients[index] as RecipientRecord;
+        return (
+          <li key={r.id} className={own.row} style={position} data-state={r.state}>
+            <span className={own.address}>{r.address}</span>
+            <Badge
+              appearance="tint"
+              color={
+                r.state === 'sent'
+                  ? 'success'
+                  : r.state === 'failed'
+                    ? 'danger'
+                    : r.state === 'uncertain'
+                      ? 'warning'
+                      : 'informative'
+              }
+              title={r.failure?.message}
             >
-              <span className={own.address}>{r.address}</span>
-              <Badge
-                appearance="tint"
-                color={
-                  r.state === 'sent'
-                    ? 'success'
-                    : r.state === 'failed'
-                      ? 'danger'
-                      : r.state === 'uncertain'
-                        ? 'warning'
-                        : 'informative'
-                }
-                title={r.failure?.message}
-              >
-                {r.state === 'failed' && r.failure?.code === 'cancelled'
-                  ? 'Cancelled'
-                  : STATE_LABELS[r.state]}
-              </Badge>
-            </li>
-          );
-        })}
-      </ul>
-    </div>
+              {r.state === 'failed' && r.failure?.code === 'cancelled' ? 'Cancelled' : STATE_LABELS[r.state]}
+            </Badge>
+          </li>
+        );
+      }}
+    />
   );
 }

@@ -1,6 +1,5 @@
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { render } from '@testing-library/react';
-import axe from 'axe-core';
 import type { ComposeItem } from '../../../src/outlook';
 import { ManualClock } from '../../../src/shared/clock';
 import { CampaignsScreen } from '../../../src/ui/campaign/CampaignsScreen';
@@ -130,19 +129,4 @@ export function tsv(rows: string[][]): string {
   return rows.map((r) => r.join('\t')).join('\n');
 }
 
-/** axe's serious and critical violations (contrast, title and lang are checked in the e2e test). */
-export async function seriousViolations(): Promise<string[]> {
-  const result = await axe.run(document, {
-    resultTypes: ['violations'],
-    // The preview frame holds the recruiter's email, not Candor's UI (and jsdom cannot post into it).
-    iframes: false,
-    rules: {
-      'color-contrast': { enabled: false },
-      'document-title': { enabled: false },
-      'html-has-lang': { enabled: false },
-    },
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+export { seriousViolations } from '../axe';
