@@ -148,6 +148,7 @@ describe('campaign end to end (demo server, fast clock)', () => {
 
     // Send at 10 a minute (demo time), then reload once some have gone.
     await page.getByRole('tab', { name: 'Send' }).click();
+    await page.getByLabel('Campaign name').fill('Backend engineers, spring');
     await page.getByLabel('Pace (messages per minute)').selectOption('10');
     await page.getByRole('button', { name: 'Review and send' }).click();
     expect(await seriousViolations(page)).toEqual([]);

@@ -145,7 +145,7 @@ export function SendProgressView({ controller, state }: { controller: CampaignCo
       {(running || progress.status === 'paused') && (
         <p className={styles.text}>
           You can keep working in Outlook. Keep this pane open (pin it) while sending; if it closes, sending
-          picks up exactly where it stopped the next time you open Campaigns.
+          picks up exactly where it stopped the next time you open Candor and connect.
         </p>
       )}
 
