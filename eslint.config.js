@@ -16,7 +16,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'bench/**', 'src/server/main.ts', 'src/server/cli/**', 'test/**', 'webpack.config.js'],
+    files: [
+      'scripts/**',
+      'bench/**',
+      'src/server/main.ts',
+      'src/server/cli/**',
+      'test/**',
+      'webpack.config.js',
+    ],
     rules: { 'no-console': 'off' },
   },
   {

@@ -82,7 +82,8 @@ export const GRAPH_V1_BASE_URL = 'https://graph.microsoft.com/v1.0';
 const READ_RETRY_STATUSES = [429, 503, 504] as const;
 const SEND_RETRY_STATUSES = [429] as const;
 const MAX_PAGES = 1_000;
-const PAGE_SIZE = 50;
+/** Graph's maximum `$top` for messages: one request usually covers a whole reconciliation window. */
+const PAGE_SIZE = 1000;
 
 interface Exchange {
   status: number;

@@ -2,7 +2,14 @@
  * The only Microsoft Graph permissions Candor ever asks for. Customers' security teams approve
  * Candor on the strength of this list: the manifest, the docs and the tests all check against it.
  */
-export const GRAPH_SCOPES = ['openid', 'email', 'offline_access', 'User.Read', 'Mail.ReadBasic', 'Mail.Send'] as const;
+export const GRAPH_SCOPES = [
+  'openid',
+  'email',
+  'offline_access',
+  'User.Read',
+  'Mail.ReadBasic',
+  'Mail.Send',
+] as const;
 
 export type GraphScope = (typeof GRAPH_SCOPES)[number];
 

@@ -108,7 +108,11 @@ export class LocalIssuer {
   }
 
   /** An access token for the mailbox emulator, carrying delegated Graph scopes. */
-  mintGraphToken(subject: TokenSubject, scopes: readonly string[] = GRAPH_SCOPES, azp = 'candor-demo'): Promise<string> {
+  mintGraphToken(
+    subject: TokenSubject,
+    scopes: readonly string[] = GRAPH_SCOPES,
+    azp = 'candor-demo',
+  ): Promise<string> {
     return this.#sign(
       { aud: GRAPH_AUDIENCE, azp, scp: scopes.join(' '), ...subjectClaims(subject) },
       subject.tid,

@@ -1,11 +1,19 @@
 import type { StopReason } from '../../core/send';
 
+const ENGINE_REASONS = new Set([
+  'render-failed',
+  'progress-not-saved',
+  'persistent-throttling',
+  'daily-recipient-limit',
+  'sent-items-unreadable',
+]);
 const QUOTA = /quota|recipientlimit|recipientratelimit|submissionblocked/i;
 const AUTH = /token|auth|accessdenied|forbidden|unauthorized|consent/i;
 
 /** Why sending stopped, in the recruiter's words, with what to do about it. */
 export function describeStop(reason: StopReason): string {
-  if (reason.code === 'render-failed' || reason.code === 'progress-not-saved') return reason.message;
+  // The engine's own stop reasons are already written for the recruiter.
+  if (ENGINE_REASONS.has(reason.code)) return reason.message;
   if (QUOTA.test(reason.code))
     return 'Exchange will not send more from your mailbox right now: it is full, or it reached the limit of 10,000 recipients a day. Free some space or wait a day, then resume.';
   if (AUTH.test(reason.code))
