@@ -139,7 +139,11 @@ export default (_cliEnv, argv) => {
     },
     // Separate .map files in production: the pane stays small, errors stay debuggable.
     devtool: production ? 'source-map' : 'eval-cheap-module-source-map',
-    resolve: { extensions: ['.tsx', '.ts', '.js'] },
+    resolve: {
+      extensions: ['.tsx', '.ts', '.js'],
+      // @hpke/common falls back to Node's `crypto` only where WebCrypto is missing; browsers have it.
+      fallback: { crypto: false },
+    },
     module: {
       rules: [
         {
