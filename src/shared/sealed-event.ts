@@ -25,11 +25,11 @@ import { fromBase64url, toBase64url } from './base64url';
 export const SEALED_EVENT_VERSION = 0x01;
 /** RFC 9180 identifiers of the suite, for documentation and crypto agility. */
 export const SEALED_EVENT_SUITE = { kem: 0x0010, kdf: 0x0001, aead: 0x0002 } as const;
-const GROUP_EXPORT_CONTEXT = new TextEncoder().encode('candor/event-group/v1');
-const GROUP_SECRET_BYTES = 32;
-const ENC_BYTES = 65;
-const TAG_BYTES = 16;
-const ZERO_NONCE = new Uint8Array(12);
+export const GROUP_EXPORT_CONTEXT = new TextEncoder().encode('candor/event-group/v1');
+export const GROUP_SECRET_BYTES = 32;
+export const ENC_BYTES = 65;
+export const TAG_BYTES = 16;
+export const ZERO_NONCE = new Uint8Array(12);
 const KID_BYTES = 16;
 
 export function sealedEventSuite(): CipherSuite {

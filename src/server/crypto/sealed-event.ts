@@ -14,15 +14,21 @@
  * and since every key encrypts exactly one message, the fixed zero nonce never repeats under a key.
  * A row moved to another user, send or event id derives a different key and fails to open.
  */
-import { eventAad, sealedEventSuite, type EventIds } from '../../shared/sealed-event';
+import {
+  ENC_BYTES,
+  GROUP_EXPORT_CONTEXT,
+  GROUP_SECRET_BYTES,
+  SEALED_EVENT_VERSION,
+  TAG_BYTES,
+  ZERO_NONCE,
+  eventAad,
+  sealedEventSuite,
+  type EventIds,
+} from '../../shared/sealed-event';
 
-export { eventAad, type EventIds };
-
-export const SEALED_FORMAT_V1 = 0x01;
-export const ENC_BYTES = 65;
-export const GROUP_SECRET_BYTES = 32;
-export const GROUP_EXPORT_CONTEXT = new TextEncoder().encode('candor/event-group/v1');
-export const ZERO_NONCE = new Uint8Array(12);
+export { ENC_BYTES, GROUP_EXPORT_CONTEXT, GROUP_SECRET_BYTES, ZERO_NONCE, eventAad, type EventIds };
+/** The format's constants are defined once, in src/shared/sealed-event.ts. */
+export const SEALED_FORMAT_V1 = SEALED_EVENT_VERSION;
 
 /** The suite and the AAD come from the task pane's definition (src/shared/sealed-event.ts). */
 const eventSuite = sealedEventSuite();
@@ -99,7 +105,7 @@ export function createEventOpener(
 ): (ids: EventIds, sealed: Uint8Array) => Promise<Uint8Array> {
   const groups = new Map<string, Promise<Uint8Array>>();
   return async (ids, sealed) => {
-    if (sealed.length < 1 + ENC_BYTES + 16 || sealed[0] !== SEALED_FORMAT_V1) {
+    if (sealed.length < 1 + ENC_BYTES + TAG_BYTES || sealed[0] !== SEALED_FORMAT_V1) {
       throw new SealedEventError('unknown sealed-event format');
     }
     const enc = sealed.subarray(1, 1 + ENC_BYTES);
