@@ -118,9 +118,8 @@ export interface EventSealer {
 
 /** Starts a group to one recipient: one HPKE encapsulation, any number of records. */
 export async function createEventSealer(recipient: Pick<RecipientPublicKey, 'key'>): Promise<EventSealer> {
-  const context = await sealedEventSuite().createSenderContext({ recipientPublicKey: recipient.key });
-  const groupKey = await importGroupSecret(await context.export(GROUP_EXPORT_CONTEXT, GROUP_SECRET_BYTES));
-  const enc = new Uint8Array(context.enc);
+  const { enc, secret } = await startEventGroup(recipient.key);
+  const groupKey = await importGroupSecret(secret);
   return {
     async seal(binding, payload) {
       const plaintext = new TextEncoder().encode(JSON.stringify(payloadSchemas[binding.kind].parse(payload)));
@@ -137,6 +136,15 @@ export async function createEventSealer(recipient: Pick<RecipientPublicKey, 'key
       return record;
     },
   };
+}
+
+/** One HPKE encapsulation: the enc every record of the group carries, and the group secret. */
+export async function startEventGroup(
+  recipientPublicKey: CryptoKey,
+): Promise<{ enc: Uint8Array<ArrayBuffer>; secret: Uint8Array<ArrayBuffer> }> {
+  const context = await sealedEventSuite().createSenderContext({ recipientPublicKey });
+  const secret = await context.export(GROUP_EXPORT_CONTEXT, GROUP_SECRET_BYTES);
+  return { enc: new Uint8Array(context.enc), secret: new Uint8Array(secret) };
 }
 
 export interface ParsedSealedEvent {
@@ -182,11 +190,12 @@ export async function openWithGroupKey<K extends SealedEventKind>(
   return payloadSchemas[binding.kind].parse(JSON.parse(new TextDecoder().decode(plaintext))) as PayloadOf[K];
 }
 
-function importGroupSecret(secret: ArrayBuffer): Promise<CryptoKey> {
+export function importGroupSecret(secret: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', secret, 'HKDF', false, ['deriveKey']);
 }
 
-function eventKey(
+/** The per-event AES-256-GCM key: HKDF-SHA256(group secret, salt = empty, info = AAD). */
+export function eventKey(
   groupKey: CryptoKey,
   aad: Uint8Array<ArrayBuffer>,
   usage: 'encrypt' | 'decrypt',

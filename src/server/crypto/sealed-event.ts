@@ -22,7 +22,10 @@ import {
   TAG_BYTES,
   ZERO_NONCE,
   eventAad,
+  eventKey as sharedEventKey,
+  importGroupSecret,
   sealedEventSuite,
+  startEventGroup,
   type EventIds,
 } from '../../shared/sealed-event';
 
@@ -39,19 +42,13 @@ export class SealedEventError extends Error {
 
 const subtle = () => globalThis.crypto.subtle;
 
+/** The server's opener holds group secrets as bytes; the derivation itself is the shared one. */
 async function eventKey(
-  groupSecret: ArrayBuffer | Uint8Array,
+  groupSecret: Uint8Array,
   aad: Uint8Array,
-  usage: KeyUsage,
+  usage: 'encrypt' | 'decrypt',
 ): Promise<CryptoKey> {
-  const ikm = await subtle().importKey('raw', groupSecret as BufferSource, 'HKDF', false, ['deriveKey']);
-  return subtle().deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: aad as BufferSource },
-    ikm,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    [usage],
-  );
+  return sharedEventKey(await importGroupSecret(new Uint8Array(groupSecret)), new Uint8Array(aad), usage);
 }
 
 /** Imports a user's P-256 public key (raw uncompressed point or public JWK) for sealing. */
@@ -64,11 +61,9 @@ export async function importRecipientKey(
 }
 
 /** Starts a group: one ECDH. Returns the enc to store and the secret to derive event keys from. */
-export async function startGroup(recipient: CryptoKey): Promise<{ enc: Uint8Array; secret: Uint8Array }> {
-  const ctx = await eventSuite.createSenderContext({ recipientPublicKey: recipient });
-  const secret = await ctx.export(GROUP_EXPORT_CONTEXT, GROUP_SECRET_BYTES);
-  return { enc: new Uint8Array(ctx.enc), secret: new Uint8Array(secret) };
-}
+/** Starts a group: one ECDH. Returns the enc to store and the secret to derive event keys from. */
+export const startGroup = (recipient: CryptoKey): Promise<{ enc: Uint8Array; secret: Uint8Array }> =>
+  startEventGroup(recipient);
 
 /** Seals one payload as a group of one, with WebCrypto only (the task pane sealing a reply). */
 export async function sealEvent(
