@@ -21,6 +21,7 @@ import {
   SEALED_EVENT_VERSION,
   TAG_BYTES,
   ZERO_NONCE,
+  deriveGroupKey,
   eventAad,
   eventKey as sharedEventKey,
   importGroupSecret,
@@ -98,23 +99,21 @@ export async function sealEvent(
 export function createEventOpener(
   recipient: CryptoKeyPair,
 ): (ids: EventIds, sealed: Uint8Array) => Promise<Uint8Array> {
-  const groups = new Map<string, Promise<Uint8Array>>();
+  const groups = new Map<string, Promise<CryptoKey>>();
   return async (ids, sealed) => {
     if (sealed.length < 1 + ENC_BYTES + TAG_BYTES || sealed[0] !== SEALED_FORMAT_V1) {
       throw new SealedEventError('unknown sealed-event format');
     }
     const enc = sealed.subarray(1, 1 + ENC_BYTES);
     const cacheKey = Array.from(enc, (b) => b.toString(16).padStart(2, '0')).join('');
-    let secret = groups.get(cacheKey);
-    if (!secret) {
-      secret = eventSuite
-        .createRecipientContext({ recipientKey: recipient, enc })
-        .then(async (ctx) => new Uint8Array(await ctx.export(GROUP_EXPORT_CONTEXT, GROUP_SECRET_BYTES)));
-      groups.set(cacheKey, secret);
-      secret.catch(() => groups.delete(cacheKey));
+    let groupKey = groups.get(cacheKey);
+    if (!groupKey) {
+      groupKey = deriveGroupKey(recipient, new Uint8Array(enc));
+      groups.set(cacheKey, groupKey);
+      groupKey.catch(() => groups.delete(cacheKey));
     }
     const aad = eventAad(ids);
-    const key = await eventKey(await secret, aad, 'decrypt');
+    const key = await sharedEventKey(await groupKey, aad, 'decrypt');
     try {
       return new Uint8Array(
         await subtle().decrypt(
