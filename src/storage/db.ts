@@ -5,6 +5,7 @@
  * is plaintext personal data: snapshots and events are ciphertext, keys cannot be exported.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { ApiEvent } from '../api/client';
 import type { UserKey } from '../crypto/keys';
 
 export const DB_NAME = 'candor';
@@ -29,16 +30,10 @@ export interface StoredSnapshot {
   savedAt: number;
 }
 
-/** A sealed event row as the API returned it; opened on read, never stored opened. */
-export interface StoredEvent {
+/** A sealed event as the API returned it, filed under its user; opened on read, never stored opened. */
+export interface StoredEvent extends ApiEvent {
   tid: string;
   oid: string;
-  eventId: string;
-  sendId: string;
-  kind: 'open' | 'reply';
-  verdict: 'human' | 'proxy' | 'scanner' | null;
-  occurredAt: number;
-  sealed: Uint8Array<ArrayBuffer>;
 }
 
 export interface StoredCursor {
