@@ -12,7 +12,7 @@ import { createEventOpener } from '../../src/crypto/open-event';
 import { sealReplies } from '../../src/crypto/reply-seal';
 import { fromBase64url } from '../../src/shared/base64url';
 import { EventSealer } from '../../src/server/pixel/seal';
-import { createEventOpener as serverOpener } from '../../src/server/crypto/sealed-event';
+import { createEventOpener as serverOpener } from '../support/sealed-event-opener';
 import type { UserKey } from '../../src/server/store/store';
 
 const id = () => randomBytes(16).toString('base64url');

@@ -1,8 +1,8 @@
 /**
  * The server's side of the sealed-event format (the task pane's is src/shared/sealed-event.ts,
  * which owns the suite and the AAD; test/crypto/format-compat.test.ts holds both sides together).
- * Here: importing a registered key (raw or JWK), starting a group, and a WebCrypto opener/sealer
- * used by the server's tests.
+ * Here: importing a registered key (raw or JWK) and starting a group. Nothing on the server can
+ * open a sealed event: the tests' opener lives in test/support/sealed-event-opener.ts.
  *
  * Format v1: 0x01 ‖ enc (65 bytes, HPKE DHKEM(P-256) encapsulated key) ‖ AES-256-GCM(ct ‖ tag)
  *
@@ -19,12 +19,8 @@ import {
   GROUP_EXPORT_CONTEXT,
   GROUP_SECRET_BYTES,
   SEALED_EVENT_VERSION,
-  TAG_BYTES,
   ZERO_NONCE,
-  deriveGroupKey,
   eventAad,
-  eventKey as sharedEventKey,
-  importGroupSecret,
   sealedEventSuite,
   startEventGroup,
   type EventIds,
@@ -37,21 +33,6 @@ export const SEALED_FORMAT_V1 = SEALED_EVENT_VERSION;
 /** The suite and the AAD come from the task pane's definition (src/shared/sealed-event.ts). */
 const eventSuite = sealedEventSuite();
 
-export class SealedEventError extends Error {
-  override readonly name = 'SealedEventError';
-}
-
-const subtle = () => globalThis.crypto.subtle;
-
-/** The server's opener holds group secrets as bytes; the derivation itself is the shared one. */
-async function eventKey(
-  groupSecret: Uint8Array,
-  aad: Uint8Array,
-  usage: 'encrypt' | 'decrypt',
-): Promise<CryptoKey> {
-  return sharedEventKey(await importGroupSecret(new Uint8Array(groupSecret)), new Uint8Array(aad), usage);
-}
-
 /** Imports a user's P-256 public key (raw uncompressed point or public JWK) for sealing. */
 export async function importRecipientKey(
   key: { format: 'raw'; raw: Uint8Array } | { format: 'jwk'; jwk: JsonWebKey },
@@ -62,75 +43,5 @@ export async function importRecipientKey(
 }
 
 /** Starts a group: one ECDH. Returns the enc to store and the secret to derive event keys from. */
-/** Starts a group: one ECDH. Returns the enc to store and the secret to derive event keys from. */
 export const startGroup = (recipient: CryptoKey): Promise<{ enc: Uint8Array; secret: Uint8Array }> =>
   startEventGroup(recipient);
-
-/** Seals one payload as a group of one, with WebCrypto only (the task pane sealing a reply). */
-export async function sealEvent(
-  recipient: CryptoKey,
-  ids: EventIds,
-  plaintext: Uint8Array,
-): Promise<Uint8Array> {
-  const { enc, secret } = await startGroup(recipient);
-  const aad = eventAad(ids);
-  const key = await eventKey(secret, aad, 'encrypt');
-  const ct = new Uint8Array(
-    await subtle().encrypt(
-      { name: 'AES-GCM', iv: ZERO_NONCE, additionalData: aad as BufferSource },
-      key,
-      plaintext as BufferSource,
-    ),
-  );
-  const out = new Uint8Array(1 + ENC_BYTES + ct.length);
-  out[0] = SEALED_FORMAT_V1;
-  out.set(enc, 1);
-  out.set(ct, 1 + ENC_BYTES);
-  return out;
-}
-
-/**
- * Opens sealed events for one user. Rows of the same group share an enc, so the opener caches
- * group secrets by enc and pays one ECDH per group, not per row.
- *
- * Pass the whole CryptoKeyPair: @hpke/core 1.9.0 mis-derives the public key from a non-extractable
- * P-256 private key about half the time and then fails to open (security.md §3.8).
- */
-export function createEventOpener(
-  recipient: CryptoKeyPair,
-): (ids: EventIds, sealed: Uint8Array) => Promise<Uint8Array> {
-  const groups = new Map<string, Promise<CryptoKey>>();
-  return async (ids, sealed) => {
-    if (sealed.length < 1 + ENC_BYTES + TAG_BYTES || sealed[0] !== SEALED_FORMAT_V1) {
-      throw new SealedEventError('unknown sealed-event format');
-    }
-    const enc = sealed.subarray(1, 1 + ENC_BYTES);
-    const cacheKey = Array.from(enc, (b) => b.toString(16).padStart(2, '0')).join('');
-    let groupKey = groups.get(cacheKey);
-    if (!groupKey) {
-      groupKey = deriveGroupKey(recipient, new Uint8Array(enc));
-      groups.set(cacheKey, groupKey);
-      groupKey.catch(() => groups.delete(cacheKey));
-    }
-    const aad = eventAad(ids);
-    const key = await sharedEventKey(await groupKey, aad, 'decrypt');
-    try {
-      return new Uint8Array(
-        await subtle().decrypt(
-          { name: 'AES-GCM', iv: ZERO_NONCE, additionalData: aad as BufferSource },
-          key,
-          sealed.subarray(1 + ENC_BYTES) as BufferSource,
-        ),
-      );
-    } catch {
-      throw new SealedEventError('sealed event does not open for this key and row');
-    }
-  };
-}
-
-/** Opens a single sealed event (no group cache). */
-export const openSealedEvent = (
-  recipient: CryptoKeyPair,
-  ids: EventIds,
-  sealed: Uint8Array,
-): Promise<Uint8Array> => createEventOpener(recipient)(ids, sealed);

@@ -14,7 +14,6 @@ import {
   ENC_BYTES,
   SEALED_FORMAT_V1,
   ZERO_NONCE,
-  createEventOpener,
   eventAad,
   importRecipientKey,
   startGroup,
@@ -132,14 +131,4 @@ export class EventSealer {
     // Still full (a burst of distinct users within one epoch): start over rather than grow.
     if (this.#groups.size >= MAX_CACHED_GROUPS) this.#groups.clear();
   }
-}
-
-/** Opens an open event sealed by EventSealer; pass the whole CryptoKeyPair (see sealed-event.ts). */
-export async function openOpenEvent(
-  recipient: CryptoKeyPair,
-  ids: EventIds,
-  sealed: Uint8Array,
-): Promise<OpenPlaintext> {
-  const bytes = await createEventOpener(recipient)(ids, sealed);
-  return JSON.parse(new TextDecoder().decode(bytes)) as OpenPlaintext;
 }

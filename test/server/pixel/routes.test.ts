@@ -10,7 +10,7 @@ import { ManualClock } from '../../../src/shared/clock';
 import { createStore } from '../../../src/server/store/create-store';
 import type { EventRow, Store } from '../../../src/server/store/store';
 import { registerPixelRoutes } from '../../../src/server/pixel/routes';
-import { openOpenEvent } from '../../../src/server/pixel/seal';
+import { openOpenEvent } from '../../support/sealed-event-opener';
 import type { PixelKeyRing } from '../../../src/server/pixel/token';
 import { seedSends, seedUser, testKeyRing } from './fixtures';
 

@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/shared/clock';
+import { importRecipientKey, type EventIds } from '../../../src/server/crypto/sealed-event';
 import {
   createEventOpener,
-  importRecipientKey,
+  openOpenEvent,
   SealedEventError,
   sealEvent,
-  type EventIds,
-} from '../../../src/server/crypto/sealed-event';
-import { EventSealer, openOpenEvent, type OpenPlaintext } from '../../../src/server/pixel/seal';
+} from '../../support/sealed-event-opener';
+import { EventSealer, type OpenPlaintext } from '../../../src/server/pixel/seal';
 import type { UserKey } from '../../../src/server/store/store';
 
 const id = () => randomBytes(16).toString('base64url');
