@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/shared/clock';
 import { LocalIssuer } from '../../src/emulator/identity/issuer';
 import {
@@ -108,6 +108,7 @@ describe('Graph boundary against the mailbox emulator', () => {
     const { graph, emulator, clock, sendPosts } = await setup({ transportDelayMs: 2_000 });
     emulator.injectFault('503-after-accept');
     const outcome = graph.sendMail(mailTo('ana.lima+silent@prospect.example'));
+    await vi.waitFor(() => expect(sendPosts()).toBe(1));
     await clock.advance(10 * 60_000);
     await expect(outcome).resolves.toMatchObject({ kind: 'unknown' });
     expect(sendPosts()).toBe(1);
@@ -121,6 +122,9 @@ describe('Graph boundary against the mailbox emulator', () => {
     );
     emulator.injectFault('timeout-after-accept');
     const outcome = graph.sendMail(mailTo('ana.lima+silent@prospect.example'));
+    // Token minting and verification are real crypto: let the POST reach the emulator (and the
+    // request timer start) before simulated time moves, however busy the machine is.
+    await vi.waitFor(() => expect(sendPosts()).toBe(1));
     await clock.advance(30_000);
     await expect(outcome).resolves.toEqual({ kind: 'unknown', reason: 'timeout' });
     await clock.advance(10 * 60_000);
@@ -132,6 +136,7 @@ describe('Graph boundary against the mailbox emulator', () => {
     const { graph, emulator, clock, sendPosts } = await setup({ transportDelayMs: 2_000 });
     emulator.injectFault({ kind: '429', retryAfterSeconds: 3 });
     const outcome = graph.sendMail(mailTo('ana.lima+silent@prospect.example'));
+    await vi.waitFor(() => expect(sendPosts()).toBe(1));
     await clock.advance(2_999);
     expect(sendPosts()).toBe(1);
     await clock.advance(1);
