@@ -1,17 +1,17 @@
 /**
  * The pixel's full production path — token check, send lookup, verdict, HPKE sealing, group
  * commit to a durable store — in a process of its own, for bench/pixel.ts. Same modules as the
- * app (registerPixelRoutes + createStore); only the API and pages are left out, and the SQLite
+ * app (registerPixelRoutes + pixelFastPath + createStore); only the API and pages are left out, and the SQLite
  * synchronous mode is selectable so FULL and NORMAL can be compared.
  *
- * Env: PORT, DB (SQLite path or postgres:// URL), SQLITE_SYNC (FULL|NORMAL), PIXEL_KEYS, BARE=1
- * (GIF only, no intake: the Fastify floor).
+ * Env: PORT, DB (SQLite path or postgres:// URL), SQLITE_SYNC (FULL|NORMAL), PIXEL_KEYS, BARE=fastify
+ * or BARE=node (GIF only, no intake: the floors).
  * Prints "listening <port>"; on SIGTERM flushes, closes and prints the counters as JSON.
  */
 import Fastify from 'fastify';
 import { systemClock } from '../src/shared/clock';
 import { createStore } from '../src/server/store/create-store';
-import { registerPixelRoutes } from '../src/server/pixel/routes';
+import { pixelFastPath, registerPixelRoutes } from '../src/server/pixel/routes';
 import { loadPixelKeyRing } from '../src/server/pixel/key-file';
 import { PIXEL_GIF, PIXEL_HEADERS } from '../src/server/pixel/gif';
 
@@ -20,19 +20,27 @@ const store = await createStore(env.DB ?? 'bench.sqlite', {
   sqliteSynchronous: env.SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL',
 });
 await store.migrate();
-const app = Fastify({ logger: false });
-// BARE=1: the same GIF and headers from Fastify with no intake at all — the floor to compare with.
+// As the app does (src/server/app.ts): pixel requests are answered before Fastify's router.
+const fastPath = pixelFastPath();
+const app = Fastify({ logger: false, serverFactory: fastPath.serverFactory });
+// BARE=fastify: the same GIF and headers from a Fastify route with no intake at all; BARE=node:
+// the same from the fast path's node:http server. The floors to compare with.
+if (env.BARE === 'node') fastPath.attach((_req, res) => (res.writeHead(200, PIXEL_HEADERS), res.end(PIXEL_GIF)));
 const pixel =
-  env.BARE === '1'
+  env.BARE === 'fastify' || env.BARE === 'node'
     ? (app.get('/o/:file', (_req, reply) => reply.headers(PIXEL_HEADERS).send(PIXEL_GIF)), null)
-    : await registerPixelRoutes(app, {
-        store,
-        clock: systemClock,
-        keyRing: loadPixelKeyRing({ keys: env.PIXEL_KEYS, dataDir: '/nonexistent' }),
-        trustProxy: 0,
-        // wrk replays 2,000 tokens all run long: lift the per-send budget so every open is stored.
-        maxOpensPerSendPerHour: Number.POSITIVE_INFINITY,
-      });
+    : await registerPixelRoutes(
+        app,
+        {
+          store,
+          clock: systemClock,
+          keyRing: loadPixelKeyRing({ keys: env.PIXEL_KEYS, dataDir: '/nonexistent' }),
+          trustProxy: 0,
+          // wrk replays each token many times: lift the per-send budget so every open is stored.
+          maxOpensPerSendPerHour: Number.POSITIVE_INFINITY,
+        },
+        fastPath,
+      );
 await app.listen({ host: '127.0.0.1', port: Number(env.PORT ?? 0) });
 const address = app.server.address();
 console.log(`listening ${typeof address === 'object' && address ? address.port : ''}`);

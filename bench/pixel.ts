@@ -34,7 +34,7 @@ const DUR = env.DUR ?? '10s';
 const CONNS = Number(env.CONNS ?? 50);
 const THREADS = Number(env.THREADS ?? 2);
 const WARMUP = env.WARMUP ?? '2s';
-const TARGETS = (env.TARGETS ?? 'fastify-bare,sqlite-full,sqlite-normal,postgres').split(',').filter(Boolean);
+const TARGETS = (env.TARGETS ?? 'fastify-bare,node-bare,sqlite-full,sqlite-normal,postgres').split(',').filter(Boolean);
 const SEAL_N = Number(env.SEAL_N ?? 2000);
 const USERS = 50;
 const SENDS_PER_USER = 40;
@@ -225,7 +225,7 @@ interface Row {
   wrkOkTotal?: number;
 }
 
-async function runNginx(): Promise<Row> {
+async function runNginx(script: string): Promise<Row> {
   const dir = join(work, 'nginx');
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const port = await freePort();
@@ -244,9 +244,10 @@ async function runNginx(): Promise<Row> {
   children.add(child);
   try {
     await waitHttp(port, '/o/x.gif');
-    const url = `http://127.0.0.1:${port}/o/${new PixelKeyRing([{ kid: 'n', secret: randomBytes(32) }], 'n').mint(newSendId())}.gif`;
-    wrk(url, WARMUP);
-    return { target: 'nginx empty_gif, 1 worker', wrk: measured(child.pid as number, () => wrk(url, DUR)) };
+    // The same wrk script as Candor's runs: the load generator spends the same per request.
+    const base = `http://127.0.0.1:${port}/`;
+    wrk(base, WARMUP, script);
+    return { target: 'nginx empty_gif, 1 worker', wrk: measured(child.pid as number, () => wrk(base, DUR, script)) };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -272,7 +273,7 @@ async function runCandor(target: string, pixelKeys: string, ring: PixelKeyRing):
       PORT: String(port),
       DB: db,
       SQLITE_SYNC: target === 'sqlite-normal' ? 'NORMAL' : 'FULL',
-      BARE: target === 'fastify-bare' ? '1' : '0',
+      BARE: target === 'fastify-bare' ? 'fastify' : target === 'node-bare' ? 'node' : '',
       PIXEL_KEYS: pixelKeys,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -292,7 +293,8 @@ async function runCandor(target: string, pixelKeys: string, ring: PixelKeyRing):
     child.kill('SIGTERM');
     await Promise.race([exited, sleep(15_000)]);
     const final = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { counters?: { recorded: number } };
-    if (target === 'fastify-bare') return { target: 'Fastify 5, same GIF, no intake (floor)', wrk: res };
+    if (target === 'fastify-bare') return { target: 'Fastify 5 route, same GIF, no intake', wrk: res };
+    if (target === 'node-bare') return { target: 'pixel fast path (node:http), same GIF, no intake (floor)', wrk: res };
     return {
       target: `Candor pixel, ${target === 'postgres' ? 'PostgreSQL' : `SQLite ${target === 'sqlite-normal' ? 'NORMAL' : 'FULL'}`}`,
       wrk: res,
@@ -328,7 +330,9 @@ async function main() {
       `${seal.perEventEcdhUs.toFixed(1)} µs with an ECDH per event (${(seal.perEventEcdhUs / seal.amortisedUs).toFixed(0)}×)`,
   );
 
-  const rows: Row[] = [await runNginx()];
+  // nginx answers any /o/ path: it gets as many distinct (unregistered) token URLs as Candor does.
+  const nginxPaths = Array.from({ length: USERS * SENDS_PER_USER }, () => `/o/${ring.mint(newSendId())}.gif`);
+  const rows: Row[] = [await runNginx(wrkScript(nginxPaths))];
   for (const t of TARGETS) rows.push(await runCandor(t, pixelKeys, ring));
   const ref = rows[0]!.wrk.rps;
 

@@ -17,7 +17,7 @@ import { createLogger } from './logging';
 import { isContractActive } from './retention/contract';
 import { disconnectUser } from './retention/disconnect';
 import type { Store } from './store/store';
-import { registerPixelRoutes, type PixelRouteOptions } from './pixel/routes';
+import { pixelFastPath, registerPixelRoutes, type PixelRouteOptions } from './pixel/routes';
 import { newSendId, type PixelKeyRing } from './pixel/token';
 
 export interface AppDeps {
@@ -59,7 +59,10 @@ export const OUTLOOK_FRAME_ANCESTORS = [
  */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
+  // The pixel's requests are answered before Fastify's router (see pixel/routes.ts).
+  const fastPath = pixelFastPath();
   const app = Fastify({
+    serverFactory: fastPath.serverFactory,
     loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
     // Trust exactly N proxy hops for the client address; X-Forwarded-For beyond them is ignored.
     trustProxy: (_addr: string, hop: number) => hop < config.trustProxyHops,
@@ -102,13 +105,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await registerApi(app, { ...apiDeps, verify, corsOrigins: config.corsOrigins });
   if (ring) {
-    await registerPixelRoutes(app, {
-      store,
-      keyRing: ring,
-      clock,
-      trustProxy: config.trustProxyHops,
-      ...deps.pixelOptions,
-    });
+    await registerPixelRoutes(
+      app,
+      {
+        store,
+        keyRing: ring,
+        clock,
+        trustProxy: config.trustProxyHops,
+        ...deps.pixelOptions,
+      },
+      fastPath,
+    );
   }
   if (deps.registerEmulator) await deps.registerEmulator(app);
   await registerPages(app, config, deps);

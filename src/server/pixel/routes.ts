@@ -1,13 +1,20 @@
 /**
  * GET/HEAD /o/<token>.gif. Every answer carries the same GIF and headers. GET with a valid token
  * for a tracked send records one sealed open and answers 200 only after its transaction
- * committed. HEAD never records (Fastify would otherwise run the GET handler for it).
+ * committed. HEAD never records.
  *
  * Commit failure → 503 (same GIF and headers, Retry-After). A 200 means "committed"; answering
  * 200 for an open we failed to store would break that promise, and image proxies retry 5xx. Only
  * holders of a valid token can ever see the 503, so it is no validity oracle for forgers.
+ *
+ * The handler works on Node's own request and response objects. A listening server hands pixel
+ * requests to it before Fastify's router (`pixelFastPath`): the pixel is the one hot path, and
+ * Fastify's per-request machinery (routing, hooks, reply object, proxy-address checks) cost it a
+ * fifth of its throughput (docs/backend-storage.md). The Fastify route below is the same handler,
+ * for `inject()` and for any server built without the fast path.
  */
-import type { FastifyInstance } from 'fastify';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerFactory } from 'fastify';
 import type { Clock } from '../../shared/clock';
 import type { Store } from '../store/store';
 import { PIXEL_GIF, PIXEL_HEADERS } from './gif';
@@ -37,12 +44,33 @@ export interface PixelCounters {
   head: number;
 }
 
-const RETRY_AFTER_S = '60';
+/** Node's request/response, as far as the pixel uses them (inject()'s stand-ins fit too). */
+type PixelRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers' | 'socket'>;
+type PixelResponse = Pick<ServerResponse, 'writeHead' | 'end'>;
+export type PixelHandler = (req: PixelRequest, res: PixelResponse) => void;
 
-export async function registerPixelRoutes(
-  app: FastifyInstance,
+const RETRY_AFTER_S = '60';
+const FAILED_HEADERS = { ...PIXEL_HEADERS, 'retry-after': RETRY_AFTER_S };
+const PREFIX = '/o/';
+
+/** Whether a request is the pixel's: GET or HEAD of /o/<one path segment>. */
+export function isPixelRequest(method: string | undefined, url: string | undefined): boolean {
+  if ((method !== 'GET' && method !== 'HEAD') || !url?.startsWith(PREFIX)) return false;
+  const end = url.indexOf('?');
+  const segment = url.slice(PREFIX.length, end === -1 ? undefined : end);
+  return segment.length > 0 && !segment.includes('/');
+}
+
+/** The file part of a pixel URL (query string dropped): `<token>.gif`. */
+function fileOf(url: string): string {
+  const end = url.indexOf('?');
+  return url.slice(PREFIX.length, end === -1 ? undefined : end);
+}
+
+export function createPixelHandler(
   options: PixelRouteOptions,
-): Promise<{ counters: PixelCounters; writer: GroupCommitWriter }> {
+  log: Pick<FastifyBaseLogger, 'warn'>,
+): { handle: PixelHandler; counters: PixelCounters; writer: GroupCommitWriter } {
   const writer = new GroupCommitWriter(options.store, options.groupCommit);
   const deps = {
     store: options.store,
@@ -55,38 +83,84 @@ export async function registerPixelRoutes(
   const hops = options.trustProxy ?? 0;
   const counters: PixelCounters = { recorded: 0, ignored: 0, failed: 0, head: 0 };
 
+  const answer = (res: PixelResponse, outcome: IntakeOutcome) => {
+    counters[outcome]++;
+    if (outcome === 'failed') {
+      // Counts only: no token, address or error text (which could quote row values).
+      log.warn({ pixelFailed: counters.failed }, 'pixel open not stored');
+      res.writeHead(503, FAILED_HEADERS);
+    } else {
+      res.writeHead(200, PIXEL_HEADERS);
+    }
+    res.end(PIXEL_GIF);
+  };
+
+  const handle: PixelHandler = (req, res) => {
+    if (req.method !== 'GET') {
+      counters.head++;
+      res.writeHead(200, PIXEL_HEADERS);
+      res.end();
+      return;
+    }
+    const file = fileOf(req.url ?? '');
+    if (!file.endsWith('.gif')) return answer(res, 'ignored');
+    recordOpen(deps, {
+      token: file.slice(0, -4),
+      ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], hops),
+      userAgent: req.headers['user-agent'],
+    }).then(
+      (outcome) => answer(res, outcome),
+      () => answer(res, 'failed'),
+    );
+  };
+  return { handle, counters, writer };
+}
+
+/**
+ * Mounts the pixel on a Fastify app: the route (used by inject() and by servers without the fast
+ * path) and, when the app's server was made by `pixelFastPath`, the fast path itself.
+ */
+export async function registerPixelRoutes(
+  app: FastifyInstance,
+  options: PixelRouteOptions,
+  fastPath?: PixelFastPath,
+): Promise<{ counters: PixelCounters; writer: GroupCommitWriter }> {
+  const { handle, counters, writer } = createPixelHandler(options, app.log);
   app.route<{ Params: { file: string } }>({
     method: ['GET', 'HEAD'],
     url: '/o/:file',
     // Request logs would carry the token and the client address: keep only warnings.
     logLevel: 'warn',
-    handler: async (request, reply) => {
-      reply.headers(PIXEL_HEADERS);
-      const file = request.params.file;
-      if (request.method !== 'GET') {
-        counters.head++;
-        return reply.send(PIXEL_GIF);
-      }
-      let outcome: IntakeOutcome = 'ignored';
-      if (file.endsWith('.gif')) {
-        outcome = await recordOpen(deps, {
-          token: file.slice(0, -4),
-          ip: clientIp(request.raw.socket.remoteAddress, request.headers['x-forwarded-for'], hops),
-          userAgent: request.headers['user-agent'],
-        });
-      }
-      counters[outcome]++;
-      if (outcome === 'failed') {
-        // Counts only: no token, address or error text (which could quote row values).
-        request.log.warn({ pixelFailed: counters.failed }, 'pixel open not stored');
-        return reply.code(503).header('retry-after', RETRY_AFTER_S).send(PIXEL_GIF);
-      }
-      return reply.send(PIXEL_GIF);
+    handler: (request, reply) => {
+      reply.hijack();
+      handle(request.raw, reply.raw);
     },
   });
-
+  fastPath?.attach(handle);
   app.addHook('onClose', async () => {
+    fastPath?.attach(null);
     await writer.close();
   });
   return { counters, writer };
+}
+
+export interface PixelFastPath {
+  /** Pass as Fastify's `serverFactory`: pixel requests skip Fastify once a handler is attached. */
+  serverFactory: FastifyServerFactory;
+  attach(handler: PixelHandler | null): void;
+}
+
+/** An HTTP server that answers pixel requests itself and gives everything else to Fastify. */
+export function pixelFastPath(): PixelFastPath {
+  let pixel: PixelHandler | null = null;
+  return {
+    serverFactory: (fastify: RequestListener) =>
+      createServer((req, res) => {
+        if (pixel && isPixelRequest(req.method, req.url)) pixel(req, res);
+        else fastify(req, res);
+      }),
+    attach: (handler) => {
+      pixel = handler;
+    },
+  };
 }

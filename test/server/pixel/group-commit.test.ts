@@ -15,21 +15,22 @@ const row = (n: number): EventRow => ({
 
 function gatedStore() {
   const batches: EventRow[][] = [];
-  let release: (() => void) | null = null;
+  const waiting: Array<() => void> = [];
   return {
     batches,
+    /** Flushes handed to the store and not yet released. */
+    get open() {
+      return waiting.length;
+    },
     store: {
       appendEvents: async (rows: readonly EventRow[]) => {
         batches.push([...rows]);
-        await new Promise<void>((r) => (release = r));
+        await new Promise<void>((r) => waiting.push(r));
         return { inserted: rows.length };
       },
     },
-    release: () => {
-      const r = release;
-      release = null;
-      r?.();
-    },
+    /** Commits the oldest open flush. */
+    release: () => waiting.shift()?.(),
   };
 }
 
@@ -54,8 +55,9 @@ describe('group commit writer', () => {
     const all = Array.from({ length: 7 }, (_, i) => w.append(row(i)).then(() => settled.push(i)));
     await tick();
     await tick();
-    // 2 in flight, 2 queued, 3 waiting for space; nothing committed, nothing dropped.
+    // 4 in flight (two flushes of 2), 3 waiting for space; nothing committed, nothing dropped.
     expect(w.stats).toMatchObject({ pending: 4, waitingForSpace: 3, committed: 0 });
+    expect(g.open).toBe(2);
     for (let i = 0; i < 6 && settled.length < 7; i++) {
       g.release();
       await tick();
@@ -69,6 +71,28 @@ describe('group commit writer', () => {
         .sort(),
     ).toEqual(['0', '1', '2', '3', '4', '5', '6']);
     expect(Math.max(...g.batches.map((b) => b.length))).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps the store busy: starts the next flush while one commits, up to the limit', async () => {
+    const g = gatedStore();
+    const w = new GroupCommitWriter(g.store, { maxBatch: 1, maxFlushesInFlight: 3 });
+    const done = Array.from({ length: 5 }, (_, i) => w.append(row(i)));
+    await tick();
+    expect(g.open).toBe(3);
+    expect(w.stats).toMatchObject({ pending: 5, committed: 0 });
+    g.release();
+    await tick();
+    await tick();
+    // One committed, its place taken by the next: still 3 open, one left waiting.
+    expect(w.stats.committed).toBe(1);
+    expect(g.open).toBe(3);
+    while (g.open > 0) {
+      g.release();
+      await tick();
+      await tick();
+    }
+    await Promise.all(done);
+    expect(w.stats).toMatchObject({ committed: 5, flushes: 5, pending: 0 });
   });
 
   it('rejects every append of a failed transaction and carries on with the next', async () => {

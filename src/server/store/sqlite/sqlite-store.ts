@@ -3,6 +3,9 @@
  * transaction here is atomic with respect to the event loop; methods are async only to share the
  * Store contract with PostgreSQL.
  *
+ * Event appends are the exception: they run on a writer thread with its own connection
+ * (event-writer.ts), so a COMMIT's fsync does not hold up the event loop.
+ *
  * Durability: synchronous=FULL by default, so a COMMIT has reached the disk (fsync) before
  * appendEvents resolves — the pixel's "every 200 is committed" holds across a power loss, not only
  * a process crash. NORMAL is available for measurement (see docs/backend-storage.md).
@@ -42,6 +45,7 @@ import {
 } from '../rows';
 import { sqliteMigrations } from './migrations';
 import { sqliteQueries as q } from './queries';
+import { ThreadedEventWriter } from './event-writer';
 
 type Row = Record<string, unknown>;
 type Statements = { -readonly [K in keyof typeof q]: Database.Statement };
@@ -50,14 +54,25 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   #stmts: Statements | null = null;
+  /** Event appends go through a writer thread, except for an in-memory database it cannot open. */
+  readonly #events: ThreadedEventWriter | null;
 
   constructor(path: string, options: StoreOptions = {}) {
+    const pragmas = [
+      'journal_mode = WAL',
+      `synchronous = ${options.sqliteSynchronous ?? 'FULL'}`,
+      'foreign_keys = ON',
+      // Another connection (the event writer thread, a second instance, the purge CLI) may hold
+      // the write lock briefly.
+      'busy_timeout = 5000',
+      'mmap_size = 268435456',
+    ];
     this.#db = new Database(path);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
-    this.#db.pragma('foreign_keys = ON');
-    // Another process (a second instance, a purge CLI) may hold the write lock briefly.
-    this.#db.pragma('busy_timeout = 5000');
+    for (const p of pragmas) this.#db.pragma(p);
+    this.#events =
+      path === ':memory:' || path === ''
+        ? null
+        : new ThreadedEventWriter({ path, pragmas, insertSql: q.insertEvent });
   }
 
   get #s(): Statements {
@@ -85,6 +100,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#events?.close();
     if (this.#db.open) this.#db.close();
   }
 
@@ -182,25 +198,10 @@ export class SqliteStore implements Store {
 
   async appendEvents(events: readonly EventRow[]): Promise<{ inserted: number }> {
     const params = events.map(toEventParams);
+    if (this.#events) return { inserted: await this.#events.write(params) };
     let inserted = 0;
     this.#db.transaction(() => {
-      const insert = this.#s.insertEvent;
-      for (const p of params) {
-        const { tid, eventId, oid, sendId } = p;
-        inserted += insert.run(
-          tid,
-          eventId,
-          oid,
-          sendId,
-          p.kind,
-          p.verdict,
-          p.occurredAt,
-          p.sealed,
-          tid,
-          sendId,
-          oid,
-        ).changes;
-      }
+      for (const p of params) inserted += this.#s.insertEvent.run(...p).changes;
     })();
     return { inserted };
   }
@@ -356,17 +357,13 @@ const toSend = (row: Row): Send => ({
   createdAt: row.created_at as number,
 });
 
-function toEventParams(e: EventRow) {
-  return {
-    tid: e.tid,
-    eventId: idToBytes(e.eventId, 'eventId'),
-    oid: e.oid,
-    sendId: idToBytes(e.sendId, 'sendId'),
-    kind: e.kind,
-    verdict: e.verdict,
-    occurredAt: e.occurredAt,
-    sealed: Buffer.from(e.sealed.buffer, e.sealed.byteOffset, e.sealed.byteLength),
-  };
+/** The insertEvent statement's parameters, in order (it repeats tid, send id and oid for its guard). */
+function toEventParams(e: EventRow): unknown[] {
+  const tid = e.tid;
+  const sendId = idToBytes(e.sendId, 'sendId');
+  const sealed = Buffer.from(e.sealed.buffer, e.sealed.byteOffset, e.sealed.byteLength);
+  const eventId = idToBytes(e.eventId, 'eventId');
+  return [tid, eventId, e.oid, sendId, e.kind, e.verdict, e.occurredAt, sealed, tid, sendId, e.oid];
 }
 
 const toEvent = (row: Row): EventRow => ({
