@@ -14,6 +14,7 @@ import { createStore } from '../src/server/store/create-store';
 import { pixelFastPath, registerPixelRoutes } from '../src/server/pixel/routes';
 import { loadPixelKeyRing } from '../src/server/pixel/key-file';
 import { PIXEL_GIF, PIXEL_HEADERS } from '../src/server/pixel/gif';
+import { stagedPixel } from './pixel-stages';
 
 const env = process.env;
 const store = await createStore(env.DB ?? 'bench.sqlite', {
@@ -23,18 +24,23 @@ await store.migrate();
 // As the app does (src/server/app.ts): pixel requests are answered before Fastify's router.
 const fastPath = pixelFastPath();
 const app = Fastify({ logger: false, serverFactory: fastPath.serverFactory });
+const keyRing = loadPixelKeyRing({ keys: env.PIXEL_KEYS, dataDir: '/nonexistent' });
 // BARE=fastify: the same GIF and headers from a Fastify route with no intake at all; BARE=node:
 // the same from the fast path's node:http server. The floors to compare with.
-if (env.BARE === 'node') fastPath.attach((_req, res) => (res.writeHead(200, PIXEL_HEADERS), res.end(PIXEL_GIF)));
+if (env.BARE === 'node')
+  fastPath.attach((_req, res) => (res.writeHead(200, PIXEL_HEADERS), res.end(PIXEL_GIF)));
+// STAGE=token|lookup|seal: the intake's steps in order, stopping after the named one and answering
+// 200 without storing anything — where the full path's time goes, step by step.
+if (env.STAGE) fastPath.attach(stagedPixel(env.STAGE, store, keyRing));
 const pixel =
-  env.BARE === 'fastify' || env.BARE === 'node'
+  env.BARE === 'fastify' || env.BARE === 'node' || env.STAGE
     ? (app.get('/o/:file', (_req, reply) => reply.headers(PIXEL_HEADERS).send(PIXEL_GIF)), null)
     : await registerPixelRoutes(
         app,
         {
           store,
           clock: systemClock,
-          keyRing: loadPixelKeyRing({ keys: env.PIXEL_KEYS, dataDir: '/nonexistent' }),
+          keyRing,
           trustProxy: 0,
           // wrk replays each token many times: lift the per-send budget so every open is stored.
           maxOpensPerSendPerHour: Number.POSITIVE_INFINITY,

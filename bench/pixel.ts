@@ -11,8 +11,10 @@
  * absolute numbers; everything listens on 127.0.0.1 and is stopped at the end.
  *
  * Env: DUR (default 10s), CONNS (50), THREADS (2), WARMUP (2s), TARGETS (comma list of
- * fastify-bare,sqlite-full,sqlite-normal,postgres), SEAL_N (2000). `fastify-bare` serves the same
- * GIF from Fastify without any intake: the floor the full path is compared with.
+ * fastify-bare,node-bare,stage-token,stage-lookup,stage-seal,sqlite-full,sqlite-normal,postgres),
+ * SEAL_N (2000). `fastify-bare` and `node-bare` serve the same GIF without any intake, from a
+ * Fastify route and from the pixel's fast path: the floors. The `stage-*` targets run the intake
+ * cut short after each step (bench/pixel-stages.ts), so the report can say what each step costs.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -34,7 +36,12 @@ const DUR = env.DUR ?? '10s';
 const CONNS = Number(env.CONNS ?? 50);
 const THREADS = Number(env.THREADS ?? 2);
 const WARMUP = env.WARMUP ?? '2s';
-const TARGETS = (env.TARGETS ?? 'fastify-bare,node-bare,sqlite-full,sqlite-normal,postgres').split(',').filter(Boolean);
+const TARGETS = (
+  env.TARGETS ??
+  'fastify-bare,node-bare,stage-token,stage-lookup,stage-seal,sqlite-full,sqlite-normal,postgres'
+)
+  .split(',')
+  .filter(Boolean);
 const SEAL_N = Number(env.SEAL_N ?? 2000);
 const USERS = 50;
 const SENDS_PER_USER = 40;
@@ -216,7 +223,16 @@ function wrkScript(paths: string[]): string {
   return file;
 }
 
+/** The intake cut short after each step (bench/pixel-stages.ts), then the full path. */
+const STAGE_NAMES: Record<string, string> = {
+  'stage-token': 'step 1: + token check (HMAC) — nothing stored',
+  'stage-lookup': 'step 2: + send lookup — nothing stored',
+  'stage-seal': 'step 3: + verdict and sealing — nothing stored',
+};
+const STEP_ORDER = ['node-bare', 'stage-token', 'stage-lookup', 'stage-seal', 'sqlite-full'];
+
 interface Row {
+  key?: string;
   target: string;
   wrk: WrkResult & { cpuUsPerReq: number };
   rowsDuringRun?: number;
@@ -247,7 +263,10 @@ async function runNginx(script: string): Promise<Row> {
     // The same wrk script as Candor's runs: the load generator spends the same per request.
     const base = `http://127.0.0.1:${port}/`;
     wrk(base, WARMUP, script);
-    return { target: 'nginx empty_gif, 1 worker', wrk: measured(child.pid as number, () => wrk(base, DUR, script)) };
+    return {
+      target: 'nginx empty_gif, 1 worker',
+      wrk: measured(child.pid as number, () => wrk(base, DUR, script)),
+    };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -274,6 +293,7 @@ async function runCandor(target: string, pixelKeys: string, ring: PixelKeyRing):
       DB: db,
       SQLITE_SYNC: target === 'sqlite-normal' ? 'NORMAL' : 'FULL',
       BARE: target === 'fastify-bare' ? 'fastify' : target === 'node-bare' ? 'node' : '',
+      STAGE: target.startsWith('stage-') ? target.slice('stage-'.length) : '',
       PIXEL_KEYS: pixelKeys,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -294,7 +314,9 @@ async function runCandor(target: string, pixelKeys: string, ring: PixelKeyRing):
     await Promise.race([exited, sleep(15_000)]);
     const final = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { counters?: { recorded: number } };
     if (target === 'fastify-bare') return { target: 'Fastify 5 route, same GIF, no intake', wrk: res };
-    if (target === 'node-bare') return { target: 'pixel fast path (node:http), same GIF, no intake (floor)', wrk: res };
+    if (target === 'node-bare')
+      return { target: 'pixel fast path (node:http), same GIF, no intake (floor)', wrk: res };
+    if (target.startsWith('stage-')) return { target: STAGE_NAMES[target] ?? target, wrk: res };
     return {
       target: `Candor pixel, ${target === 'postgres' ? 'PostgreSQL' : `SQLite ${target === 'sqlite-normal' ? 'NORMAL' : 'FULL'}`}`,
       wrk: res,
@@ -333,7 +355,7 @@ async function main() {
   // nginx answers any /o/ path: it gets as many distinct (unregistered) token URLs as Candor does.
   const nginxPaths = Array.from({ length: USERS * SENDS_PER_USER }, () => `/o/${ring.mint(newSendId())}.gif`);
   const rows: Row[] = [await runNginx(wrkScript(nginxPaths))];
-  for (const t of TARGETS) rows.push(await runCandor(t, pixelKeys, ring));
+  for (const t of TARGETS) rows.push({ ...(await runCandor(t, pixelKeys, ring)), key: t });
   const ref = rows[0]!.wrk.rps;
 
   console.log(
@@ -352,6 +374,20 @@ async function main() {
     console.log(
       `| ${r.target} | ${Math.round(r.wrk.rps)} | ${(r.wrk.rps / ref).toFixed(2)} | ${r.wrk.p50.toFixed(2)} | ${r.wrk.p99.toFixed(2)} | ${r.wrk.cpuUsPerReq.toFixed(1)} | ${r.wrk.non2xx} | ${r.wrk.socketErrors} | ${ok} | ${r.rowsDuringRun ?? '–'} | ${r.totalRows === undefined ? '–' : `${r.totalRows} = ${r.recorded}`} | ${lost} |`,
     );
+  }
+  const steps = STEP_ORDER.map((k) => rows.find((r) => r.key === k)).filter((r): r is Row => r !== undefined);
+  if (steps.length > 1) {
+    // 1/throughput is what one request costs the whole loop (server and wrk on the same cores).
+    const cost = (r: Row) => 1e6 / r.wrk.rps;
+    console.log(
+      `\nWhere the time goes (µs of loop capacity per request; nginx: ${cost(rows[0]!).toFixed(1)}):`,
+    );
+    steps.forEach((r, i) => {
+      const prev = steps[i - 1];
+      const added = prev ? ` (+${(cost(r) - cost(prev)).toFixed(1)})` : '';
+      console.log(`  ${r.target}: ${cost(r).toFixed(1)}${added}`);
+    });
+    console.log(`  0.5× nginx would need: ${(2 * cost(rows[0]!)).toFixed(1)}`);
   }
 }
 

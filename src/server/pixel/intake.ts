@@ -42,7 +42,7 @@ export interface OpenRequest {
  */
 const POOL = Buffer.alloc(16 * 256);
 let poolOffset = POOL.length;
-function newEventId(at: number): string {
+export function newEventId(at: number): string {
   if (poolOffset === POOL.length) {
     randomFillSync(POOL);
     poolOffset = 0;

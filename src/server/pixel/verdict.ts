@@ -11,7 +11,7 @@
  * measured delay is never shorter than the true one: the rule can miss a scanner, never brand a
  * person as one.
  */
-import { BlockList, isIPv4 } from 'node:net';
+import { isIPv4 } from 'node:net';
 import type { Verdict } from '../store/store';
 
 export interface VerdictInput {
@@ -56,9 +56,11 @@ export const UA_RULES: readonly UaRule[] = [
   },
 ];
 
-/** Apple's own 17.0.0.0/8 block: MPP fetches leave from Apple's network. */
-const APPLE = new BlockList();
-APPLE.addSubnet('17.0.0.0', 8, 'ipv4');
+/**
+ * Apple's own 17.0.0.0/8 block: MPP fetches leave from Apple's network. A /8 is the first octet,
+ * read straight from the dotted form (net.BlockList costs microseconds per check on the hot path).
+ */
+const inApple8 = (v4: string): boolean => v4.startsWith('17.');
 
 function ipv4Of(ip: string): string | null {
   if (isIPv4(ip)) return ip;
@@ -70,7 +72,7 @@ export function judgeOpen(input: VerdictInput): Verdict {
   const ua = input.userAgent?.trim() ?? '';
   for (const rule of UA_RULES) if (rule.test(ua)) return rule.verdict;
   const v4 = ipv4Of(input.ip);
-  if (v4 && APPLE.check(v4, 'ipv4')) return 'proxy';
+  if (v4 && inApple8(v4)) return 'proxy';
   // Every real mail client names itself; an empty user agent is a script.
   if (ua === '') return 'scanner';
   if (input.sinceSendMs < SCANNER_WINDOW_MS) return 'scanner';
