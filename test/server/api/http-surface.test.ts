@@ -116,6 +116,42 @@ describe('HTTP surface', () => {
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('answers the pixel on a listening server ahead of the router, exactly as the route does', async () => {
+    const injected = await h.app.inject({
+      url: '/o/v1.t1.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA.gif',
+    });
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.app.server.address() as { port: number };
+    const base = `http://127.0.0.1:${port}`;
+    const comparable = (headers: Record<string, unknown>) => {
+      const { date: _d, connection: _c, 'keep-alive': _k, ...rest } = headers;
+      return rest;
+    };
+    for (const path of [
+      '/o/v1.t1.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA.gif',
+      '/o/v1.t1.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA.gif?utm_source=x',
+      '/o/not-a-token',
+    ]) {
+      const res = await fetch(base + path);
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(injected.rawPayload)).toBe(true);
+      expect(comparable(Object.fromEntries(res.headers))).toEqual(comparable(injected.headers));
+    }
+    const head = await fetch(base + '/o/x.gif', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe('43');
+    // Anything else under /o/ is not the pixel: Fastify answers it, as it answers every other path.
+    for (const [method, path] of [
+      ['GET', '/o/a/b.gif'],
+      ['POST', '/o/x.gif'],
+    ] as const) {
+      const res = await fetch(base + path, { method });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.headers.get('content-type')).toContain('application/json');
+    }
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
   it('mints real pixel URLs on the configured pixel host', async () => {
     const res = await h.app.inject({
       method: 'POST',

@@ -88,7 +88,11 @@ const cases: Array<[string, VerdictInput, Verdict]> = [
     { userAgent: IPHONE_MAIL, ip: '18.0.0.1', sinceSendMs: HOUR },
     'human',
   ],
-  ['address starting 170 (not 17/8)', { userAgent: IPHONE_MAIL, ip: '170.17.0.1', sinceSendMs: HOUR }, 'human'],
+  [
+    'address starting 170 (not 17/8)',
+    { userAgent: IPHONE_MAIL, ip: '170.17.0.1', sinceSendMs: HOUR },
+    'human',
+  ],
   ['17 in a later octet', { userAgent: IPHONE_MAIL, ip: '203.17.0.1', sinceSendMs: HOUR }, 'human'],
   ['last address of 17/8', { userAgent: IPHONE_MAIL, ip: '17.255.255.255', sinceSendMs: HOUR }, 'proxy'],
 ];

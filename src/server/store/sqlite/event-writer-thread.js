@@ -13,6 +13,7 @@
  * in { close: true } writes what is waiting, closes the connection and ends the thread.
  * No row value is ever put in an error: SQLite messages can quote them.
  */
+import { setImmediate } from 'node:timers';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 

@@ -82,7 +82,8 @@ export class ThreadedEventWriter {
     const worker = new Worker(THREAD_URL, { workerData: { path, pragmas, insertSql } });
     this.#worker = worker;
     this.#ready = new Promise<void>((resolve, reject) => {
-      worker.once('error', reject);
+      // The worker's own error text may quote SQL or row values: only the fact is passed on.
+      worker.once('error', () => reject(new Error('event writer thread could not start')));
       worker.on('message', (msg: Reply) => {
         if ('ready' in msg) return resolve();
         const p = this.#pending.get(msg.id);
@@ -100,7 +101,6 @@ export class ThreadedEventWriter {
       for (const p of this.#pending.values()) p.reject(err);
       this.#pending.clear();
     };
-    // The message text of a worker error may quote row values: only the fact is passed on.
     worker.on('error', () => fail('failed'));
     worker.on('exit', (code) => fail(`exited (${code})`));
     return this.#ready.then(() => worker);
