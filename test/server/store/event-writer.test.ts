@@ -58,7 +58,10 @@ describe('SQLite writer thread', () => {
   it('rejects a failed batch with the error code only, and keeps working', async () => {
     const w = writer();
     await w.write([['taken', 1]]);
-    const failure = await w.write([['taken', 424242]]).catch((e: unknown) => e as Error & { code: string });
+    const failure = (await w.write([['taken', 424242]]).then(
+      () => null,
+      (e: unknown) => e,
+    )) as Error & { code: string };
     expect(failure).toBeInstanceOf(Error);
     expect(failure.code).toMatch(/^SQLITE_CONSTRAINT/);
     expect(failure.message).not.toContain('taken');
