@@ -4,7 +4,8 @@
  * app (registerPixelRoutes + pixelFastPath + createStore); only the API and pages are left out, and the SQLite
  * synchronous mode is selectable so FULL and NORMAL can be compared.
  *
- * Env: PORT, DB (SQLite path or postgres:// URL), SQLITE_SYNC (FULL|NORMAL), PIXEL_KEYS, BARE=fastify
+ * Env: PORT, DB (SQLite path or postgres:// URL), SQLITE_SYNC (FULL|NORMAL), SQLITE_WRITER
+ * (thread|inline), PIXEL_KEYS, BARE=fastify
  * or BARE=node (GIF only, no intake: the floors).
  * Prints "listening <port>"; on SIGTERM flushes, closes and prints the counters as JSON.
  */
@@ -19,6 +20,7 @@ import { stagedPixel } from './pixel-stages';
 const env = process.env;
 const store = await createStore(env.DB ?? 'bench.sqlite', {
   sqliteSynchronous: env.SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL',
+  sqliteEventWriter: env.SQLITE_WRITER === 'inline' ? 'inline' : 'thread',
 });
 await store.migrate();
 // As the app does (src/server/app.ts): pixel requests are answered before Fastify's router.

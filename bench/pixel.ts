@@ -11,7 +11,8 @@
  * absolute numbers; everything listens on 127.0.0.1 and is stopped at the end.
  *
  * Env: DUR (default 10s), CONNS (50), THREADS (2), WARMUP (2s), TARGETS (comma list of
- * fastify-bare,node-bare,stage-token,stage-lookup,stage-seal,sqlite-full,sqlite-normal,postgres),
+ * fastify-bare,node-bare,stage-token,stage-lookup,stage-seal,sqlite-full,sqlite-full-inline,
+ * sqlite-normal,postgres),
  * SEAL_N (2000). `fastify-bare` and `node-bare` serve the same GIF without any intake, from a
  * Fastify route and from the pixel's fast path: the floors. The `stage-*` targets run the intake
  * cut short after each step (bench/pixel-stages.ts), so the report can say what each step costs.
@@ -223,6 +224,13 @@ function wrkScript(paths: string[]): string {
   return file;
 }
 
+const TARGET_NAMES: Record<string, string> = {
+  postgres: 'PostgreSQL',
+  'sqlite-full': 'SQLite FULL',
+  'sqlite-normal': 'SQLite NORMAL',
+  'sqlite-full-inline': 'SQLite FULL, commit on the event loop (no writer thread)',
+};
+
 /** The intake cut short after each step (bench/pixel-stages.ts), then the full path. */
 const STAGE_NAMES: Record<string, string> = {
   'stage-token': 'step 1: + token check (HMAC) — nothing stored',
@@ -292,6 +300,7 @@ async function runCandor(target: string, pixelKeys: string, ring: PixelKeyRing):
       PORT: String(port),
       DB: db,
       SQLITE_SYNC: target === 'sqlite-normal' ? 'NORMAL' : 'FULL',
+      SQLITE_WRITER: target === 'sqlite-full-inline' ? 'inline' : 'thread',
       BARE: target === 'fastify-bare' ? 'fastify' : target === 'node-bare' ? 'node' : '',
       STAGE: target.startsWith('stage-') ? target.slice('stage-'.length) : '',
       PIXEL_KEYS: pixelKeys,
@@ -318,7 +327,7 @@ async function runCandor(target: string, pixelKeys: string, ring: PixelKeyRing):
       return { target: 'pixel fast path (node:http), same GIF, no intake (floor)', wrk: res };
     if (target.startsWith('stage-')) return { target: STAGE_NAMES[target] ?? target, wrk: res };
     return {
-      target: `Candor pixel, ${target === 'postgres' ? 'PostgreSQL' : `SQLite ${target === 'sqlite-normal' ? 'NORMAL' : 'FULL'}`}`,
+      target: `Candor pixel, ${TARGET_NAMES[target] ?? target}`,
       wrk: res,
       rowsDuringRun: during,
       recorded: final.counters?.recorded,

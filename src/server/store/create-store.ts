@@ -3,6 +3,11 @@ import type { Store } from './store';
 export interface StoreOptions {
   /** SQLite only: 'FULL' (default, fsync on every commit) or 'NORMAL' (survives crashes, not power loss). */
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /**
+   * SQLite only: 'thread' (default) commits event appends on a writer thread; 'inline' on the
+   * event loop, kept for measurement (docs/backend-storage.md compares the two).
+   */
+  sqliteEventWriter?: 'thread' | 'inline';
   /** PostgreSQL only: pool size (default 10). */
   poolSize?: number;
 }

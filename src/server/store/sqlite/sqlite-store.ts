@@ -70,7 +70,7 @@ export class SqliteStore implements Store {
     this.#db = new Database(path);
     for (const p of pragmas) this.#db.pragma(p);
     this.#events =
-      path === ':memory:' || path === ''
+      path === ':memory:' || path === '' || options.sqliteEventWriter === 'inline'
         ? null
         : new ThreadedEventWriter({ path, pragmas, insertSql: q.insertEvent });
   }
