@@ -1,18 +1,18 @@
 /**
  * The pixel's full production path — token check, send lookup, verdict, HPKE sealing, group
  * commit to a durable store — in a process of its own, for bench/pixel.ts. Same modules as the
- * app (registerPixelRoutes + pixelFastPath + createStore); only the API and pages are left out, and the SQLite
+ * app (registerPixelRoutes + createStore); only the API and pages are left out, and the SQLite
  * synchronous mode is selectable so FULL and NORMAL can be compared.
  *
  * Env: PORT, DB (SQLite path or postgres:// URL), SQLITE_SYNC (FULL|NORMAL), SQLITE_WRITER
- * (thread|inline), PIXEL_KEYS, BARE=fastify
- * or BARE=node (GIF only, no intake: the floors).
+ * (thread|inline), PIXEL_KEYS,  BARE=1
+ * (GIF only, no intake: the floor), STAGE (token|lookup|seal: the intake cut short).
  * Prints "listening <port>"; on SIGTERM flushes, closes and prints the counters as JSON.
  */
 import Fastify from 'fastify';
 import { systemClock } from '../src/shared/clock';
 import { createStore } from '../src/server/store/create-store';
-import { pixelFastPath, registerPixelRoutes } from '../src/server/pixel/routes';
+import { registerPixelRoutes } from '../src/server/pixel/routes';
 import { loadPixelKeyRing } from '../src/server/pixel/key-file';
 import { PIXEL_GIF, PIXEL_HEADERS } from '../src/server/pixel/gif';
 import { stagedPixel } from './pixel-stages';
@@ -23,32 +23,30 @@ const store = await createStore(env.DB ?? 'bench.sqlite', {
   sqliteEventWriter: env.SQLITE_WRITER === 'inline' ? 'inline' : 'thread',
 });
 await store.migrate();
-// As the app does (src/server/app.ts): pixel requests are answered before Fastify's router.
-const fastPath = pixelFastPath();
-const app = Fastify({ logger: false, serverFactory: fastPath.serverFactory });
+const app = Fastify({ logger: false });
 const keyRing = loadPixelKeyRing({ keys: env.PIXEL_KEYS, dataDir: '/nonexistent' });
-// BARE=fastify: the same GIF and headers from a Fastify route with no intake at all; BARE=node:
-// the same from the fast path's node:http server. The floors to compare with.
-if (env.BARE === 'node')
-  fastPath.attach((_req, res) => (res.writeHead(200, PIXEL_HEADERS), res.end(PIXEL_GIF)));
-// STAGE=token|lookup|seal: the intake's steps in order, stopping after the named one and answering
-// 200 without storing anything — where the full path's time goes, step by step.
-if (env.STAGE) fastPath.attach(stagedPixel(env.STAGE, store, keyRing));
-const pixel =
-  env.BARE === 'fastify' || env.BARE === 'node' || env.STAGE
-    ? (app.get('/o/:file', (_req, reply) => reply.headers(PIXEL_HEADERS).send(PIXEL_GIF)), null)
-    : await registerPixelRoutes(
-        app,
-        {
-          store,
-          clock: systemClock,
-          keyRing,
-          trustProxy: 0,
-          // wrk replays each token many times: lift the per-send budget so every open is stored.
-          maxOpensPerSendPerHour: Number.POSITIVE_INFINITY,
-        },
-        fastPath,
-      );
+let pixel: Awaited<ReturnType<typeof registerPixelRoutes>> | null = null;
+if (env.BARE === '1') {
+  // The same GIF and headers from a Fastify route with no intake at all: the floor.
+  app.get('/o/:file', (_req, reply) => reply.headers(PIXEL_HEADERS).send(PIXEL_GIF));
+} else if (env.STAGE) {
+  // STAGE=token|lookup|seal: the intake's steps in order, stopping after the named one and
+  // answering without storing anything — where the full path's time goes, step by step.
+  const staged = stagedPixel(env.STAGE, store, keyRing);
+  app.get('/o/:file', (request, reply) => {
+    reply.hijack();
+    staged(request.raw, reply.raw);
+  });
+} else {
+  pixel = await registerPixelRoutes(app, {
+    store,
+    clock: systemClock,
+    keyRing,
+    trustProxy: 0,
+    // wrk replays each token many times: lift the per-send budget so every open is stored.
+    maxOpensPerSendPerHour: Number.POSITIVE_INFINITY,
+  });
+}
 await app.listen({ host: '127.0.0.1', port: Number(env.PORT ?? 0) });
 const address = app.server.address();
 console.log(`listening ${typeof address === 'object' && address ? address.port : ''}`);

@@ -10,12 +10,12 @@
  * Printed: req/s, p50/p99, ratio to nginx, and 200s seen by wrk vs rows stored. No pass/fail on
  * absolute numbers; everything listens on 127.0.0.1 and is stopped at the end.
  *
- * Env: DUR (default 10s), CONNS (50), THREADS (2), WARMUP (2s), TARGETS (comma list of
- * fastify-bare,node-bare,stage-token,stage-lookup,stage-seal,sqlite-full,sqlite-full-inline,
- * sqlite-normal,postgres),
- * SEAL_N (2000). `fastify-bare` and `node-bare` serve the same GIF without any intake, from a
- * Fastify route and from the pixel's fast path: the floors. The `stage-*` targets run the intake
- * cut short after each step (bench/pixel-stages.ts), so the report can say what each step costs.
+ * Env: DUR (default 10s), CONNS (50), THREADS (2), WARMUP (2s), SEAL_N (2000), TARGETS (comma list
+ * of fastify-bare, stage-token, stage-lookup, stage-seal, sqlite-full, sqlite-full-inline,
+ * sqlite-normal, postgres). `fastify-bare` serves the same GIF from a Fastify route without any
+ * intake: the floor. The `stage-*` targets run the intake cut short after each step
+ * (bench/pixel-stages.ts), so the report can say what each step costs. `sqlite-full-inline`
+ * commits on the event loop instead of the writer thread.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -39,7 +39,7 @@ const THREADS = Number(env.THREADS ?? 2);
 const WARMUP = env.WARMUP ?? '2s';
 const TARGETS = (
   env.TARGETS ??
-  'fastify-bare,node-bare,stage-token,stage-lookup,stage-seal,sqlite-full,sqlite-normal,postgres'
+  'fastify-bare,stage-token,stage-lookup,stage-seal,sqlite-full,sqlite-full-inline,sqlite-normal,postgres'
 )
   .split(',')
   .filter(Boolean);
@@ -237,7 +237,7 @@ const STAGE_NAMES: Record<string, string> = {
   'stage-lookup': 'step 2: + send lookup — nothing stored',
   'stage-seal': 'step 3: + verdict and sealing — nothing stored',
 };
-const STEP_ORDER = ['node-bare', 'stage-token', 'stage-lookup', 'stage-seal', 'sqlite-full'];
+const STEP_ORDER = ['fastify-bare', 'stage-token', 'stage-lookup', 'stage-seal', 'sqlite-full'];
 
 interface Row {
   key?: string;
@@ -301,7 +301,7 @@ async function runCandor(target: string, pixelKeys: string, ring: PixelKeyRing):
       DB: db,
       SQLITE_SYNC: target === 'sqlite-normal' ? 'NORMAL' : 'FULL',
       SQLITE_WRITER: target === 'sqlite-full-inline' ? 'inline' : 'thread',
-      BARE: target === 'fastify-bare' ? 'fastify' : target === 'node-bare' ? 'node' : '',
+      BARE: target === 'fastify-bare' ? '1' : '',
       STAGE: target.startsWith('stage-') ? target.slice('stage-'.length) : '',
       PIXEL_KEYS: pixelKeys,
     },
@@ -322,9 +322,8 @@ async function runCandor(target: string, pixelKeys: string, ring: PixelKeyRing):
     child.kill('SIGTERM');
     await Promise.race([exited, sleep(15_000)]);
     const final = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { counters?: { recorded: number } };
-    if (target === 'fastify-bare') return { target: 'Fastify 5 route, same GIF, no intake', wrk: res };
-    if (target === 'node-bare')
-      return { target: 'pixel fast path (node:http), same GIF, no intake (floor)', wrk: res };
+    if (target === 'fastify-bare')
+      return { target: 'Fastify 5 route, same GIF, no intake (floor)', wrk: res };
     if (target.startsWith('stage-')) return { target: STAGE_NAMES[target] ?? target, wrk: res };
     return {
       target: `Candor pixel, ${TARGET_NAMES[target] ?? target}`,

@@ -17,7 +17,7 @@ import { createLogger } from './logging';
 import { isContractActive } from './retention/contract';
 import { disconnectUser } from './retention/disconnect';
 import type { Store } from './store/store';
-import { pixelFastPath, registerPixelRoutes, type PixelRouteOptions } from './pixel/routes';
+import { registerPixelRoutes, type PixelRouteOptions } from './pixel/routes';
 import { newSendId, type PixelKeyRing } from './pixel/token';
 
 export interface AppDeps {
@@ -59,10 +59,7 @@ export const OUTLOOK_FRAME_ANCESTORS = [
  */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
-  // The pixel's requests are answered before Fastify's router (see pixel/routes.ts).
-  const fastPath = pixelFastPath();
   const app = Fastify({
-    serverFactory: fastPath.serverFactory,
     loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
     // Trust exactly N proxy hops for the client address; X-Forwarded-For beyond them is ignored.
     trustProxy: (_addr: string, hop: number) => hop < config.trustProxyHops,
@@ -105,17 +102,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await registerApi(app, { ...apiDeps, verify, corsOrigins: config.corsOrigins });
   if (ring) {
-    await registerPixelRoutes(
-      app,
-      {
-        store,
-        keyRing: ring,
-        clock,
-        trustProxy: config.trustProxyHops,
-        ...deps.pixelOptions,
-      },
-      fastPath,
-    );
+    await registerPixelRoutes(app, {
+      store,
+      keyRing: ring,
+      clock,
+      trustProxy: config.trustProxyHops,
+      ...deps.pixelOptions,
+    });
   }
   if (deps.registerEmulator) await deps.registerEmulator(app);
   await registerPages(app, config, deps);

@@ -7,14 +7,12 @@
  * 200 for an open we failed to store would break that promise, and image proxies retry 5xx. Only
  * holders of a valid token can ever see the 503, so it is no validity oracle for forgers.
  *
- * The handler works on Node's own request and response objects. A listening server hands pixel
- * requests to it before Fastify's router (`pixelFastPath`): the pixel is the one hot path, and
- * Fastify's per-request machinery (routing, hooks, reply object, proxy-address checks) cost it a
- * fifth of its throughput (docs/backend-storage.md). The Fastify route below is the same handler,
- * for `inject()` and for any server built without the fast path.
+ * The handler works on Node's own request and response objects (the route hijacks the reply), so
+ * it is plain code with no framework in it. Answering pixels ahead of Fastify's router was tried
+ * and measured: no faster (docs/backend-storage.md), so Fastify routes them like everything else.
  */
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyInstance, FastifyServerFactory } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Clock } from '../../shared/clock';
 import type { Store } from '../store/store';
 import { PIXEL_GIF, PIXEL_HEADERS } from './gif';
@@ -52,14 +50,6 @@ export type PixelHandler = (req: PixelRequest, res: PixelResponse) => void;
 const RETRY_AFTER_S = '60';
 const FAILED_HEADERS = { ...PIXEL_HEADERS, 'retry-after': RETRY_AFTER_S };
 const PREFIX = '/o/';
-
-/** Whether a request is the pixel's: GET or HEAD of /o/<one path segment>. */
-export function isPixelRequest(method: string | undefined, url: string | undefined): boolean {
-  if ((method !== 'GET' && method !== 'HEAD') || !url?.startsWith(PREFIX)) return false;
-  const end = url.indexOf('?');
-  const segment = url.slice(PREFIX.length, end === -1 ? undefined : end);
-  return segment.length > 0 && !segment.includes('/');
-}
 
 /** The file part of a pixel URL (query string dropped): `<token>.gif`. */
 function fileOf(url: string): string {
@@ -116,14 +106,10 @@ export function createPixelHandler(
   return { handle, counters, writer };
 }
 
-/**
- * Mounts the pixel on a Fastify app: the route (used by inject() and by servers without the fast
- * path) and, when the app's server was made by `pixelFastPath`, the fast path itself.
- */
+/** Mounts the pixel on a Fastify app. */
 export async function registerPixelRoutes(
   app: FastifyInstance,
   options: PixelRouteOptions,
-  fastPath?: PixelFastPath,
 ): Promise<{ counters: PixelCounters; writer: GroupCommitWriter }> {
   const { handle, counters, writer } = createPixelHandler(options, app.log);
   app.route<{ Params: { file: string } }>({
@@ -136,31 +122,8 @@ export async function registerPixelRoutes(
       handle(request.raw, reply.raw);
     },
   });
-  fastPath?.attach(handle);
   app.addHook('onClose', async () => {
-    fastPath?.attach(null);
     await writer.close();
   });
   return { counters, writer };
-}
-
-export interface PixelFastPath {
-  /** Pass as Fastify's `serverFactory`: pixel requests skip Fastify once a handler is attached. */
-  serverFactory: FastifyServerFactory;
-  attach(handler: PixelHandler | null): void;
-}
-
-/** An HTTP server that answers pixel requests itself and gives everything else to Fastify. */
-export function pixelFastPath(): PixelFastPath {
-  let pixel: PixelHandler | null = null;
-  return {
-    serverFactory: (fastify: RequestListener) =>
-      createServer((req, res) => {
-        if (pixel && isPixelRequest(req.method, req.url)) pixel(req, res);
-        else fastify(req, res);
-      }),
-    attach: (handler) => {
-      pixel = handler;
-    },
-  };
 }
