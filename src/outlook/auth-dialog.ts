@@ -27,8 +27,8 @@ export class OfficeDialogError extends Error {
 }
 
 /**
- * Opens `url` in an Office dialog and resolves with the first message the page posts with
- * `messageParent`, closing the dialog. Rejects with an OfficeDialogError for open failures
+ * Opens `url` in an Office dialog and resolves with the first message a page of `url`'s origin
+ * posts with `messageParent`, closing the dialog. Rejects with an OfficeDialogError for open failures
  * (12007, 12009, 12011, …) and for dialog events such as the user closing it (12006).
  */
 export function openOfficeDialog(office: OfficeApi, url: string): Promise<string> {
@@ -36,6 +36,7 @@ export function openOfficeDialog(office: OfficeApi, url: string): Promise<string
   if (!display) return Promise.reject(new Error('The Office dialog API is not available here.'));
   const messageReceived = office.EventType?.DialogMessageReceived ?? 'dialogMessageReceived';
   const eventReceived = office.EventType?.DialogEventReceived ?? 'dialogEventReceived';
+  const expectedOrigin = new URL(url).origin;
   return new Promise((resolve, reject) => {
     display.call(office.context!.ui, url, { height: 60, width: 30, promptBeforeOpen: false }, (result) => {
       if (result.status !== 'succeeded') {
@@ -45,7 +46,10 @@ export function openOfficeDialog(office: OfficeApi, url: string): Promise<string
       const dialog: DialogLike = result.value;
       let done = false;
       dialog.addEventHandler(messageReceived, (arg) => {
-        if (done) return;
+        // Only Candor's own page may answer: after sign-in the dialog is back on our origin. A
+        // message from any other page the dialog reached is ignored. Hosts without the
+        // DialogOrigin 1.1 requirement set give no origin; there the message is taken as before.
+        if (done || (arg.origin !== undefined && arg.origin !== expectedOrigin)) return;
         done = true;
         dialog.close();
         resolve(arg.message ?? '');

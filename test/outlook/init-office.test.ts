@@ -147,6 +147,18 @@ describe('openAuthDialog', () => {
     expect(fake.dialogs[0]!.closed).toBe(true);
   });
 
+  it('takes the answer only from a page of its own origin when Office reports origins', async () => {
+    const fake = createFakeOffice();
+    const host = await initOffice({ office: fake.office, matchMedia: undefined });
+    const result = host.openAuthDialog!('https://127.0.0.1/auth-dialog.html');
+    fake.dialogs[0]!.sendMessage('{"forged":true}', 'https://evil.example');
+    fake.dialogs[0]!.sendMessage('{"forged":true}', 'https://127.0.0.1:8443');
+    expect(fake.dialogs[0]!.closed).toBe(false);
+    fake.dialogs[0]!.sendMessage('{"ok":true}', 'https://127.0.0.1');
+    await expect(result).resolves.toBe('{"ok":true}');
+    expect(fake.dialogs[0]!.closed).toBe(true);
+  });
+
   it.each([
     [12007, /already open/],
     [12009, /chose to ignore/],

@@ -30,8 +30,8 @@ export interface FakeOfficeOptions {
 export interface FakeDialog {
   url: string;
   closed: boolean;
-  /** The dialog page calls messageParent(message). */
-  sendMessage(message: string): void;
+  /** A page in the dialog calls messageParent(message); `origin` as Office reports it (DialogOrigin 1.1). */
+  sendMessage(message: string, origin?: string): void;
   /** The dialog raises a DialogEventReceived, e.g. 12006 when the user closes it. */
   raiseEvent(code: number): void;
 }
@@ -121,11 +121,14 @@ export function createFakeOffice(options: FakeOfficeOptions = {}): FakeOffice {
             callback(failed<DialogLike>(options.dialogOpenError));
             return;
           }
-          const handlers = new Map<string, (arg: { message?: string; error?: number }) => void>();
+          const handlers = new Map<
+            string,
+            (arg: { message?: string; origin?: string; error?: number }) => void
+          >();
           const fake: FakeDialog = {
             url,
             closed: false,
-            sendMessage: (message) => handlers.get('dialogMessageReceived')?.({ message }),
+            sendMessage: (message, origin) => handlers.get('dialogMessageReceived')?.({ message, origin }),
             raiseEvent: (code) => handlers.get('dialogEventReceived')?.({ error: code }),
           };
           dialogs.push(fake);
