@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Chromium } from '../support/browser';
 import { seriousViolations } from './axe';
 import { startServer, type RunningServer } from './server';
@@ -81,6 +81,12 @@ const sentCount = (page: Page) => stateCount(page, 'sent');
 describe('campaign end to end (demo server, fast clock)', () => {
   let server: RunningServer;
   let browser: Chromium;
+  // A failed test must not leave its page open: a second page of the same pane would find the
+  // campaign busy in another window and fail for that reason instead of its own.
+  const pages: Array<{ close(): Promise<void>; isClosed(): boolean }> = [];
+  afterEach(async () => {
+    for (const p of pages.splice(0)) if (!p.isClosed()) await p.close();
+  });
 
   beforeAll(async () => {
     server = await startServer(60_000, { CANDOR_DEMO_CLOCK_FACTOR: String(CLOCK_FACTOR) });
@@ -94,6 +100,7 @@ describe('campaign end to end (demo server, fast clock)', () => {
 
   it('imports 50 prospects, previews, sends, survives a reload mid-way, and sends each exactly once', async () => {
     const page = await browser.newPage();
+    pages.push(page);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     // Zero knowledge: what the pane sends Candor's API (send registrations, campaign state) must
@@ -211,6 +218,7 @@ describe('campaign end to end (demo server, fast clock)', () => {
 
   it('stays responsive with 5,000 prospects in real Chromium (measured)', async () => {
     const page = await browser.newPage();
+    pages.push(page);
     await page.route(`${OFFICE_CDN}**`, (route) => route.abort('internetdisconnected'));
     await connectAndOpenCampaigns(page, server.origin);
     // A finished campaign from the first test may be open: start a new one.
