@@ -3,6 +3,7 @@
  * promise resolves, failures reject without quoting row values, a thread that cannot start
  * rejects instead of hanging, and close() waits for what was already sent.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,5 +82,22 @@ describe('SQLite writer thread', () => {
     await expect(pending).resolves.toBe(1);
     expect(rows()).toEqual([{ k: 'late', v: 7 }]);
     await expect(w.write([['after', 8]])).rejects.toThrow(/closed/);
+  });
+
+  it('does not keep a program alive once its batches are written, even if it never closes', () => {
+    const program = `
+      import { ThreadedEventWriter } from ${JSON.stringify(new URL('../../../src/server/store/sqlite/event-writer.ts', import.meta.url).pathname)};
+      const w = new ThreadedEventWriter({ path: ${JSON.stringify(path)}, pragmas: [], insertSql: ${JSON.stringify(INSERT)} });
+      console.log(await w.write([['unclosed', 9]]));
+    `;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('1');
+    expect(rows()).toEqual([{ k: 'unclosed', v: 9 }]);
   });
 });

@@ -48,7 +48,11 @@ export class ThreadedEventWriter {
   /** Writes the rows (statement parameters) as one transaction; resolves with rows inserted. */
   write(rows: unknown[][]): Promise<number> {
     if (this.#closed) return Promise.reject(new Error('event writer is closed'));
-    const written = this.#start().then(
+    const starting = this.#start();
+    // While batches are in flight the thread keeps the process alive; when idle it does not, so
+    // a program that never closes its store still exits.
+    this.#worker?.ref();
+    const written = starting.then(
       (worker) =>
         new Promise<number>((resolve, reject) => {
           const id = this.#nextId++;
@@ -57,7 +61,10 @@ export class ThreadedEventWriter {
         }),
     );
     this.#inFlight.add(written);
-    const done = () => this.#inFlight.delete(written);
+    const done = () => {
+      this.#inFlight.delete(written);
+      if (this.#inFlight.size === 0) this.#worker?.unref();
+    };
     written.then(done, done);
     return written;
   }
@@ -69,6 +76,7 @@ export class ThreadedEventWriter {
     const worker = this.#worker;
     if (!worker) return;
     const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+    worker.ref();
     worker.postMessage({ close: true });
     await exited;
   }
@@ -79,7 +87,8 @@ export class ThreadedEventWriter {
       return this.#ready.then(() => worker);
     }
     const { path, pragmas, insertSql } = this.#options;
-    const worker = new Worker(THREAD_URL, { workerData: { path, pragmas, insertSql } });
+    // Plain JavaScript that needs no flags: the parent's (e.g. --input-type, --import) are not passed on.
+    const worker = new Worker(THREAD_URL, { workerData: { path, pragmas, insertSql }, execArgv: [] });
     this.#worker = worker;
     this.#ready = new Promise<void>((resolve, reject) => {
       // The worker's own error text may quote SQL or row values: only the fact is passed on.
