@@ -25,8 +25,8 @@ export interface PurgedTenant {
  * is simply continued by the next one (unfinished checkpoints are resumed first, even if the
  * tenant row is already gone), and a deletion record is written once per finished purge —
  * including one whose process died between the last batch and the record. Batches from several
- * instances never double-count (each row is deleted once), but two runs finishing at the same
- * moment could both write the record: with PostgreSQL scale-out, run the job on one instance.
+ * instances never double-count (each row is deleted once), and two runs finishing at the same
+ * moment write one record between them (the store keeps one per finished purge).
  */
 export async function runPurge(options: PurgeOptions): Promise<PurgedTenant[]> {
   const { store, clock } = options;
@@ -83,7 +83,8 @@ async function recordFinishedPurges(store: Store): Promise<PurgedTenant[]> {
       prevHash: null,
       hash: null,
     });
-    written.push({ tid: c.tid, deleted: c.deleted, startedAt: c.startedAt, finishedAt, record });
+    // null: another run (another instance, the admin command) recorded this purge first.
+    if (record) written.push({ tid: c.tid, deleted: c.deleted, startedAt: c.startedAt, finishedAt, record });
   }
   return written;
 }

@@ -199,7 +199,11 @@ export interface Store {
   listPurgeCheckpoints(): Promise<PurgeCheckpoint[]>;
   /** Rows the tenant still has, per table (all zero after a finished purge). */
   countTenantRows(tid: string): Promise<TableCounts>;
-  addDeletionRecord(record: NewDeletionRecord): Promise<DeletionRecord>;
+  /**
+   * Stores a deletion record. A finished purge has exactly one: adding a second `tenant-purge`
+   * record for the same tenant and finish time stores nothing and returns null.
+   */
+  addDeletionRecord(record: NewDeletionRecord): Promise<DeletionRecord | null>;
   listDeletionRecords(options?: { afterId?: number; limit?: number }): Promise<DeletionRecord[]>;
 }
 

@@ -76,6 +76,14 @@ describeStores('retention timeline', (open) => {
   const apiStatus = async (tid: string, oid: string) =>
     (await h.app.inject({ url: '/api/v1/campaigns', headers: bearer(await h.token(tid, oid)) })).statusCode;
 
+  const sumOf = (c: {
+    events: number;
+    sends: number;
+    campaignStates: number;
+    users: number;
+    tenants: number;
+  }) => c.events + c.sends + c.campaignStates + c.users + c.tenants;
+
   const purge = (store: Store = h.store, batchSize = 5) =>
     runPurge({ store, clock: h.clock, graceDays: GRACE, batchSize });
 
@@ -189,6 +197,23 @@ describeStores('retention timeline', (open) => {
     expect((await h.store.countTenantRows(t.tid)).tenants).toBe(0);
     await purge();
     const records = (await h.store.listDeletionRecords()).filter((r) => r.subjectRef === t.tid);
+    expect(records).toHaveLength(1);
+    expect(records[0]!.counts).toEqual(seeded);
+  });
+
+  it('writes one deletion record when two purge runs finish the same tenant at once', async () => {
+    const t = await seedTenant(null, 2, 3);
+    const seeded = await h.store.countTenantRows(t.tid);
+    await h.store.upsertTenant({ tid: t.tid, contractEndsAt: h.clock.now() - 45 * DAY_MS }, h.clock.now());
+    // As two instances (or the server and the admin command) would: both run the whole job.
+    const [a, b] = await Promise.all([purge(), purge()]);
+    expect(sumOf(await h.store.countTenantRows(t.tid))).toBe(0);
+    const reported = [...a, ...b].filter((p) => p.tid === t.tid);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]!.deleted).toEqual(seeded);
+    const records = (await h.store.listDeletionRecords({ limit: 1000 })).filter(
+      (r) => r.subjectRef === t.tid,
+    );
     expect(records).toHaveLength(1);
     expect(records[0]!.counts).toEqual(seeded);
   });

@@ -383,10 +383,33 @@ function contractSuite(backend: () => Backend) {
       prevHash: 'h1',
       hash: 'h2',
     });
+    if (!r1 || !r2) throw new Error('both records should be stored');
     expect(r2.id).toBeGreaterThan(r1.id);
     const listed = await store.listDeletionRecords({ afterId: r1.id - 1, limit: 10 });
     expect(listed.slice(0, 2)).toEqual([r1, r2]);
     expect(await store.listDeletionRecords({ afterId: r1.id, limit: 1 })).toEqual([r2]);
+  });
+
+  it('keeps one record per finished purge, however many runs try to write it', async () => {
+    const counts = { events: 1, sends: 1, campaignStates: 0, users: 1, tenants: 1 };
+    const tid = randomUUID();
+    const purge = {
+      kind: 'tenant-purge' as const,
+      subjectRef: tid,
+      counts,
+      at: T0 + 7,
+      prevHash: null,
+      hash: null,
+    };
+    const attempts = await Promise.all([store.addDeletionRecord(purge), store.addDeletionRecord(purge)]);
+    expect(attempts.filter((r) => r !== null)).toHaveLength(1);
+    expect(await store.addDeletionRecord(purge)).toBeNull();
+    // Disconnect records name only the tenant: two users leaving in the same millisecond are two records.
+    const leave = { ...purge, kind: 'user-disconnect' as const };
+    expect(await store.addDeletionRecord(leave)).not.toBeNull();
+    expect(await store.addDeletionRecord(leave)).not.toBeNull();
+    const mine = (await store.listDeletionRecords({ limit: 1000 })).filter((r) => r.subjectRef === tid);
+    expect(mine.map((r) => r.kind).sort()).toEqual(['tenant-purge', 'user-disconnect', 'user-disconnect']);
   });
 }
 

@@ -90,4 +90,14 @@ CREATE TABLE deletion_records (
 );
 `,
   },
+  {
+    // Two purge runs finishing at once (instances sharing a database, or the admin command beside
+    // the server) must leave one record per finished purge, not two.
+    version: 2,
+    name: 'one deletion record per finished purge',
+    sql: `
+CREATE UNIQUE INDEX deletion_records_one_per_purge ON deletion_records (subject_ref, at)
+  WHERE kind = 'tenant-purge';
+`,
+  },
 ];

@@ -333,7 +333,7 @@ export class PostgresStore implements Store {
     return countsOf((await this.#rows(q.countTenantRows, [tid]))[0] as Row);
   }
 
-  async addDeletionRecord(record: NewDeletionRecord): Promise<DeletionRecord> {
+  async addDeletionRecord(record: NewDeletionRecord): Promise<DeletionRecord | null> {
     const [row] = await this.#rows(q.addDeletionRecord, [
       record.kind,
       record.subjectRef,
@@ -342,7 +342,7 @@ export class PostgresStore implements Store {
       record.prevHash,
       record.hash,
     ]);
-    return { ...record, id: Number((row as Row).id) };
+    return row ? { ...record, id: Number(row.id) } : null;
   }
 
   async listDeletionRecords(options: { afterId?: number; limit?: number } = {}): Promise<DeletionRecord[]> {

@@ -82,6 +82,7 @@ export const postgresQueries = {
   listPurgeCheckpoints: `SELECT * FROM purge_checkpoints ORDER BY started_at, tid`,
 
   addDeletionRecord: `INSERT INTO deletion_records (kind, subject_ref, counts, at, prev_hash, hash)
-    VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (subject_ref, at) WHERE kind = 'tenant-purge' DO NOTHING RETURNING id`,
   listDeletionRecords: `SELECT * FROM deletion_records WHERE id > $1 ORDER BY id LIMIT $2`,
 } as const;

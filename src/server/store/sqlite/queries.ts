@@ -68,6 +68,7 @@ export const sqliteQueries = {
   listPurgeCheckpoints: `SELECT * FROM purge_checkpoints ORDER BY started_at, tid`,
 
   addDeletionRecord: `INSERT INTO deletion_records (kind, subject_ref, counts, at, prev_hash, hash)
-    VALUES (@kind, @subjectRef, @counts, @at, @prevHash, @hash)`,
+    VALUES (@kind, @subjectRef, @counts, @at, @prevHash, @hash)
+    ON CONFLICT (subject_ref, at) WHERE kind = 'tenant-purge' DO NOTHING`,
   listDeletionRecords: `SELECT * FROM deletion_records WHERE id > ? ORDER BY id LIMIT ?`,
 } as const;

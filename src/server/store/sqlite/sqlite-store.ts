@@ -319,9 +319,9 @@ export class SqliteStore implements Store {
     return countsOf(this.#s.countTenantRows.get({ tid }) as Row);
   }
 
-  async addDeletionRecord(record: NewDeletionRecord): Promise<DeletionRecord> {
+  async addDeletionRecord(record: NewDeletionRecord): Promise<DeletionRecord | null> {
     const info = this.#s.addDeletionRecord.run({ ...record, counts: JSON.stringify(record.counts) });
-    return { ...record, id: Number(info.lastInsertRowid) };
+    return info.changes === 0 ? null : { ...record, id: Number(info.lastInsertRowid) };
   }
 
   async listDeletionRecords(options: { afterId?: number; limit?: number } = {}): Promise<DeletionRecord[]> {
