@@ -100,6 +100,8 @@ export interface CampaignState {
   updatedAt: number;
 }
 
+export type CampaignSummary = Omit<CampaignState, 'blob'>;
+
 export type PutCampaignStateResult =
   { ok: true; version: number } | { ok: false; currentVersion: number | null };
 
@@ -184,7 +186,8 @@ export interface Store {
     now: number,
   ): Promise<PutCampaignStateResult>;
   getCampaignState(tid: string, oid: string, campaignId: string): Promise<CampaignState | null>;
-  listCampaignIds(tid: string, oid: string): Promise<string[]>;
+  /** The user's campaigns with stored state, by id: version and time, without the blobs. */
+  listCampaigns(tid: string, oid: string): Promise<CampaignSummary[]>;
 
   // Retention
   /** Disconnect: deletes the user's events, sends, campaign states, key and user row in one transaction. */

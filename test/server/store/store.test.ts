@@ -242,7 +242,10 @@ function contractSuite(backend: () => Backend) {
       updatedAt: T0 + 1,
     });
     await store.putCampaignState(tid, oid, 'c0', b1, null, T0);
-    expect(await store.listCampaignIds(tid, oid)).toEqual(['c0', 'c1']);
+    expect(await store.listCampaigns(tid, oid)).toEqual([
+      { campaignId: 'c0', version: 1, updatedAt: T0 },
+      { campaignId: 'c1', version: 2, updatedAt: T0 + 1 },
+    ]);
   });
 
   it('deletes a user with everything they own in one call, and nobody else’s data', async () => {
@@ -278,7 +281,7 @@ function contractSuite(backend: () => Backend) {
     expect(await store.getUser(tid, oid)).toBeNull();
     expect(await store.getSendForPixel(s1)).toBeNull();
     expect((await store.listEvents(tid, oid, { limit: 10 })).events).toEqual([]);
-    expect(await store.listCampaignIds(tid, oid)).toEqual([]);
+    expect(await store.listCampaigns(tid, oid)).toEqual([]);
     // An open arriving afterwards for the deleted user's send records nothing.
     expect(await store.appendEvents([event(tid, oid, s1)])).toEqual({ inserted: 0 });
     expect((await store.listEvents(tid, other.oid, { limit: 10 })).events).toHaveLength(1);

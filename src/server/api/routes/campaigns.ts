@@ -79,16 +79,8 @@ export function campaignRoutes(deps: ApiDeps) {
       summary: "The caller's campaigns with stored state: ids and versions.",
       responses: { 200: { description: 'Campaigns', schema: CampaignsResponse } },
       handler: async ({ principal }) => {
-        const ids = await deps.store.listCampaignIds(principal.tid, principal.oid);
-        // The store lists ids only; versions come from each state (bounded by the user's campaign count).
-        const states = await Promise.all(
-          ids.map((id) => deps.store.getCampaignState(principal.tid, principal.oid, id)),
-        );
-        return {
-          campaigns: states.flatMap((s) =>
-            s ? [{ campaignId: s.campaignId, version: s.version, updatedAt: s.updatedAt }] : [],
-          ),
-        };
+        // One query, no blobs: a user with many large campaign states lists them cheaply.
+        return { campaigns: await deps.store.listCampaigns(principal.tid, principal.oid) };
       },
     }),
   ];

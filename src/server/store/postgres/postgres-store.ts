@@ -9,6 +9,7 @@ import {
   InvalidInputError,
   zeroCounts,
   type CampaignState,
+  type CampaignSummary,
   type DeletionRecord,
   type EventPage,
   type EventRow,
@@ -258,8 +259,12 @@ export class PostgresStore implements Store {
     };
   }
 
-  async listCampaignIds(tid: string, oid: string): Promise<string[]> {
-    return (await this.#rows(q.listCampaignIds, [tid, oid])).map((r) => r.campaign_id as string);
+  async listCampaigns(tid: string, oid: string): Promise<CampaignSummary[]> {
+    return (await this.#rows(q.listCampaigns, [tid, oid])).map((r) => ({
+      campaignId: r.campaign_id as string,
+      version: Number(r.version),
+      updatedAt: Number(r.updated_at),
+    }));
   }
 
   async deleteUser(tid: string, oid: string): Promise<TableCounts> {

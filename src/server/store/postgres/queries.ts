@@ -46,7 +46,8 @@ export const postgresQueries = {
     VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT DO NOTHING`,
   updateCampaignState: `UPDATE campaign_states SET version = version + 1, blob = $4, updated_at = $5
     WHERE tid = $1 AND oid = $2 AND campaign_id = $3 AND version = $6`,
-  listCampaignIds: `SELECT campaign_id FROM campaign_states WHERE tid = $1 AND oid = $2 ORDER BY campaign_id`,
+  listCampaigns: `SELECT campaign_id, version, updated_at FROM campaign_states WHERE tid = $1 AND oid = $2
+    ORDER BY campaign_id`,
 
   // Blocks event inserts that reference these sends until the deletion commits (their FK check then fails).
   lockUserSends: `SELECT 1 FROM sends WHERE tid = $1 AND oid = $2 FOR UPDATE`,

@@ -37,7 +37,8 @@ export const sqliteQueries = {
     VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING`,
   updateCampaignState: `UPDATE campaign_states SET version = version + 1, blob = ?, updated_at = ?
     WHERE tid = ? AND oid = ? AND campaign_id = ? AND version = ?`,
-  listCampaignIds: `SELECT campaign_id FROM campaign_states WHERE tid = ? AND oid = ? ORDER BY campaign_id`,
+  listCampaigns: `SELECT campaign_id, version, updated_at FROM campaign_states WHERE tid = ? AND oid = ?
+    ORDER BY campaign_id`,
 
   deleteUserEvents: `DELETE FROM events WHERE tid = ? AND oid = ?`,
   deleteUserSends: `DELETE FROM sends WHERE tid = ? AND oid = ?`,

@@ -16,6 +16,7 @@ import {
   InvalidInputError,
   zeroCounts,
   type CampaignState,
+  type CampaignSummary,
   type DeletionRecord,
   type EventPage,
   type EventRow,
@@ -259,8 +260,12 @@ export class SqliteStore implements Store {
     };
   }
 
-  async listCampaignIds(tid: string, oid: string): Promise<string[]> {
-    return (this.#s.listCampaignIds.all(tid, oid) as Row[]).map((r) => r.campaign_id as string);
+  async listCampaigns(tid: string, oid: string): Promise<CampaignSummary[]> {
+    return (this.#s.listCampaigns.all(tid, oid) as Row[]).map((r) => ({
+      campaignId: r.campaign_id as string,
+      version: r.version as number,
+      updatedAt: r.updated_at as number,
+    }));
   }
 
   async deleteUser(tid: string, oid: string): Promise<TableCounts> {
