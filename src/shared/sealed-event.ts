@@ -129,11 +129,7 @@ export async function createEventSealer(recipient: Pick<RecipientPublicKey, 'key
         await eventKey(groupKey, aad, 'encrypt'),
         plaintext,
       );
-      const record = new Uint8Array(1 + ENC_BYTES + ct.byteLength);
-      record[0] = SEALED_EVENT_VERSION;
-      record.set(enc, 1);
-      record.set(new Uint8Array(ct), 1 + ENC_BYTES);
-      return record;
+      return sealedEventBytes(enc, new Uint8Array(ct));
     },
   };
 }
@@ -145,6 +141,15 @@ export async function startEventGroup(
   const context = await sealedEventSuite().createSenderContext({ recipientPublicKey });
   const secret = await context.export(GROUP_EXPORT_CONTEXT, GROUP_SECRET_BYTES);
   return { enc: new Uint8Array(context.enc), secret: new Uint8Array(secret) };
+}
+
+/** The stored byte form of one record: version ‖ enc ‖ AES-GCM ciphertext with its tag. */
+export function sealedEventBytes(enc: Uint8Array, ciphertext: Uint8Array): Uint8Array<ArrayBuffer> {
+  const record = new Uint8Array(1 + ENC_BYTES + ciphertext.length);
+  record[0] = SEALED_EVENT_VERSION;
+  record.set(enc, 1);
+  record.set(ciphertext, 1 + ENC_BYTES);
+  return record;
 }
 
 export interface ParsedSealedEvent {

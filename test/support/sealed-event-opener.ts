@@ -14,6 +14,7 @@ import type { OpenPlaintext } from '../../src/server/pixel/seal';
 import {
   TAG_BYTES,
   deriveGroupKey,
+  sealedEventBytes,
   eventKey as sharedEventKey,
   importGroupSecret,
 } from '../../src/shared/sealed-event';
@@ -49,11 +50,7 @@ export async function sealEvent(
       plaintext as BufferSource,
     ),
   );
-  const out = new Uint8Array(1 + ENC_BYTES + ct.length);
-  out[0] = SEALED_FORMAT_V1;
-  out.set(enc, 1);
-  out.set(ct, 1 + ENC_BYTES);
-  return out;
+  return sealedEventBytes(enc, ct);
 }
 
 /**

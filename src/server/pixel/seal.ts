@@ -10,15 +10,8 @@
 import { createCipheriv, createHmac } from 'node:crypto';
 import type { Clock } from '../../shared/clock';
 import type { UserKey, Verdict } from '../store/store';
-import {
-  ENC_BYTES,
-  SEALED_FORMAT_V1,
-  ZERO_NONCE,
-  eventAad,
-  importRecipientKey,
-  startGroup,
-  type EventIds,
-} from '../crypto/sealed-event';
+import { sealedEventBytes } from '../../shared/sealed-event';
+import { ZERO_NONCE, eventAad, importRecipientKey, startGroup, type EventIds } from '../crypto/sealed-event';
 
 /** What an open event reveals, and only to the user: the server keeps nothing else. */
 export interface OpenPlaintext {
@@ -77,11 +70,7 @@ export class EventSealer {
       cipher.final(),
       cipher.getAuthTag(),
     ]);
-    const out = new Uint8Array(1 + ENC_BYTES + body.length);
-    out[0] = SEALED_FORMAT_V1;
-    out.set(group.enc, 1);
-    out.set(body, 1 + ENC_BYTES);
-    return out;
+    return sealedEventBytes(group.enc, body);
   }
 
   async #group(key: UserKey, ids: EventIds): Promise<Group> {
