@@ -66,7 +66,6 @@ export class SqliteStore implements Store {
       // Another connection (the event writer thread, a second instance, the purge CLI) may hold
       // the write lock briefly.
       'busy_timeout = 5000',
-      'mmap_size = 268435456',
     ];
     this.#db = new Database(path);
     for (const p of pragmas) this.#db.pragma(p);
