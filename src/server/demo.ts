@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerEmulator } from '../emulator/http';
 import { createMailboxEmulator, jwksTokenVerifier, type UserRecord } from '../emulator/mailbox';
 import { DEMO_CONTRACT_END, DEMO_TENANT_ID, DEMO_USER_OID, type Config } from './config';
+import { allowedHostnames, requireAllowedHost } from './host-guard';
 import { contractEndInstant } from './retention/contract';
 import type { Store } from './store/store';
 
@@ -61,13 +62,19 @@ export async function setupDemo(config: Config, store: Store, clock: Clock): Pro
   return {
     issuer,
     keys: localKeySource(() => issuer.jwks()),
-    registerEmulator: (app) =>
-      registerEmulator(app, {
-        emulator,
-        issuer,
-        demoUser: DEMO_USER,
-        api: { audience: config.auth.apiClientId, azp: config.auth.addinClientIds[0] as string },
-        timeScale,
-      }),
+    // The demo sign-in hands out tokens to whoever asks: only to pages on our own host names, so a
+    // DNS-rebinding page (any name resolving to 127.0.0.1) gets 403 rather than the demo user's tokens.
+    registerEmulator: async (app) => {
+      await app.register(async (scope) => {
+        scope.addHook('onRequest', requireAllowedHost(allowedHostnames(config)));
+        await registerEmulator(scope, {
+          emulator,
+          issuer,
+          demoUser: DEMO_USER,
+          api: { audience: config.auth.apiClientId, azp: config.auth.addinClientIds[0] as string },
+          timeScale,
+        });
+      });
+    },
   };
 }

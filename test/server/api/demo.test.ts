@@ -31,8 +31,8 @@ describe('demo mode', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start() {
-    const config = loadConfig({ DATA_DIR: join(dir, '.data'), PORT: '3998', LOG_LEVEL: 'silent' });
+  async function start(env: Record<string, string> = {}) {
+    const config = loadConfig({ DATA_DIR: join(dir, '.data'), PORT: '3998', LOG_LEVEL: 'silent', ...env });
     store ??= await openStore(config);
     const demo = await setupDemo(config, store, clock);
     const app = await buildApp(config, {
@@ -97,6 +97,47 @@ describe('demo mode', () => {
       expect(res.statusCode).toBe(200);
     } finally {
       await second.app.close();
+    }
+  });
+
+  it('hands demo tokens only to its own host names, not to a DNS-rebinding page', async () => {
+    const { app } = await start({ PUBLIC_URL: 'http://candor-demo.test:3998' });
+    try {
+      const signIn = (host: string, headers: Record<string, string> = {}) =>
+        app.inject({ method: 'POST', url: '/emulator/identity/demo/token', headers: { host, ...headers } });
+      for (const host of [
+        'rebind.evil.example',
+        'rebind.evil.example:3998',
+        '127.0.0.1.evil.example:3998',
+        'localhost.evil.example',
+      ]) {
+        const res = await signIn(host);
+        expect(res.statusCode, host).toBe(403);
+        expect(res.json()).toEqual({ error: 'host-not-allowed' });
+        expect(res.body).not.toContain('Token');
+      }
+      // X-Forwarded-Host is settable by page script; the Host header is not, and only it counts.
+      const forwarded = await signIn('rebind.evil.example', { 'x-forwarded-host': '127.0.0.1:3998' });
+      expect(forwarded.statusCode).toBe(403);
+      const graph = await app.inject({
+        url: '/emulator/graph/v1.0/me',
+        headers: { host: 'rebind.evil.example' },
+      });
+      expect(graph.statusCode).toBe(403);
+
+      for (const host of [
+        '127.0.0.1:3998',
+        'localhost:3998',
+        '[::1]:3998',
+        'LOCALHOST',
+        'candor-demo.test:3998',
+      ]) {
+        const res = await signIn(host);
+        expect(res.statusCode, host).toBe(200);
+        expect(res.json().apiToken).toEqual(expect.any(String));
+      }
+    } finally {
+      await app.close();
     }
   });
 });
