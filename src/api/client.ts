@@ -1,10 +1,11 @@
 /**
  * The task pane's one client for Candor's tracking API (/api/v1). It only ever sends the token for
  * Candor's own API scope — never a Graph token, which only Graph can validate (it refuses one if
- * offered) — and no cookies. A 401 gets one retry with a freshly requested token; a 429 waits for
- * Retry-After within a budget; everything else becomes an ApiError with a kind the UI can act on.
- * Nothing is retried blindly: POST /sends is not idempotent, so a lost answer is reported, not
- * repeated.
+ * offered) — and no cookies. A 401 gets one retry with a freshly requested token; a 429 on an
+ * idempotent call waits for Retry-After (at most `maxRetryAfterMs`, on the injected clock, ended
+ * by `signal`) and retries a bounded number of times; everything else becomes an ApiError with a
+ * kind the UI can act on. Nothing is retried blindly: POST /sends is not idempotent, so a 429 or a
+ * lost answer is reported ("Candor's service is busy; try again in N seconds"), not repeated.
  */
 import { z } from 'zod';
 import { fromBase64url, toBase64url } from '../shared/base64url';
@@ -31,10 +32,12 @@ export interface ApiClientOptions {
   clock?: Clock;
   /** Per-request timeout. Default 20 s. */
   timeoutMs?: number;
-  /** How many 429s in a row to wait out before giving up. Default 2. */
+  /** How many 429s in a row to wait out (idempotent calls only) before giving up. Default 2. */
   maxRateLimitRetries?: number;
-  /** Longest single Retry-After wait we accept; longer ones are reported. Default 30 s. */
+  /** Longest single Retry-After wait we accept; longer ones are reported. Default 60 s. */
   maxRetryAfterMs?: number;
+  /** Ends any wait and request in flight (e.g. the pane closing); the call rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 export interface KeyInfo {
@@ -166,6 +169,8 @@ interface Call {
   body?: unknown;
   /** Statuses returned to the caller as data instead of thrown. */
   accept?: number[];
+  /** Safe to send again after a 429. Default: every method but POST. */
+  idempotent?: boolean;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -173,7 +178,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const maxRateLimitRetries = options.maxRateLimitRetries ?? 2;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+  const abort = options.signal;
   const root = options.baseUrl.replace(/\/+$/, '') + API_PATH;
 
   async function token(forceRefresh: boolean): Promise<string> {
@@ -188,6 +194,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { authorization: `Bearer ${bearer}`, accept: 'application/json' };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
+    abort?.throwIfAborted();
     try {
       return await doFetch(url, {
         method: call.method,
@@ -196,9 +203,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         credentials: 'omit',
         cache: 'no-store',
         redirect: 'error',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: requestSignal(timeoutMs, abort),
       });
     } catch (cause) {
+      abort?.throwIfAborted();
       throw new ApiError('network', { cause });
     }
   }
@@ -220,9 +228,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }
       if (res.status === 429) {
         const waitMs = retryAfterMs(res, body, clock.now()) ?? 1000 * 2 ** rateLimited;
-        if (rateLimited < maxRateLimitRetries && waitMs <= maxRetryAfterMs) {
+        const idempotent = call.idempotent ?? call.method !== 'POST';
+        if (idempotent && rateLimited < maxRateLimitRetries && waitMs <= maxRetryAfterMs) {
           rateLimited++;
-          await clock.sleep(waitMs);
+          await clock.sleep(waitMs, abort);
           continue;
         }
         throw new ApiError('rate-limited', { status: 429, code, retryAfterMs: waitMs });
@@ -265,6 +274,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           method: 'POST',
           path: `/sends/${encodeURIComponent(sendId)}/reply`,
           body: { eventId: reply.eventId, sealed: toBase64url(reply.sealed) },
+          // The same eventId is stored once, so sending it again is safe.
+          idempotent: true,
         },
         schemas.reply,
       ),
@@ -331,6 +342,19 @@ function retryAfterMs(res: Response, body: unknown, now: number): number | undef
   }
   const seconds = (body as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
   return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/** The per-request timeout, ended early by the client's own signal when there is one. */
+function requestSignal(timeoutMs: number, abort: AbortSignal | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  if (!abort) return timeout;
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([timeout, abort]);
+  const both = new AbortController(); // older WebKit hosts lack AbortSignal.any
+  for (const s of [timeout, abort]) {
+    if (s.aborted) both.abort(s.reason);
+    else s.addEventListener('abort', () => both.abort(s.reason), { once: true, signal: both.signal });
+  }
+  return both.signal;
 }
 
 /** Reads `aud` without verifying (that is the server's job) to refuse sending a Graph token. */

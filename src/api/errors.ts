@@ -51,7 +51,7 @@ export class ApiError extends Error {
       cause?: unknown;
     } = {},
   ) {
-    super(MESSAGES[kind], details.cause === undefined ? undefined : { cause: details.cause });
+    super(messageFor(kind, details), details.cause === undefined ? undefined : { cause: details.cause });
   }
 
   /** Whether trying the same call again later could succeed. */
@@ -63,6 +63,14 @@ export class ApiError extends Error {
       this.kind === 'network'
     );
   }
+}
+
+function messageFor(kind: ApiErrorKind, details: { retryAfterMs?: number }): string {
+  if (kind === 'rate-limited' && details.retryAfterMs !== undefined) {
+    const seconds = Math.max(1, Math.ceil(details.retryAfterMs / 1000));
+    return `Candor's service is busy; try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`;
+  }
+  return MESSAGES[kind];
 }
 
 export function errorKindForStatus(status: number): ApiErrorKind {

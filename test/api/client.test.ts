@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, createApiClient, type ApiClientOptions } from '../../src/api/client';
-import type { Clock } from '../../src/shared/clock';
+import { ManualClock, type Clock } from '../../src/shared/clock';
 import { toBase64url } from '../../src/shared/base64url';
 
 const BASE = 'https://candor.test';
@@ -207,5 +207,85 @@ describe('API client', () => {
     const page = await c.listEvents({ after: 'cursor-1', limit: 50 });
     expect(seen[1]!.url).toBe(`${BASE}/api/v1/events?after=cursor-1&limit=50`);
     expect(page).toEqual({ events: [{ ...event, sealed }], next: 'cursor-2' });
+  });
+});
+
+describe('API client on 429 (simulated clock)', () => {
+  const busy = (seconds: string) => json(429, { error: 'rate-limited' }, { 'retry-after': seconds });
+
+  it('waits Retry-After on the clock before retrying an idempotent call, and only then', async () => {
+    const clock = new ManualClock();
+    const { fetch, seen } = fakeBackend([busy('4'), json(200, { campaigns: [] })]);
+    const listed = client(fetch, { clock }).c.listCampaigns();
+    await clock.advance(3_999);
+    expect(seen).toHaveLength(1);
+    await clock.advance(1);
+    expect(await listed).toEqual([]);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('retries a bounded number of times, then says how long to wait in plain words', async () => {
+    const clock = new ManualClock();
+    const { fetch, seen } = fakeBackend([busy('2'), busy('2'), busy('9')]);
+    const outcome = caught(client(fetch, { clock }).c.getCampaignState('camp-1'));
+    while (await clock.runNext());
+    const err = await outcome;
+    expect(seen).toHaveLength(3);
+    expect(err).toMatchObject({ kind: 'rate-limited', details: { status: 429, retryAfterMs: 9_000 } });
+    expect(err.message).toBe("Candor's service is busy; try again in 9 seconds.");
+  });
+
+  it('retries a sealed reply upload (idempotent by eventId) but never re-posts a batch of sends', async () => {
+    const clock = new ManualClock();
+    const eventId = 'e'.repeat(21) + 'A';
+    const replies = fakeBackend([busy('1'), json(201, { eventId, stored: true })]);
+    const posted = client(replies.fetch, { clock }).c.postReply('s'.repeat(21) + 'A', {
+      eventId,
+      sealed: Uint8Array.of(1),
+    });
+    await clock.advance(1_000);
+    expect(await posted).toEqual({ eventId, stored: true });
+    expect(replies.seen).toHaveLength(2);
+
+    const sends = fakeBackend([busy('1')]);
+    const err = await caught(
+      client(sends.fetch, { clock }).c.registerSends('camp-1', [{ trackOpens: true }]),
+    );
+    expect(sends.seen).toHaveLength(1);
+    expect(clock.pending).toBe(0);
+    expect(err.kind).toBe('rate-limited');
+    expect(err.message).toBe("Candor's service is busy; try again in 1 second.");
+  });
+
+  it('waits at most 60 s by default; a longer Retry-After is reported at once', async () => {
+    const clock = new ManualClock();
+    const ok = fakeBackend([busy('60'), json(200, { campaigns: [] })]);
+    const listed = client(ok.fetch, { clock }).c.listCampaigns();
+    await clock.advance(60_000);
+    expect(await listed).toEqual([]);
+
+    const long = fakeBackend([busy('61')]);
+    const err = await caught(client(long.fetch, { clock }).c.listCampaigns());
+    expect(long.seen).toHaveLength(1);
+    expect(err.message).toBe("Candor's service is busy; try again in 61 seconds.");
+  });
+
+  it('ends the wait when the pane aborts, without another request', async () => {
+    const clock = new ManualClock();
+    const controller = new AbortController();
+    const { fetch, seen } = fakeBackend([busy('30'), json(200, { campaigns: [] })]);
+    const listed = client(fetch, { clock, signal: controller.signal })
+      .c.listCampaigns()
+      .then(
+        () => 'resolved',
+        (e: unknown) => e,
+      );
+    await clock.advance(1_000);
+    expect(clock.pending).toBe(1);
+    controller.abort(new DOMException('The pane closed.', 'AbortError'));
+    expect(await listed).toMatchObject({ name: 'AbortError' });
+    expect(clock.pending).toBe(0);
+    await clock.advance(60_000);
+    expect(seen).toHaveLength(1);
   });
 });

@@ -17,6 +17,18 @@ export class HttpError extends Error {
 
 export const notFound = () => new HttpError(404, 'not-found');
 
+/** Used when a 429 arrives without a known wait (a limiter that did not say). */
+const DEFAULT_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * 429 with the wait in both places: the `Retry-After` header (RFC 9110 §10.2.3, what HTTP clients
+ * and proxies read) and `retryAfterSeconds` in the body. Every 429 the API gives goes through here.
+ */
+export function rateLimited(retryAfterSeconds: number, code = 'rate-limited'): HttpError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new HttpError(429, code, { retryAfterSeconds: seconds }, { 'retry-after': String(seconds) });
+}
+
 /**
  * One error shape for the whole backend: `{ error: <code> }`, plus the failing field paths for
  * validation errors. Messages never echo input values (they could be tokens or addresses), and
@@ -24,10 +36,15 @@ export const notFound = () => new HttpError(404, 'not-found');
  */
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof HttpError) {
+    let e = err;
+    if (e.statusCode === 429 && !e.headers['retry-after']) {
+      const seconds = e.extra.retryAfterSeconds;
+      e = rateLimited(typeof seconds === 'number' ? seconds : DEFAULT_RETRY_AFTER_SECONDS, e.code);
+    }
     void reply
-      .code(err.statusCode)
-      .headers(err.headers)
-      .send({ error: err.code, ...err.extra });
+      .code(e.statusCode)
+      .headers(e.headers)
+      .send({ error: e.code, ...e.extra });
     return;
   }
   if (err instanceof ZodError) {
@@ -43,6 +60,14 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   if (status >= 500) {
     req.log.error({ err }, 'request failed');
     void reply.code(500).send({ error: 'internal' });
+    return;
+  }
+  if (status === 429) {
+    const limited = rateLimited(DEFAULT_RETRY_AFTER_SECONDS);
+    void reply
+      .code(429)
+      .headers(limited.headers)
+      .send({ error: limited.code, ...limited.extra });
     return;
   }
   const code =

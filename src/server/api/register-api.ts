@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import { requireUser } from '../auth/require-user';
 import type { TokenVerifier } from '../auth/verify-token';
 import type { ApiDeps } from './deps';
-import { HttpError } from './http-error';
+import { rateLimited } from './http-error';
 import { mountRoute, type ApiRoute } from './route';
 import { campaignRoutes } from './routes/campaigns';
 import { eventRoutes } from './routes/events';
@@ -45,6 +45,8 @@ export async function registerApi(app: FastifyInstance, options: ApiOptions): Pr
         origin: options.corsOrigins.length ? options.corsOrigins : false,
         methods: ['GET', 'PUT', 'POST', 'DELETE'],
         allowedHeaders: ['authorization', 'content-type'],
+        // A cross-origin pane can read how long to wait after a 429.
+        exposedHeaders: ['retry-after'],
         maxAge: 600,
       });
       await api.register(rateLimit, { global: false });
@@ -64,7 +66,7 @@ export async function registerApi(app: FastifyInstance, options: ApiOptions): Pr
       const enforce = async (limiter: typeof perIp, req: FastifyRequest) => {
         const result = await limiter(req);
         if (!result.isAllowed && result.isExceeded) {
-          throw new HttpError(429, 'rate-limited', { retryAfterSeconds: result.ttlInSeconds });
+          throw rateLimited(result.ttlInSeconds);
         }
       };
 

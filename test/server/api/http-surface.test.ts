@@ -195,8 +195,14 @@ describe('HTTP surface', () => {
       statuses.push((await h.app.inject({ url: '/api/v1/campaigns', headers: heavy })).statusCode);
     expect(statuses.slice(0, 40).every((s) => s === 200)).toBe(true);
     expect(statuses.slice(40)).toEqual([429, 429]);
-    const limited = await h.app.inject({ url: '/api/v1/campaigns', headers: heavy });
+    const limited = await h.app.inject({ url: '/api/v1/campaigns', headers: { ...heavy, origin: ADDIN } });
     expect(limited.json()).toMatchObject({ error: 'rate-limited' });
+    // The wait is in the Retry-After header (readable cross-origin), and the same in the body.
+    const retryAfter = Number(limited.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(limited.json().retryAfterSeconds).toBe(retryAfter);
+    expect(String(limited.headers['access-control-expose-headers'])).toMatch(/retry-after/i);
     const other = await h.app.inject({
       url: '/api/v1/campaigns',
       headers: bearer(await h.token(tid, randomUUID())),
@@ -212,6 +218,8 @@ describe('HTTP surface', () => {
         );
       }
       expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429]);
+      const perIpLimited = await perIp.app.inject({ url: '/api/v1/campaigns', remoteAddress: '203.0.113.9' });
+      expect(perIpLimited.headers['retry-after']).toMatch(/^[1-9][0-9]*$/);
       // Without trusted proxies, a forged X-Forwarded-For does not buy a fresh budget.
       const spoofed = await perIp.app.inject({
         url: '/api/v1/campaigns',
