@@ -9,19 +9,21 @@
  * too, and deleting it shreds both. Only the private-key holder can compute d·(d·G); anyone else
  * faces the Diffie–Hellman problem.
  *
- * Blob v1: 0x01 ‖ kid (16) ‖ iv (12, random per write) ‖ AES-256-GCM ciphertext+tag, with
+ * Blob v1 (layout in src/shared/state-blob.ts): 0x01 ‖ kid (16) ‖ iv (12, random per write) ‖
+ * AES-256-GCM ciphertext+tag, with
  * AAD = JSON ["candor/state/v1", tid, oid, campaignId, version] — a blob moved to another user,
  * campaign or version does not open, so the server cannot swap or relabel snapshots.
  */
 import { fromBase64url, toBase64url } from '../shared/base64url';
+import {
+  STATE_BLOB_VERSION as STATE_VERSION,
+  STATE_HEADER_BYTES as HEADER_BYTES,
+  STATE_IV_BYTES as IV_BYTES,
+  STATE_KID_BYTES as KID_BYTES,
+  STATE_TAG_BYTES as TAG_BYTES,
+} from '../shared/state-blob';
 import type { UserIdentity } from './keys';
 import { deriveSelfKey } from './self-secret';
-
-const STATE_VERSION = 1;
-const KID_BYTES = 16;
-const IV_BYTES = 12;
-const HEADER_BYTES = 1 + KID_BYTES + IV_BYTES;
-const TAG_BYTES = 16;
 
 export interface StateBinding extends UserIdentity {
   campaignId: string;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { fromBase64url } from '../../shared/base64url';
+import { MIN_SEALED_REPLY_BYTES, MIN_STATE_BLOB_BYTES } from '../crypto/ciphertext-shape';
 
 /**
  * Request and response shapes of the task-pane API: the single source for validation (strict
@@ -9,7 +11,23 @@ import { z } from 'zod';
 export const Id128 = z.string().regex(/^[A-Za-z0-9_-]{21}[AQgw]$/, 'base64url of 16 bytes');
 /** Chosen by the task pane; an opaque label, never a name. */
 export const CampaignId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 characters of [A-Za-z0-9_-]');
-const Base64url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'base64url');
+/**
+ * Canonical unpadded base64url: whole quads, then optionally 2 or 3 characters whose unused low
+ * bits are zero (so each byte string has exactly one spelling).
+ */
+const Base64url = z
+  .string()
+  .regex(
+    /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$/,
+    'canonical base64url',
+  );
+/** Base64url characters for `bytes` bytes. */
+const b64chars = (bytes: number) => Math.ceil((bytes * 4) / 3);
+/** Canonical base64url in a request, decoded to bytes (the pattern already guarantees it decodes). */
+const Base64urlBytes = (minBytes: number, maxBytes?: number) => {
+  const text = Base64url.min(b64chars(minBytes));
+  return (maxBytes === undefined ? text : text.max(b64chars(maxBytes))).transform((s) => fromBase64url(s));
+};
 
 export const CampaignParams = z.strictObject({ campaignId: CampaignId });
 export const SendParams = z.strictObject({ sendId: Id128 });
@@ -49,15 +67,16 @@ export const EventsResponse = z.strictObject({ events: z.array(EventJson), next:
 export const ReplyBody = z.strictObject({
   /** Chosen by the task pane and bound into the sealed record's associated data; retries are idempotent. */
   eventId: Id128,
-  sealed: Base64url.min(1).max(16_384),
+  /** Sealed event v1: 0x01 ‖ enc (a P-256 point) ‖ AES-256-GCM ciphertext ‖ tag; refused if it cannot be. */
+  sealed: Base64urlBytes(MIN_SEALED_REPLY_BYTES, 12_288),
 });
 export const ReplyResponse = z.strictObject({ eventId: Id128, stored: z.boolean() });
 
 export const PutStateBody = z.strictObject({
   /** The version the client last read; null to create. */
   expectedVersion: z.number().int().nonnegative().nullable(),
-  /** Encrypted by the task pane; opaque here. */
-  blob: Base64url.min(1),
+  /** State blob v1: 0x01 ‖ kid of the caller's registered key ‖ iv ‖ ciphertext ‖ tag; refused if it cannot be. */
+  blob: Base64urlBytes(MIN_STATE_BLOB_BYTES),
 });
 export const PutStateResponse = z.strictObject({ version: z.number() });
 export const ConflictResponse = z.strictObject({

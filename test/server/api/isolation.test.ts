@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createEventSealer, importRecipientPublicKey } from '../../../src/shared/sealed-event';
 import { toBase64url } from '../../../src/shared/base64url';
 import { bearer, describeStores, id128, publicKeyB64, type Harness } from './harness';
+import { opaqueSealedReply, opaqueStateBlob } from './sealed-uploads';
 
 describeStores('API isolation', (open) => {
   let h: Harness;
@@ -19,6 +20,7 @@ describeStores('API isolation', (open) => {
   let tokens: Record<'a1' | 'a2' | 'b1', string>;
   let a1Send: string;
   let a1Key: string;
+  let a1Blob: string;
   let a1Event: string;
 
   const as = (who: keyof typeof tokens) => bearer(tokens[who]);
@@ -57,12 +59,14 @@ describeStores('API isolation', (open) => {
       payload: { sends: [{ trackOpens: true }] },
     });
     a1Send = sends.json().sends[0].sendId;
-    await h.app.inject({
+    a1Blob = await opaqueStateBlob(a1Key);
+    const state = await h.app.inject({
       method: 'PUT',
       url: '/api/v1/campaigns/shared/state',
       headers: as('a1'),
-      payload: { expectedVersion: null, blob: 'QTEtc3RhdGU' },
+      payload: { expectedVersion: null, blob: a1Blob },
     });
+    expect(state.statusCode).toBe(200);
     a1Event = id128();
     const sealer = await createEventSealer(await importRecipientPublicKey(a1Key));
     const sealed = await sealer.seal(
@@ -101,7 +105,7 @@ describeStores('API isolation', (open) => {
         method: 'POST',
         url: `/api/v1/sends/${a1Send}/reply`,
         headers: as(other),
-        payload: { eventId: id128(), sealed: 'AQ' + 'A'.repeat(200) },
+        payload: { eventId: id128(), sealed: opaqueSealedReply(await publicKeyB64()) },
       });
       expect(res.statusCode).toBe(404);
       expect(res.json()).toEqual({ error: 'not-found' });
@@ -111,11 +115,18 @@ describeStores('API isolation', (open) => {
     it(`${other}'s writes land in its own space and leave A1's untouched`, async () => {
       const before = await a1Snapshot();
       // Same campaign id, same key endpoint, sends under the same campaign id.
+      const otherKey = await publicKeyB64();
+      await h.app.inject({
+        method: 'PUT',
+        url: '/api/v1/me/key',
+        headers: as(other),
+        payload: { publicKey: otherKey },
+      });
       const put = await h.app.inject({
         method: 'PUT',
         url: '/api/v1/campaigns/shared/state',
         headers: as(other),
-        payload: { expectedVersion: null, blob: 'b3RoZXI' },
+        payload: { expectedVersion: null, blob: await opaqueStateBlob(otherKey) },
       });
       expect(put.statusCode).toBe(200);
       // A1's version does not conflict with theirs, and vice versa.
@@ -123,15 +134,9 @@ describeStores('API isolation', (open) => {
         method: 'PUT',
         url: '/api/v1/campaigns/shared/state',
         headers: as(other),
-        payload: { expectedVersion: before.state.version, blob: 'aGlqYWNr' },
+        payload: { expectedVersion: before.state.version, blob: await opaqueStateBlob(otherKey) },
       });
       expect([200, 409]).toContain(overwrite.statusCode);
-      await h.app.inject({
-        method: 'PUT',
-        url: '/api/v1/me/key',
-        headers: as(other),
-        payload: { publicKey: await publicKeyB64() },
-      });
       await h.app.inject({
         method: 'POST',
         url: '/api/v1/campaigns/shared/sends',
@@ -140,7 +145,7 @@ describeStores('API isolation', (open) => {
       });
       const after = await a1Snapshot();
       expect(after).toEqual(before);
-      expect(after.state.blob).toBe('QTEtc3RhdGU');
+      expect(after.state.blob).toBe(a1Blob);
       expect(after.key.publicKey).toBe(a1Key);
     });
 
@@ -157,7 +162,7 @@ describeStores('API isolation', (open) => {
         method: 'POST',
         url: `/api/v1/sends/${sendId}/reply`,
         headers: as(other),
-        payload: { eventId: a1Event, sealed: 'AQ' + 'B'.repeat(200) },
+        payload: { eventId: a1Event, sealed: opaqueSealedReply(await publicKeyB64()) },
       });
       expect(await a1Snapshot()).toEqual(before);
     });

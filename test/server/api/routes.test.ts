@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createEventSealer, importRecipientPublicKey } from '../../../src/shared/sealed-event';
 import { toBase64url } from '../../../src/shared/base64url';
 import { bearer, describeStores, id128, publicKeyB64, type Harness } from './harness';
+import { opaqueStateBlob } from './sealed-uploads';
 
 describeStores('API routes', (open) => {
   let h: Harness;
@@ -107,20 +108,24 @@ describeStores('API routes', (open) => {
 
   it('stores campaign state with optimistic concurrency and a size limit', async () => {
     const headers = await user();
+    const publicKey = await publicKeyB64();
+    await h.app.inject({ method: 'PUT', url: '/api/v1/me/key', headers, payload: { publicKey } });
+    const blob = (ciphertextBytes?: number) => opaqueStateBlob(publicKey, ciphertextBytes);
     const url = '/api/v1/campaigns/q3/state';
     const put = (expectedVersion: number | null, blob: string) =>
       h.app.inject({ method: 'PUT', url, headers, payload: { expectedVersion, blob } });
-    const v1 = await put(null, 'djE');
+    const v1 = await put(null, await blob());
     expect(v1.statusCode).toBe(200);
     const version1 = v1.json().version as number;
-    expect((await put(null, 'dHdpY2U')).statusCode).toBe(409);
-    const v2 = await put(version1, 'djI');
+    expect((await put(null, await blob())).statusCode).toBe(409);
+    const blob2 = await blob();
+    const v2 = await put(version1, blob2);
     expect(v2.statusCode).toBe(200);
-    const stale = await put(version1, 'c3RhbGU');
+    const stale = await put(version1, await blob());
     expect(stale.statusCode).toBe(409);
     expect(stale.json()).toEqual({ error: 'version-conflict', currentVersion: v2.json().version });
     const got = await h.app.inject({ method: 'GET', url, headers });
-    expect(got.json()).toMatchObject({ campaignId: 'q3', version: v2.json().version, blob: 'djI' });
+    expect(got.json()).toMatchObject({ campaignId: 'q3', version: v2.json().version, blob: blob2 });
     const list = await h.app.inject({ method: 'GET', url: '/api/v1/campaigns', headers });
     expect(list.json().campaigns).toEqual([
       { campaignId: 'q3', version: v2.json().version, updatedAt: expect.any(Number) },
@@ -128,7 +133,7 @@ describeStores('API routes', (open) => {
 
     const tooBig = await put(v2.json().version, toBase64url(new Uint8Array(4097)));
     expect(tooBig.statusCode).toBe(413);
-    expect((await put(v2.json().version, toBase64url(new Uint8Array(4096)))).statusCode).toBe(200);
+    expect((await put(v2.json().version, await blob(4096 - 29))).statusCode).toBe(200);
     expect((await put(null, 'not base64!')).statusCode).toBe(400);
   });
 
@@ -207,12 +212,8 @@ describeStores('API routes', (open) => {
   it('disconnect deletes every row of the user and the key, at once', async () => {
     const oid = randomUUID();
     const headers = bearer(await h.token(tid, oid));
-    await h.app.inject({
-      method: 'PUT',
-      url: '/api/v1/me/key',
-      headers,
-      payload: { publicKey: await publicKeyB64() },
-    });
+    const publicKey = await publicKeyB64();
+    await h.app.inject({ method: 'PUT', url: '/api/v1/me/key', headers, payload: { publicKey } });
     await h.app.inject({
       method: 'POST',
       url: '/api/v1/campaigns/c/sends',
@@ -223,7 +224,7 @@ describeStores('API routes', (open) => {
       method: 'PUT',
       url: '/api/v1/campaigns/c/state',
       headers,
-      payload: { expectedVersion: null, blob: 'eA' },
+      payload: { expectedVersion: null, blob: await opaqueStateBlob(publicKey) },
     });
     const res = await h.app.inject({ method: 'DELETE', url: '/api/v1/me', headers });
     expect(res.statusCode).toBe(200);

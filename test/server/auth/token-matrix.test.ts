@@ -11,6 +11,7 @@ import { localKeySource } from '../../../src/server/auth/key-source';
 import { DEMO_API_CLIENT_ID } from '../../../src/server/config';
 import { contractEndInstant } from '../../../src/server/retention/contract';
 import { bearer, openHarness, type Harness } from '../api/harness';
+import { registeredUserKey } from '../api/sealed-uploads';
 
 const CONSUMER_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const GRAPH_AUDIENCE = '00000003-0000-0000-c000-000000000000';
@@ -31,12 +32,15 @@ beforeAll(async () => {
   h = await openHarness('sqlite', '', { logStream });
   tid = await h.onboard();
   // Seed data for the user so a leak would be visible in a response.
-  await h.app.inject({
+  const headers = bearer(await h.token(tid, oid));
+  const key = await registeredUserKey(h.app, { tid, oid }, headers);
+  const seeded = await h.app.inject({
     method: 'PUT',
     url: '/api/v1/campaigns/c1/state',
-    headers: bearer(await h.token(tid, oid)),
-    payload: { expectedVersion: null, blob: 'c2VjcmV0' },
+    headers,
+    payload: { expectedVersion: null, blob: await key.stateBlob('c1', 1) },
   });
+  expect(seeded.statusCode).toBe(200);
 });
 afterAll(() => h.close());
 

@@ -3,11 +3,12 @@
  * in clear anywhere the operator can look (logs, database): the prospect's address, a reply subject,
  * the opener's IP and user agent, and the API token itself.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { toBase64url } from '../../../src/shared/base64url';
 import { createEventSealer, importRecipientPublicKey } from '../../../src/shared/sealed-event';
 import { bearer, id128, type Harness } from '../api/harness';
+import { opaqueStateBlob } from '../api/sealed-uploads';
 
 export const SENTINEL = {
   ip: '198.51.100.203',
@@ -94,7 +95,7 @@ export async function runRealisticFlow(h: Harness): Promise<FlowResult> {
   }
 
   // Encrypted campaign state (the pane encrypts it; the server sees random-looking bytes).
-  const blob = toBase64url(new Uint8Array(randomBytes(512)));
+  const blob = await opaqueStateBlob(publicKey, 512);
   expect(
     (
       await h.app.inject({

@@ -13,6 +13,7 @@ import { runPurge } from '../../../src/server/retention/purge';
 import { startPurgeSchedule } from '../../../src/server/retention/scheduler';
 import type { Store } from '../../../src/server/store/store';
 import { bearer, describeStores, id128, publicKeyB64, type Harness } from '../api/harness';
+import { opaqueStateBlob } from '../api/sealed-uploads';
 
 const GRACE = 30;
 
@@ -52,7 +53,7 @@ describeStores('retention timeline', (open) => {
         method: 'PUT',
         url: '/api/v1/campaigns/c1/state',
         headers,
-        payload: { expectedVersion: null, blob: 'c3RhdGU' },
+        payload: { expectedVersion: null, blob: await opaqueStateBlob(publicKey) },
       });
       const sealer = await createEventSealer(await importRecipientPublicKey(publicKey));
       for (const { sendId } of sends) {

@@ -1,4 +1,5 @@
-import { fromBase64url, toBase64url } from '../../../shared/base64url';
+import { toBase64url } from '../../../shared/base64url';
+import { stateBlobProblem } from '../../crypto/ciphertext-shape';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../http-error';
 import { defineRoute } from '../route';
@@ -29,13 +30,11 @@ export function campaignRoutes(deps: ApiDeps) {
         413: { description: `Blob larger than ${maxBytes} bytes` },
       },
       handler: async ({ principal, params, body, reply }) => {
-        let blob: Uint8Array;
-        try {
-          blob = fromBase64url(body.blob);
-        } catch {
-          throw new HttpError(400, 'invalid-request', { fields: ['blob'] });
-        }
+        const blob = body.blob;
         if (blob.length > maxBytes) throw new HttpError(413, 'too-large');
+        const user = await deps.store.getUser(principal.tid, principal.oid);
+        const problem = stateBlobProblem(blob, user?.key?.keyId ?? null);
+        if (problem) throw new HttpError(400, problem, { fields: ['blob'] });
         const now = deps.clock.now();
         await deps.store.upsertUser(principal.tid, principal.oid, now);
         const result = await deps.store.putCampaignState(

@@ -1,5 +1,4 @@
-import { fromBase64url } from '../../../shared/base64url';
-import { parseSealedEvent } from '../../../shared/sealed-event';
+import { sealedReplyProblem } from '../../crypto/ciphertext-shape';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../http-error';
 import { defineRoute } from '../route';
@@ -45,13 +44,9 @@ export function sendRoutes(deps: ApiDeps) {
         const send = await deps.store.getSendForPixel(params.sendId);
         // Someone else's send looks exactly like a missing one.
         if (!send || send.tid !== principal.tid || send.oid !== principal.oid) throw notFound();
-        let sealed: Uint8Array;
-        try {
-          sealed = fromBase64url(body.sealed);
-        } catch {
-          throw new HttpError(400, 'invalid-request', { fields: ['sealed'] });
-        }
-        if (!parseSealedEvent(sealed)) throw new HttpError(400, 'invalid-request', { fields: ['sealed'] });
+        const sealed = body.sealed;
+        const problem = sealedReplyProblem(sealed);
+        if (problem) throw new HttpError(400, problem, { fields: ['sealed'] });
         const { inserted } = await deps.store.appendEvents([
           {
             tid: principal.tid,

@@ -1,0 +1,77 @@
+/**
+ * The server cannot open what the task pane seals, but it can refuse what cannot be ciphertext:
+ * a wrong version byte or length, an `enc` that is not a P-256 point, a state blob naming a key
+ * the user never registered, or a "ciphertext" that reads as text. So a pane bug that uploads
+ * plaintext fails loudly (400) instead of storing personal data in the clear.
+ *
+ * The text test: AES-GCM output is uniformly random, and the chance that 32 random bytes form
+ * valid UTF-8 without control characters is about 2e-11 (about 0.46 per byte; a sealed reply has
+ * 68 or more, about 1e-23); JSON, base64 or any other text is refused every time.
+ */
+import { ECDH } from 'node:crypto';
+import { ENC_BYTES, SEALED_EVENT_VERSION, TAG_BYTES, replyPayloadSchema } from '../../shared/sealed-event';
+import {
+  STATE_BLOB_VERSION,
+  STATE_HEADER_BYTES,
+  STATE_KID_BYTES,
+  STATE_TAG_BYTES,
+} from '../../shared/state-blob';
+import { encodeBase64url } from './base64url';
+
+/** Why bytes were refused: `not-sealed` (cannot be ciphertext), `wrong-key` (names another key). */
+export type ShapeProblem = 'not-sealed' | 'wrong-key';
+
+/** The shortest reply payload the pane can seal (every string at its minimum). */
+const MIN_REPLY_PLAINTEXT = JSON.stringify(
+  replyPayloadSchema.parse({ subject: '', from: 'a@b', receivedAt: 0, ip: null }),
+).length;
+/** Smallest sealed reply: version ‖ enc ‖ ciphertext of the shortest payload ‖ tag. */
+export const MIN_SEALED_REPLY_BYTES = 1 + ENC_BYTES + MIN_REPLY_PLAINTEXT + TAG_BYTES;
+/** A state blob's ciphertext and tag: at least "{}" and the tag, and long enough to tell from text. */
+const MIN_STATE_CIPHERTEXT = 32;
+export const MIN_STATE_BLOB_BYTES = STATE_HEADER_BYTES + Math.max(MIN_STATE_CIPHERTEXT, 2 + STATE_TAG_BYTES);
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** True when the bytes read as text (valid UTF-8, no control characters but tab and newlines). */
+export function readsAsText(bytes: Uint8Array): boolean {
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    return false;
+  }
+  // eslint-disable-next-line no-control-regex
+  return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
+}
+
+/** True for a 65-byte uncompressed SEC1 point that lies on P-256. */
+export function isP256Point(bytes: Uint8Array): boolean {
+  if (bytes.length !== ENC_BYTES || bytes[0] !== 0x04) return false;
+  try {
+    ECDH.convertKey(bytes, 'prime256v1', undefined, undefined, 'uncompressed');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A sealed event (format v1, src/shared/sealed-event.ts) as a reply upload carries it. */
+export function sealedReplyProblem(bytes: Uint8Array): ShapeProblem | null {
+  if (bytes.length < MIN_SEALED_REPLY_BYTES || bytes[0] !== SEALED_EVENT_VERSION) return 'not-sealed';
+  if (!isP256Point(bytes.subarray(1, 1 + ENC_BYTES))) return 'not-sealed';
+  if (readsAsText(bytes.subarray(1 + ENC_BYTES))) return 'not-sealed';
+  return null;
+}
+
+/**
+ * A campaign state blob (src/shared/state-blob.ts). `keyId` is the caller's registered key id;
+ * the pane derives the state key from that key pair, so a blob naming any other key (or written
+ * before any key was registered) is one no device of this user can open.
+ */
+export function stateBlobProblem(bytes: Uint8Array, keyId: string | null): ShapeProblem | null {
+  if (bytes.length < MIN_STATE_BLOB_BYTES || bytes[0] !== STATE_BLOB_VERSION) return 'not-sealed';
+  if (readsAsText(bytes.subarray(STATE_HEADER_BYTES))) return 'not-sealed';
+  if (keyId === null || encodeBase64url(bytes.subarray(1, 1 + STATE_KID_BYTES)) !== keyId) return 'wrong-key';
+  return null;
+}
