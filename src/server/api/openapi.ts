@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApiRoute } from './route';
+import { responsesOf, type ApiRoute } from './route';
 
 /**
  * The OpenAPI 3.1 document, built from the same zod schemas the routes enforce (zod 4's own
@@ -14,14 +14,15 @@ export function buildOpenApi(
   for (const route of routes) {
     const path = `/api/v1${route.url.replace(/:([A-Za-z]+)/g, '{$1}')}`;
     const parameters = [...objectParams(route.params, 'path'), ...objectParams(route.query, 'query')];
+    // Every answer the route can give, including those of the layers in front of it (route.ts).
     const responses: Record<string, unknown> = {};
-    for (const [status, r] of Object.entries(route.responses)) {
+    for (const [status, r] of Object.entries(responsesOf(route))) {
       responses[status] = {
         description: r.description,
+        ...(r.headers ? { headers: r.headers } : {}),
         ...(r.schema ? { content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } } : {}),
       };
     }
-    responses['401'] = { description: 'Missing or invalid access token (the reason is never disclosed).' };
     (paths[path] ??= {})[route.method.toLowerCase()] = {
       summary: route.summary,
       security: [{ entra: [] }],

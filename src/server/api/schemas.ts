@@ -49,9 +49,22 @@ export const SendsResponse = z.strictObject({
   sends: z.array(z.strictObject({ sendId: Id128, pixelUrl: z.url().nullable() })),
 });
 
+/** Query of a route that takes none: any parameter is refused. */
+export const NoQuery = z.strictObject({});
+
 export const EventsQuery = z.strictObject({
-  after: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** The previous page's `next`; its format belongs to the store, so only length and charset here. */
+  after: z
+    .string()
+    .regex(/^[A-Za-z0-9._~-]{1,256}$/, '1-256 characters of [A-Za-z0-9._~-]')
+    .optional(),
+  /** Plain decimal 1-500: no sign, spaces, leading zeros, exponents or hex. */
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,2}$/, 'decimal 1-500')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(500))
+    .default(100),
 });
 export const EventJson = z.strictObject({
   eventId: Id128,
@@ -103,3 +116,13 @@ export const Counts = z.strictObject({
 export const DisconnectResponse = z.strictObject({ deleted: Counts });
 
 export const ErrorResponse = z.object({ error: z.string() });
+/** 400: the short code, and for schema failures the failing field paths (never their values). */
+export const BadRequestResponse = z.strictObject({
+  error: z.string(),
+  fields: z.array(z.string()).optional(),
+});
+/** 429: the same wait as the Retry-After header, for callers that cannot read headers. */
+export const RateLimitedResponse = z.strictObject({
+  error: z.string(),
+  retryAfterSeconds: z.number().int().positive(),
+});

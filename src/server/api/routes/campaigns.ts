@@ -26,6 +26,10 @@ export function campaignRoutes(deps: ApiDeps) {
       bodyLimit: Math.ceil((maxBytes * 4) / 3) + 1024,
       responses: {
         200: { description: 'Stored; the new version', schema: PutStateResponse },
+        400: {
+          description:
+            '`not-sealed`: `blob` cannot be a state blob v1; `wrong-key`: it names a key other than the registered one.',
+        },
         409: { description: 'Someone stored a newer version first', schema: ConflictResponse },
         413: { description: `Blob larger than ${maxBytes} bytes` },
       },

@@ -12,7 +12,10 @@ export function meRoutes(deps: ApiDeps) {
       url: '/me/key',
       summary: "Register or replace the caller's P-256 public key (events are sealed to it from now on).",
       body: PutKeyBody,
-      responses: { 200: { description: 'Key stored', schema: KeyResponse } },
+      responses: {
+        200: { description: 'Key stored', schema: KeyResponse },
+        400: { description: '`invalid-key`: not an uncompressed P-256 point on the curve.' },
+      },
       handler: async ({ principal, body }) => {
         let kid: string;
         try {

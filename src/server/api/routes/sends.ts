@@ -38,6 +38,10 @@ export function sendRoutes(deps: ApiDeps) {
       responses: {
         201: { description: 'Stored', schema: ReplyResponse },
         200: { description: 'Already stored (same eventId)', schema: ReplyResponse },
+        400: {
+          description:
+            '`not-sealed`: `sealed` cannot be a sealed event v1 (version, P-256 enc, length, not text).',
+        },
         404: { description: 'No such send for this user' },
       },
       handler: async ({ principal, params, body, reply }) => {

@@ -1,0 +1,367 @@
+/**
+ * The published OpenAPI document tells the whole truth: every route is called with good input and
+ * with every kind of bad input a client or attacker can send — no token, unknown or malformed
+ * parameters, bad JSON, the wrong content type, an oversize body, too many requests, a store
+ * fault, the key set down — and every status that comes back must be documented for that route.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { remoteKeySource } from '../../../src/server/auth/key-source';
+import { createStore } from '../../../src/server/store/create-store';
+import type { Store } from '../../../src/server/store/store';
+import { bearer, id128, openHarness, type Harness } from './harness';
+import { opaqueSealedReply, registeredUserKey } from './sealed-uploads';
+
+type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
+
+interface UserCtx {
+  headers: Record<string, string>;
+  sendId: string;
+  stateBlob: (version: number) => Promise<string>;
+  publicKey: string;
+}
+
+/** Each documented operation with a request that should succeed for a prepared user. */
+const OPERATIONS: Record<
+  string,
+  {
+    method: Method;
+    url: (u: UserCtx) => string;
+    body?: (u: UserCtx) => Promise<unknown> | unknown;
+    badPath?: string;
+  }
+> = {
+  'PUT /api/v1/me/key': {
+    method: 'PUT',
+    url: () => '/api/v1/me/key',
+    body: (u) => ({ publicKey: u.publicKey }),
+  },
+  'GET /api/v1/me/key': { method: 'GET', url: () => '/api/v1/me/key' },
+  'DELETE /api/v1/me': { method: 'DELETE', url: () => '/api/v1/me' },
+  'POST /api/v1/campaigns/{campaignId}/sends': {
+    method: 'POST',
+    url: () => '/api/v1/campaigns/c1/sends',
+    body: () => ({ sends: [{ trackOpens: true }] }),
+    badPath: '/api/v1/campaigns/has%20space/sends',
+  },
+  'POST /api/v1/sends/{sendId}/reply': {
+    method: 'POST',
+    url: (u) => `/api/v1/sends/${u.sendId}/reply`,
+    body: (u) => ({ eventId: id128(), sealed: opaqueSealedReply(u.publicKey) }),
+    badPath: '/api/v1/sends/not-an-id/reply',
+  },
+  'GET /api/v1/events': { method: 'GET', url: () => '/api/v1/events' },
+  'PUT /api/v1/campaigns/{campaignId}/state': {
+    method: 'PUT',
+    url: () => '/api/v1/campaigns/c1/state',
+    body: async (u) => ({ expectedVersion: null, blob: await u.stateBlob(1) }),
+    badPath: '/api/v1/campaigns/has%20space/state',
+  },
+  'GET /api/v1/campaigns/{campaignId}/state': {
+    method: 'GET',
+    url: () => '/api/v1/campaigns/c0/state',
+    badPath: `/api/v1/campaigns/${'x'.repeat(65)}/state`,
+  },
+  'GET /api/v1/campaigns': { method: 'GET', url: () => '/api/v1/campaigns' },
+};
+
+/** A store whose calls fail while `failing` is set (except the tenant check, which is auth's). */
+function faultyStore(inner: Store): Store & { failing: boolean } {
+  const box = { failing: false };
+  return new Proxy(inner as Store & { failing: boolean }, {
+    get(target, prop, receiver) {
+      if (prop === 'failing') return box.failing;
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (box.failing && prop !== 'getTenant') throw new Error('simulated store fault');
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+    set(_target, prop, value) {
+      if (prop !== 'failing') return false;
+      box.failing = Boolean(value);
+      return true;
+    },
+  });
+}
+
+describe('OpenAPI documents every status each route gives', () => {
+  let h: Harness;
+  let store: Store & { failing: boolean };
+  let storeDir: string;
+  let tid: string;
+  let doc: {
+    paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters?: unknown[] }>>;
+  };
+  const observed = new Map<string, Set<number>>();
+
+  beforeAll(async () => {
+    storeDir = mkdtempSync(join(tmpdir(), 'candor-openapi-'));
+    const inner = await createStore(join(storeDir, 'candor.sqlite'));
+    await inner.migrate();
+    store = faultyStore(inner);
+    h = await openHarness('sqlite', '', {
+      env: { RATE_LIMIT_USER_PER_MINUTE: '40', RATE_LIMIT_IP_PER_MINUTE: '100000', MAX_STATE_BYTES: '4096' },
+      deps: { store },
+    });
+    tid = randomUUID();
+    await store.upsertTenant({ tid, contractEndsAt: null }, h.clock.now());
+    doc = (await h.app.inject({ url: '/openapi.json' })).json();
+  });
+  afterAll(async () => {
+    await h.close();
+    await store.close();
+    rmSync(storeDir, { recursive: true, force: true });
+  });
+
+  /** A fresh user with a registered key, a send and a stored state (campaign c0). */
+  async function prepared(): Promise<UserCtx> {
+    const oid = randomUUID();
+    const headers = bearer(await h.token(tid, oid));
+    const key = await registeredUserKey(h.app, { tid, oid }, headers);
+    const sends = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/campaigns/c1/sends',
+      headers,
+      payload: { sends: [{ trackOpens: true }] },
+    });
+    const state = await h.app.inject({
+      method: 'PUT',
+      url: '/api/v1/campaigns/c0/state',
+      headers,
+      payload: { expectedVersion: null, blob: await key.stateBlob('c0', 1) },
+    });
+    expect(state.statusCode).toBe(200);
+    return {
+      headers,
+      sendId: sends.json().sends[0].sendId,
+      stateBlob: (version) => key.stateBlob('c1', version),
+      publicKey: key.publicKey,
+    };
+  }
+
+  async function record(
+    op: string,
+    request: { method: Method; url: string; headers?: Record<string, string>; payload?: unknown },
+  ): Promise<number> {
+    const res = await h.app.inject({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      payload: request.payload as string,
+    });
+    note(op, res.statusCode);
+    return res.statusCode;
+  }
+
+  function note(op: string, status: number): void {
+    const set = observed.get(op) ?? new Set<number>();
+    set.add(status);
+    observed.set(op, set);
+  }
+
+  it('lists every operation the battery calls', () => {
+    const ops = Object.entries(doc.paths).flatMap(([p, m]) =>
+      Object.keys(m).map((v) => `${v.toUpperCase()} ${p}`),
+    );
+    expect(ops.sort()).toEqual(Object.keys(OPERATIONS).sort());
+  });
+
+  it('answers good and bad input only with documented statuses', async () => {
+    for (const [op, o] of Object.entries(OPERATIONS)) {
+      const u = await prepared();
+      const json = o.body ? { ...u.headers, 'content-type': 'application/json' } : u.headers;
+      const good = {
+        method: o.method,
+        url: o.url(u),
+        headers: json,
+        payload: o.body ? JSON.stringify(await o.body(u)) : undefined,
+      };
+      expect(await record(op, good), `${op} good`).toBeLessThan(300);
+      expect(
+        await record(op, { ...good, headers: { 'content-type': 'application/json' } }),
+        `${op} no token`,
+      ).toBe(401);
+      expect(await record(op, { ...good, headers: { ...json, authorization: 'Bearer x.y.z' } })).toBe(401);
+      expect(await record(op, { ...good, url: `${good.url}?evil=1` }), `${op} unknown query`).toBe(400);
+      if (o.badPath) expect(await record(op, { ...good, url: o.badPath }), `${op} bad path`).toBe(400);
+      if (o.method !== 'GET') {
+        const asJson = { ...good, headers: { ...u.headers, 'content-type': 'application/json' } };
+        expect(await record(op, { ...asJson, payload: '{not json' }), `${op} bad JSON`).toBe(400);
+        expect(await record(op, { ...asJson, payload: '{"unexpected":true}' }), `${op} wrong shape`).toBe(
+          400,
+        );
+        expect(
+          await record(op, {
+            ...good,
+            headers: { ...u.headers, 'content-type': 'text/plain' },
+            payload: 'hello',
+          }),
+          `${op} text/plain`,
+        ).toBe(415);
+        expect(
+          await record(op, {
+            ...good,
+            headers: { ...u.headers, 'content-type': 'application/xml' },
+            payload: '<a/>',
+          }),
+        ).toBe(415);
+        const huge = JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) });
+        expect(await record(op, { ...asJson, payload: huge }), `${op} oversize`).toBe(413);
+      }
+      store.failing = true;
+      try {
+        expect(await record(op, good), `${op} store fault`).toBe(500);
+      } finally {
+        store.failing = false;
+      }
+    }
+  });
+
+  it('answers route-specific mistakes with documented statuses', async () => {
+    const u = await prepared();
+    const events = 'GET /api/v1/events';
+    for (const limit of ['0x10', '%205', '5%20', '+5', '05', '1e2', '0', '501', '5.0', '-1'])
+      expect(
+        await record(events, { method: 'GET', url: `/api/v1/events?limit=${limit}`, headers: u.headers }),
+        limit,
+      ).toBe(400);
+    expect(await record(events, { method: 'GET', url: '/api/v1/events?limit=500', headers: u.headers })).toBe(
+      200,
+    );
+    expect(
+      await record(events, { method: 'GET', url: '/api/v1/events?limit=1&limit=2', headers: u.headers }),
+    ).toBe(400);
+    for (const after of ['%3Cscript%3E', 'a%20b', 'x'.repeat(257)])
+      expect(
+        await record(events, { method: 'GET', url: `/api/v1/events?after=${after}`, headers: u.headers }),
+      ).toBe(400);
+
+    const reply = 'POST /api/v1/sends/{sendId}/reply';
+    const post = (url: string, payload: unknown) =>
+      record(reply, { method: 'POST', url, headers: u.headers, payload });
+    expect(
+      await post(`/api/v1/sends/${id128()}/reply`, {
+        eventId: id128(),
+        sealed: opaqueSealedReply(u.publicKey),
+      }),
+    ).toBe(404);
+    expect(await post(`/api/v1/sends/${u.sendId}/reply`, { eventId: id128(), sealed: 'A'.repeat(200) })).toBe(
+      400,
+    );
+
+    const putState = 'PUT /api/v1/campaigns/{campaignId}/state';
+    const put = (payload: unknown) =>
+      record(putState, { method: 'PUT', url: '/api/v1/campaigns/c1/state', headers: u.headers, payload });
+    expect(await put({ expectedVersion: null, blob: await u.stateBlob(1) })).toBe(200);
+    expect(await put({ expectedVersion: null, blob: await u.stateBlob(1) })).toBe(409);
+    expect(await put({ expectedVersion: 1, blob: 'A'.repeat(8000) })).toBe(413);
+    const getState = 'GET /api/v1/campaigns/{campaignId}/state';
+    expect(
+      await record(getState, { method: 'GET', url: '/api/v1/campaigns/none/state', headers: u.headers }),
+    ).toBe(404);
+    const other = bearer(await h.token(tid, randomUUID()));
+    expect(await record('GET /api/v1/me/key', { method: 'GET', url: '/api/v1/me/key', headers: other })).toBe(
+      404,
+    );
+    expect(
+      await record('PUT /api/v1/me/key', {
+        method: 'PUT',
+        url: '/api/v1/me/key',
+        headers: other,
+        payload: { publicKey: `BA${'A'.repeat(85)}` },
+      }),
+    ).toBe(400);
+    expect(
+      await record('DELETE /api/v1/me', {
+        method: 'DELETE',
+        url: '/api/v1/me',
+        headers: { ...other, 'content-type': 'application/json' },
+        payload: '{}',
+      }),
+    ).toBe(400);
+  });
+
+  it('answers 429 with Retry-After on every route once the caller is over the limit', async () => {
+    const u = await prepared();
+    for (let i = 0; i < 40; i++) await h.app.inject({ url: '/api/v1/campaigns', headers: u.headers });
+    for (const [op, o] of Object.entries(OPERATIONS)) {
+      const res = await h.app.inject({
+        method: o.method,
+        url: o.url(u),
+        headers: o.body ? { ...u.headers, 'content-type': 'application/json' } : u.headers,
+        payload: o.body ? JSON.stringify(await o.body(u)) : undefined,
+      });
+      note(op, res.statusCode);
+      expect(res.statusCode, op).toBe(429);
+      expect(res.headers['retry-after'], op).toMatch(/^[1-9][0-9]*$/);
+    }
+  });
+
+  it('answers 503 on every route while the key set is unreachable', async () => {
+    const down = await openHarness('sqlite', '', {
+      keys: () => remoteKeySource('http://127.0.0.1:1/keys', { timeoutMs: 500 }),
+    });
+    try {
+      const t = await down.onboard();
+      const headers = bearer(await down.token(t, randomUUID()));
+      for (const [op, o] of Object.entries(OPERATIONS)) {
+        const u = { headers, sendId: id128(), publicKey: '', stateBlob: async () => 'AAAA' };
+        const res = await down.app.inject({
+          method: o.method,
+          url: o.url(u),
+          headers: o.body ? { ...headers, 'content-type': 'application/json' } : headers,
+          payload: o.body ? JSON.stringify({}) : undefined,
+        });
+        note(op, res.statusCode);
+        expect(res.statusCode, op).toBe(503);
+      }
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('documents each status observed above for its route', () => {
+    const undocumented: string[] = [];
+    for (const [op, statuses] of observed) {
+      const [method, path] = op.split(' ') as [string, string];
+      const documented = Object.keys(doc.paths[path]![method.toLowerCase()]!.responses);
+      for (const s of statuses) if (!documented.includes(String(s))) undocumented.push(`${op} → ${s}`);
+    }
+    expect(undocumented).toEqual([]);
+    const all = new Set([...observed.values()].flatMap((s) => [...s]));
+    expect([...all].sort()).toEqual([200, 201, 400, 401, 404, 409, 413, 415, 429, 500, 503]);
+  });
+
+  it('publishes the strict formats: limit is plain decimal, sealed and blob are canonical base64url', () => {
+    const events = doc.paths['/api/v1/events']!.get!;
+    const limit = (events.parameters as { name: string; schema: { type: string; pattern: string } }[]).find(
+      (p) => p.name === 'limit',
+    )!;
+    expect(limit.schema).toMatchObject({ type: 'string', pattern: '^[1-9][0-9]{0,2}$' });
+    const reply = doc.paths['/api/v1/sends/{sendId}/reply']!.post as unknown as {
+      requestBody: {
+        content: {
+          'application/json': { schema: { properties: { sealed: { pattern: string; minLength: number } } } };
+        };
+      };
+    };
+    const sealed = reply.requestBody.content['application/json'].schema.properties.sealed;
+    expect(new RegExp(sealed.pattern).test('AQ')).toBe(true);
+    expect(new RegExp(sealed.pattern).test('AR')).toBe(false);
+    expect(new RegExp(sealed.pattern).test('AQI')).toBe(true);
+    expect(new RegExp(sealed.pattern).test('AQJ')).toBe(false);
+    expect(new RegExp(sealed.pattern).test('A')).toBe(false);
+    expect(new RegExp(sealed.pattern).test('AQ==')).toBe(false);
+    expect(new RegExp(sealed.pattern).test('AQID')).toBe(true);
+    expect(sealed.minLength).toBeGreaterThan(100);
+    const tooMany = doc.paths['/api/v1/campaigns']!.get!.responses['429'] as {
+      headers: Record<string, unknown>;
+    };
+    expect(Object.keys(tooMany.headers)).toEqual(['Retry-After']);
+  });
+});
