@@ -12,6 +12,8 @@ export declare function productionManifest(
   settings: { publicUrl: string; clientId?: string; appIdUri?: string },
 ): string;
 export declare const paths: { root: string; dist: string; officeJsDist: string };
+/** Where a production build into `outputPath` keeps its source maps (never inside it). */
+export declare function sourceMapDir(outputPath: string): string;
 declare function config(
   cliEnv: Record<string, unknown> | undefined,
   argv: { mode?: string },

@@ -1,6 +1,6 @@
 // Build of the task pane (taskpane.html) and the MSAL Office-dialog page (dialog.html).
 // Every setting comes from CANDOR_* environment variables; docs/deploy.md lists them all.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,45 @@ function devHttps(env) {
   return 'https';
 }
 
+/** Where a production build keeps its source maps: beside the output folder, never inside it. */
+export const sourceMapDir = (outputPath) => `${outputPath.replace(/[/\\]+$/, '')}-sourcemaps`;
+
+/**
+ * Production source maps stay out of what is served: webpack writes them as hidden maps (no
+ * sourceMappingURL comment in the scripts), and this plugin takes every .map out of the emitted
+ * assets and writes it to sourceMapDir(output path) instead — for decoding stack traces, never
+ * deployed with dist/.
+ */
+class SourceMapsOutsideOutput {
+  apply(compiler) {
+    const { Compilation } = compiler.webpack;
+    const name = 'SourceMapsOutsideOutput';
+    const maps = new Map();
+    compiler.hooks.thisCompilation.tap(name, (compilation) => {
+      maps.clear();
+      compilation.hooks.processAssets.tap(
+        { name, stage: Compilation.PROCESS_ASSETS_STAGE_REPORT },
+        (assets) => {
+          for (const file of Object.keys(assets)) {
+            if (!file.endsWith('.map')) continue;
+            maps.set(file, assets[file].buffer());
+            compilation.deleteAsset(file);
+          }
+        },
+      );
+    });
+    compiler.hooks.afterEmit.tap(name, (compilation) => {
+      const dir = sourceMapDir(compilation.outputOptions.path);
+      rmSync(dir, { recursive: true, force: true });
+      for (const [file, bytes] of maps) {
+        const target = join(dir, file);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, bytes);
+      }
+    });
+  }
+}
+
 function htmlPage(filename, chunks, title, officeJsUrl) {
   return new HtmlWebpackPlugin({
     filename,
@@ -137,8 +176,9 @@ export default (_cliEnv, argv) => {
       publicPath: 'auto', // relative URLs: the pane also works under a sub-path
       clean: true,
     },
-    // Separate .map files in production: the pane stays small, errors stay debuggable.
-    devtool: production ? 'source-map' : 'eval-cheap-module-source-map',
+    // Production: hidden maps, moved out of the output folder (SourceMapsOutsideOutput), so the
+    // server never hands our sources out; errors stay decodable from <output>-sourcemaps/.
+    devtool: production ? 'hidden-source-map' : 'eval-cheap-module-source-map',
     resolve: {
       extensions: ['.tsx', '.ts', '.js'],
       // @hpke/common falls back to Node's `crypto` only where WebCrypto is missing; browsers have it.
@@ -167,6 +207,7 @@ export default (_cliEnv, argv) => {
     },
     performance: { hints: false }, // `npm run size` enforces the first-load budget instead
     plugins: [
+      ...(production ? [new SourceMapsOutsideOutput()] : []),
       new webpack.DefinePlugin({ __CANDOR_PANE_CONFIG__: JSON.stringify(pane) }),
       htmlPage('taskpane.html', ['taskpane'], 'Candor', officeJsUrl),
       htmlPage('dialog.html', ['auth-dialog'], 'Candor sign-in', officeJsUrl),

@@ -153,7 +153,13 @@ async function registerPages(app: FastifyInstance, config: Config, deps: AppDeps
     pages.addHook('onSend', async (_req, reply) => {
       reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
     });
-    if (root) await pages.register(fastifyStatic, { root, index: ['taskpane.html'] });
+    // Source maps are never served (the production build keeps them outside dist/ anyway).
+    if (root)
+      await pages.register(fastifyStatic, {
+        root,
+        index: ['taskpane.html'],
+        allowedPath: (pathName) => !pathName.toLowerCase().endsWith('.map'),
+      });
     if (officeJs) {
       // office.js loads its host-specific scripts from beside itself, so the folder is served.
       await pages.register(fastifyStatic, {

@@ -24,6 +24,8 @@ describe('HTTP surface', () => {
   beforeAll(async () => {
     dist = mkdtempSync(join(tmpdir(), 'candor-dist-'));
     writeFileSync(join(dist, 'taskpane.html'), '<!doctype html><title>Candor</title>');
+    writeFileSync(join(dist, 'taskpane.0badc0de.js'), 'console.log("pane");');
+    writeFileSync(join(dist, 'taskpane.0badc0de.js.map'), '{"version":3,"sources":["src/secret.ts"]}');
     h = await openHarness('sqlite', '', {
       env: { CORS_ORIGINS: ADDIN, RATE_LIMIT_USER_PER_MINUTE: '40', RATE_LIMIT_IP_PER_MINUTE: '1000' },
       deps: {
@@ -91,6 +93,19 @@ describe('HTTP surface', () => {
     expect(res.headers['x-frame-options']).toBeUndefined();
     expect(res.headers['cross-origin-opener-policy']).toBe('same-origin-allow-popups');
     expect((await h.app.inject({ url: '/' })).statusCode).toBe(200);
+  });
+
+  it('serves the built scripts but never a source map, even one left in the folder', async () => {
+    expect((await h.app.inject({ url: '/taskpane.0badc0de.js' })).statusCode).toBe(200);
+    for (const url of [
+      '/taskpane.0badc0de.js.map',
+      '/TASKPANE.0badc0de.JS.MAP',
+      '/taskpane.0badc0de.js.map?x=1',
+    ]) {
+      const res = await h.app.inject({ url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body).not.toContain('sources');
+    }
   });
 
   it('can send the page CSP as Report-Only, for trying a new Outlook host first', async () => {
