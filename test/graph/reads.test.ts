@@ -171,6 +171,18 @@ describe('read retries', () => {
     expect(await pending).toMatchObject({ name: 'GraphError', status: 0, code: 'timeout' });
   });
 
+  it('ends a read at its timeout even when fetch ignores the abort, and a caller abort likewise', async () => {
+    const { graph, clock } = setup(() => new Promise<Response>(() => {}), { requestTimeoutMs: 5_000 });
+    const timedOut = graph.getProfile().catch((e: unknown) => e);
+    await clock.advance(5_000);
+    expect(await timedOut).toMatchObject({ name: 'GraphError', status: 0, code: 'timeout' });
+    const caller = new AbortController();
+    const aborted = graph.getProfile(caller.signal).catch((e: unknown) => e);
+    await clock.advance(1_000);
+    caller.abort(new Error('left the screen'));
+    expect(await aborted).toMatchObject({ message: 'left the screen' });
+  });
+
   it('gives up after maxThrottleRetries and surfaces the throttle with its Retry-After', async () => {
     const { graph, calls, clock } = setup(() => graphError(429, 'TooManyRequests', { 'Retry-After': '2' }), {
       maxThrottleRetries: 1,
