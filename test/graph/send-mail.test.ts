@@ -104,7 +104,11 @@ describe('sendMail', () => {
 
   it('reports a dropped connection as unknown after exactly one POST', async () => {
     const { graph, posts } = setup(() => Promise.reject(new TypeError('fetch failed')));
-    await expect(graph.sendMail(mail)).resolves.toEqual({ kind: 'unknown', reason: 'network' });
+    await expect(graph.sendMail(mail)).resolves.toEqual({
+      kind: 'unknown',
+      reason: 'network',
+      connectionLost: true,
+    });
     expect(posts()).toHaveLength(1);
   });
 
