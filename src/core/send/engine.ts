@@ -559,7 +559,7 @@ export class SendEngine {
       // after several failures in a row say so, rather than look busy forever.
       if (this.#disposed) return;
       const offline = this.#offline;
-      if (offline || isConnectionLost(error) || !this.#connectivity.isOnline()) {
+      if (isConnectionLost(error) || !this.#connectivity.isOnline()) {
         // No network: not a reason to stop. Test it again later, waiting longer each time.
         if (!offline) this.#goOffline(this.#clock.now());
         else {
@@ -571,6 +571,8 @@ export class SendEngine {
         }
         return;
       }
+      // An answer came back, so the network works: this failure counts like any other.
+      this.#leaveOffline();
       if (++this.#readFailures >= MAX_READ_FAILURES) {
         this.#stop(
           'sent-items-unreadable',

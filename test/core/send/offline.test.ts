@@ -96,3 +96,23 @@ describe('send engine: the connection drops mid-send', () => {
     expect(engine.progress().offline).toBeNull();
   });
 });
+
+describe('send engine: back online, but Microsoft 365 refuses', () => {
+  it('leaves offline mode on any answer, and stops with a reason instead of testing the connection forever', async () => {
+    const { clock, mailbox, engine } = setup(10);
+    mailbox.offline = true;
+    engine.start();
+    await runFor(clock, 10_000);
+    expect(engine.progress().offline).not.toBeNull();
+    // The network returns, but the grant was revoked meanwhile: reads answer 401, sends would too.
+    mailbox.offline = false;
+    mailbox.revoked = true;
+    await runFor(clock, 60 * 60_000);
+    const p = engine.progress();
+    expect(p.offline).toBeNull();
+    // The first answer ends offline mode; the next send meets the revoked grant and says so.
+    expect(p.status).toBe('stopped');
+    expect(p.stopReason?.code).toBe('InvalidAuthenticationToken');
+    expect(mailbox.deliveries().size).toBe(0);
+  });
+});
