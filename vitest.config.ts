@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: plain-Node unit/integration tests, React component tests in jsdom,
-// and end-to-end tests that drive the production build in headless Chromium.
+// Four projects: plain-Node unit/integration tests, the few that must force a garbage collection
+// (`*.gc.test.ts`, run with --expose-gc), React component tests in jsdom, and end-to-end tests that
+// drive the production build in headless Chromium.
 export default defineConfig({
   test: {
     projects: [
@@ -10,7 +11,17 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          exclude: ['test/e2e/**', 'test/**/*.gc.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'gc',
+          environment: 'node',
+          include: ['test/**/*.gc.test.ts'],
+          pool: 'forks',
+          execArgv: ['--expose-gc'],
           testTimeout: 30_000,
         },
       },

@@ -28,6 +28,8 @@ interface Result {
   rateViolations: number;
   maxConcurrent: number;
   wallMs: number;
+  /** User + system CPU time of this process during the run. */
+  cpuMs: number;
 }
 
 /** A deterministic pseudo-random fault plan (mulberry32), so every run measures the same thing. */
@@ -61,6 +63,7 @@ function lastStart(engine: SendEngine): number {
 
 async function run(label: string, faultRate: number, reloadAtStep: number | null): Promise<Result> {
   const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
   const box = await emulatedMailbox({
     graph: { maxThrottleRetries: 0 },
     ...(faultRate > 0 ? { sendFaults: faultPlan(42, faultRate) } : {}),
@@ -133,7 +136,13 @@ async function run(label: string, faultRate: number, reloadAtStep: number | null
     rateViolations: box.emulator.stats.rateViolations,
     maxConcurrent: box.concurrency.max,
     wallMs: performance.now() - wallStart,
+    cpuMs: cpuMsSince(cpuStart),
   };
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
 }
 
 export async function campaignBench(): Promise<void> {
@@ -159,6 +168,10 @@ export async function campaignBench(): Promise<void> {
     );
     console.log(
       `    emulator rate violations ${r.rateViolations}; max requests in flight ${r.maxConcurrent}; wall ${(r.wallMs / 1000).toFixed(1)} s`,
+    );
+    // Throughput alone hides a busy machine; CPU time per operation is what the code itself costs.
+    console.log(
+      `    throughput                    ${(PROSPECTS / (r.wallMs / 1000)).toFixed(0)} prospects/s wall; CPU ${(r.cpuMs / PROSPECTS).toFixed(2)} ms per prospect, ${(r.cpuMs / r.requests).toFixed(2)} ms per Graph request (${(r.cpuMs / 1000).toFixed(1)} s CPU / ${(r.wallMs / 1000).toFixed(1)} s wall)`,
     );
   }
 }

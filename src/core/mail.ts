@@ -28,8 +28,12 @@ export type SendOutcome =
   | { kind: 'throttled'; retryAfterMs: number | null }
   /** A definite refusal: the message was not sent. `fatal` errors stop the whole campaign. */
   | { kind: 'rejected'; code: string; message: string; fatal: boolean }
-  /** Timeout, connection lost, or a 5xx after the request was sent: it may or may not have gone out. */
-  | { kind: 'unknown'; reason: string };
+  /**
+   * Timeout, connection lost, or a 5xx after the request was sent: it may or may not have gone out.
+   * `connectionLost`: no connection could be made or kept (the device may be offline), so the sender
+   * should wait for the network before sending more.
+   */
+  | { kind: 'unknown'; reason: string; connectionLost?: boolean };
 
 /** A message as listed from Sent Items or the Inbox: headers only, never a body. */
 export interface MailHeaderRecord {
@@ -43,6 +47,18 @@ export interface MailHeaderRecord {
   receivedDateTime?: string;
   /** Present only when Graph returned them (undocumented under Mail.ReadBasic). */
   internetMessageHeaders?: { name: string; value: string }[];
+}
+
+/**
+ * True for an error a MailSender read raised because the network could not be reached (it carries
+ * `connectionLost: true`), as opposed to an answer from Microsoft 365.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { connectionLost?: unknown }).connectionLost === true
+  );
 }
 
 /** The part of the Graph boundary the send engine needs. */

@@ -55,7 +55,9 @@ async function relay(emulator: MailboxEmulator, req: FastifyRequest, reply: Fast
   });
   let res: Response;
   try {
-    res = await emulator.fetch(toRequest(req, controller.signal));
+    // The signal is passed on its own too: the Request follows it only weakly (see MailboxEmulator.fetch),
+    // and a relay still waiting after its client left would hold its request forever.
+    res = await emulator.fetch(toRequest(req, controller.signal), controller.signal);
   } catch {
     // A simulated network error (or an aborted wait): drop the connection without an answer.
     reply.hijack();

@@ -219,7 +219,11 @@ export function createGraph(options: GraphOptions): Graph {
         return classifySendResponse(result.status, code, message, result.retryAfterMs);
       } catch (err) {
         // Once dispatched, a lost response means the mail may have gone out: report, never retry.
-        if (err instanceof TransportError) return { kind: 'unknown', reason: err.kind };
+        if (err instanceof TransportError) {
+          return err.kind === 'network'
+            ? { kind: 'unknown', reason: err.kind, connectionLost: true }
+            : { kind: 'unknown', reason: err.kind };
+        }
         if (err instanceof TokenUnavailableError) {
           return { kind: 'rejected', code: 'TokenUnavailable', message: err.message, fatal: true };
         }

@@ -16,6 +16,11 @@ export class GraphError extends Error {
   ) {
     super(message);
   }
+
+  /** No connection could be made: the device may be offline (see isConnectionLost in core/mail). */
+  get connectionLost(): boolean {
+    return this.status === 0 && this.code === 'networkError';
+  }
 }
 
 /** Thrown before any network call when a request would read message content Candor promises never to read. */

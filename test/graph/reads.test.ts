@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isConnectionLost } from '../../src/core/mail';
 import { ManualClock } from '../../src/shared/clock';
 import { createGraph, GraphError, type GraphOptions } from '../../src/graph';
 import { fakeFetch, graphError, hang, json, sequence, type Responder } from './fake-fetch';
@@ -169,6 +170,29 @@ describe('read retries', () => {
     const pending = graph.getProfile().catch((e: unknown) => e);
     await clock.advance(5_000);
     expect(await pending).toMatchObject({ name: 'GraphError', status: 0, code: 'timeout' });
+  });
+
+  it('marks a read that could not connect as connectionLost (the send engine then waits for the network)', async () => {
+    const { graph } = setup(() => Promise.reject(new TypeError('Failed to fetch')));
+    const error = await graph.listSentSince('2026-01-05T09:00:00Z').catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'GraphError', code: 'networkError', connectionLost: true });
+    expect(isConnectionLost(error)).toBe(true);
+    const { graph: slow, clock } = setup(hang, { requestTimeoutMs: 5_000 });
+    const timedOut = slow.getProfile().catch((e: unknown) => e);
+    await clock.advance(5_000);
+    expect(isConnectionLost(await timedOut)).toBe(false);
+  });
+
+  it('ends a read at its timeout even when fetch ignores the abort, and a caller abort likewise', async () => {
+    const { graph, clock } = setup(() => new Promise<Response>(() => {}), { requestTimeoutMs: 5_000 });
+    const timedOut = graph.getProfile().catch((e: unknown) => e);
+    await clock.advance(5_000);
+    expect(await timedOut).toMatchObject({ name: 'GraphError', status: 0, code: 'timeout' });
+    const caller = new AbortController();
+    const aborted = graph.getProfile(caller.signal).catch((e: unknown) => e);
+    await clock.advance(1_000);
+    caller.abort(new Error('left the screen'));
+    expect(await aborted).toMatchObject({ message: 'left the screen' });
   });
 
   it('gives up after maxThrottleRetries and surfaces the throttle with its Retry-After', async () => {

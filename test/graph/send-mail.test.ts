@@ -80,9 +80,35 @@ describe('sendMail', () => {
     expect(posts()).toHaveLength(1);
   });
 
+  it.each([
+    ['no answer', () => new Promise<Response>(() => {})],
+    [
+      'a body that never ends',
+      async () => new Response(new ReadableStream({ start: () => undefined }), { status: 202 }),
+    ],
+  ])(
+    'times out on its own clock even when fetch ignores the abort (%s): one POST, unknown',
+    async (_name, deaf) => {
+      // A fetch that never settles on abort (Node forgets the signal of a collected Request).
+      const { graph, posts, clock } = setup(() => deaf(), { requestTimeoutMs: 30_000 });
+      const pending = graph.sendMail(mail);
+      let settled = false;
+      void pending.then(() => (settled = true));
+      await clock.advance(29_999);
+      expect(settled).toBe(false);
+      await clock.advance(1);
+      await expect(pending).resolves.toEqual({ kind: 'unknown', reason: 'timeout' });
+      expect(posts()).toHaveLength(1);
+    },
+  );
+
   it('reports a dropped connection as unknown after exactly one POST', async () => {
     const { graph, posts } = setup(() => Promise.reject(new TypeError('fetch failed')));
-    await expect(graph.sendMail(mail)).resolves.toEqual({ kind: 'unknown', reason: 'network' });
+    await expect(graph.sendMail(mail)).resolves.toEqual({
+      kind: 'unknown',
+      reason: 'network',
+      connectionLost: true,
+    });
     expect(posts()).toHaveLength(1);
   });
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock';
-import type { MailSender, OutgoingMail, SendOutcome } from '../mail';
+import { assumeOnline, type Connectivity } from '../../shared/connectivity';
+import { isConnectionLost, type MailSender, type OutgoingMail, type SendOutcome } from '../mail';
 import { Pacer } from './pacer';
 import { computeProgress, PACE_WINDOW_MS, type SendProgress } from './progress';
 import { findCopies, SEND_ID_HEADER } from './reconcile';
@@ -31,6 +32,10 @@ export interface SendEngineOptions {
   pacingMarginMs?: number;
   /** Backoff after a 429 that carries no readable Retry-After. */
   throttleBackoff?: { initialMs: number; maxMs: number };
+  /** Whether the device is online, and when it comes back (the browser's `online` event). Default: cannot tell. */
+  connectivity?: Connectivity;
+  /** While offline, how often a Sent Items read tests the connection: doubling from `initialMs`. Default 5 s → 2 min. */
+  reconnectBackoff?: { initialMs: number; maxMs: number };
   newSendId?: () => string;
   /**
    * Stop (with a reason) after this many 429s in a row without one accepted message: Graph reports a
@@ -100,6 +105,11 @@ export class SendEngine {
   #wake: (() => void) | null = null;
   #disposed = false;
   #readFailures = 0;
+  readonly #connectivity: Connectivity;
+  readonly #reconnect: { initialMs: number; maxMs: number };
+  /** The connection is down: nothing is sent; a Sent Items read at `nextTryAt` (or on `online`) tests it. */
+  #offline: { since: number; nextTryAt: number; tries: number } | null = null;
+  #stopListening: (() => void) | null = null;
 
   private constructor(options: SendEngineOptions, snapshot: SendSnapshot | null) {
     const rate = options.ratePerMinute ?? MAX_RATE_PER_MINUTE;
@@ -117,6 +127,8 @@ export class SendEngine {
     this.#onChange = options.onChange;
     this.#maxThrottleStreak = options.maxThrottleStreak ?? 10;
     this.#dailyLimit = Math.min(options.dailyRecipientLimit ?? DAILY_RECIPIENT_LIMIT, DAILY_RECIPIENT_LIMIT);
+    this.#connectivity = options.connectivity ?? assumeOnline;
+    this.#reconnect = options.reconnectBackoff ?? { initialMs: 5_000, maxMs: 2 * 60_000 };
     this.#pacer = new Pacer(
       rate,
       options.throttleBackoff ?? { initialMs: 5_000, maxMs: 5 * 60_000 },
@@ -194,6 +206,7 @@ export class SendEngine {
       this.#pacer,
       this.#dispatchTimes,
       now,
+      this.#offline && { since: this.#offline.since, nextTryAt: this.#offline.nextTryAt },
     );
   }
 
@@ -254,6 +267,13 @@ export class SendEngine {
     this.#kick();
   }
 
+  /** While offline: test the connection now instead of at the next backoff step (the recruiter's "try now"). */
+  retryConnectionNow(): void {
+    if (!this.#offline) return;
+    this.#offline.nextTryAt = this.#clock.now();
+    this.#kick();
+  }
+
   /** Look in Sent Items now for every uncertain recipient (the recruiter's "check again"). */
   checkSentItemsNow(): void {
     this.#checkNow = true;
@@ -272,6 +292,8 @@ export class SendEngine {
   /** Drops the engine (the page is going away): it starts nothing more and ignores late results. */
   dispose(): void {
     this.#disposed = true;
+    this.#stopListening?.();
+    this.#stopListening = null;
     this.#wake?.();
   }
 
@@ -294,39 +316,64 @@ export class SendEngine {
       const mailboxFreeAt = this.#pacer.pausedUntil();
       // While stopped (auth revoked, quota) reads fail too: reconciliation waits for resume().
       const canCheck = this.#status !== 'stopped';
-      if (
-        canCheck &&
-        this.#inFlight < this.#maxInFlight &&
-        !this.#reconciling &&
-        now >= mailboxFreeAt &&
-        this.#reconcileDue(now)
-      ) {
+      // The host knows it is offline: sending now could only add uncertain recipients.
+      if (this.#status === 'running' && this.#queue.length > 0 && !this.#connectivity.isOnline())
+        this.#goOffline(now);
+      const offline = this.#offline;
+      const slotFree = this.#inFlight < this.#maxInFlight && !this.#reconciling;
+      if (offline) {
+        // A Sent Items read tests the connection (and reconciles meanwhile); sending waits for it.
+        if (canCheck && slotFree && now >= offline.nextTryAt && this.#needsNetwork())
+          void this.#reconcileBatch();
+      } else if (canCheck && slotFree && now >= mailboxFreeAt && this.#reconcileDue(now)) {
         void this.#reconcileBatch();
       }
       let nextSendAt = this.#pacer.nextSendAt(now);
-      if (this.#status === 'running' && this.#queue.length > 0) this.#checkDailyLimit(now);
-      while (
-        this.#status === 'running' &&
-        this.#queue.length > 0 &&
-        this.#inFlight < this.#maxInFlight &&
-        nextSendAt <= now
-      ) {
+      const sending = () => !this.#offline && this.#status === 'running' && this.#queue.length > 0;
+      if (sending()) this.#checkDailyLimit(now);
+      while (sending() && this.#inFlight < this.#maxInFlight && nextSendAt <= now) {
         this.#dispatch(this.#get(this.#queue.shift() as string), now);
         nextSendAt = this.#pacer.nextSendAt(now);
       }
       const timers: number[] = [];
-      if (this.#status === 'running' && this.#queue.length > 0 && this.#inFlight < this.#maxInFlight)
-        timers.push(nextSendAt);
-      const nextCheck = canCheck ? this.#nextCheckAt() : null;
-      // A check already due but blocked by requests in flight waits for one of them to finish.
-      const checkAt = nextCheck === null ? null : Math.max(nextCheck, mailboxFreeAt);
-      if (checkAt !== null && checkAt > now && !this.#reconciling) timers.push(checkAt);
+      if (sending() && this.#inFlight < this.#maxInFlight) timers.push(nextSendAt);
+      if (this.#offline) {
+        const tryAt = this.#offline.nextTryAt;
+        if (canCheck && tryAt > now && !this.#reconciling && this.#needsNetwork()) timers.push(tryAt);
+      } else {
+        const nextCheck = canCheck ? this.#nextCheckAt() : null;
+        // A check already due but blocked by requests in flight waits for one of them to finish.
+        const checkAt = nextCheck === null ? null : Math.max(nextCheck, mailboxFreeAt);
+        if (checkAt !== null && checkAt > now && !this.#reconciling) timers.push(checkAt);
+      }
       if (timers.length === 0 && this.#inFlight === 0) break;
       await this.#wait(timers.length ? Math.min(...timers) : null);
     }
+    // Nothing left that needs the network: being offline no longer holds anything up.
+    if (!this.#disposed && this.#offline) this.#leaveOffline();
     if (!this.#disposed && this.#status === 'running' && this.#queue.length === 0 && this.#inFlight === 0) {
       this.#setStatus('finished');
     }
+  }
+
+  /** Work that waits for the connection: messages to send, or uncertain ones to look for. */
+  #needsNetwork(): boolean {
+    return (this.#status === 'running' && this.#queue.length > 0) || this.#nextCheckAt() !== null;
+  }
+
+  #goOffline(now: number): void {
+    if (this.#offline || this.#disposed) return;
+    this.#offline = { since: now, nextTryAt: now + this.#reconnect.initialMs, tries: 0 };
+    this.#stopListening = this.#connectivity.onOnline(() => this.retryConnectionNow());
+    this.#emit(null, null);
+  }
+
+  #leaveOffline(): void {
+    if (!this.#offline) return;
+    this.#offline = null;
+    this.#stopListening?.();
+    this.#stopListening = null;
+    this.#emit(null, null);
   }
 
   /** Sleeps until `at` on the clock, or until something changes (a result, a command). */
@@ -437,6 +484,7 @@ export class SendEngine {
         }
         return;
       case 'unknown':
+        if (outcome.connectionLost || !this.#connectivity.isOnline()) this.#goOffline(now);
         r.state = 'uncertain';
         r.uncertain = {
           reason: outcome.reason,
@@ -481,16 +529,19 @@ export class SendEngine {
     const batch = [...this.#records.values()].filter(
       (r) => r.state === 'uncertain' && r.attempt && (all || !r.uncertain?.awaitingDecision),
     );
-    if (batch.length === 0) return;
+    // Offline, the read also tests the connection: it runs even with nobody to look for.
+    const testingConnection = this.#offline !== null;
+    if (batch.length === 0 && !testingConnection) return;
     this.#reconciling = true;
     this.#inFlight++;
     const since =
-      Math.min(...batch.map((r) => (r.attempt as { startedAt: number }).startedAt)) -
+      Math.min(this.#clock.now(), ...batch.map((r) => (r.attempt as { startedAt: number }).startedAt)) -
       this.#reconcile.clockSkewMs;
     try {
       const items = await this.#sender.listSentSince(new Date(since).toISOString());
       if (this.#disposed) return;
       this.#readFailures = 0;
+      this.#leaveOffline();
       const now = this.#clock.now();
       const still = batch.filter((r) => r.state === 'uncertain');
       const copies = findCopies(items, still, this.#reconcile.clockSkewMs);
@@ -507,6 +558,21 @@ export class SendEngine {
       // Reading Sent Items failed (network, throttling): nothing learned; look again later — but
       // after several failures in a row say so, rather than look busy forever.
       if (this.#disposed) return;
+      const offline = this.#offline;
+      if (isConnectionLost(error) || !this.#connectivity.isOnline()) {
+        // No network: not a reason to stop. Test it again later, waiting longer each time.
+        if (!offline) this.#goOffline(this.#clock.now());
+        else {
+          offline.tries++;
+          offline.nextTryAt =
+            this.#clock.now() +
+            Math.min(this.#reconnect.maxMs, this.#reconnect.initialMs * 2 ** offline.tries);
+          this.#emit(null, null);
+        }
+        return;
+      }
+      // An answer came back, so the network works: this failure counts like any other.
+      this.#leaveOffline();
       if (++this.#readFailures >= MAX_READ_FAILURES) {
         this.#stop(
           'sent-items-unreadable',

@@ -20,6 +20,11 @@ export interface SendProgress {
   etaAt: number | null;
   /** A 429 pause in force until this time, or null. */
   throttledUntil: number | null;
+  /**
+   * The connection is down: nothing is sent until a Sent Items read at `nextTryAt` (or sooner, when
+   * the device reports it is back online) gets through; then sending resumes by itself. Null otherwise.
+   */
+  offline: { since: number; nextTryAt: number } | null;
 }
 
 /** How far back the measured pace looks. */
@@ -36,6 +41,7 @@ export function computeProgress(
   pacer: Pacer,
   dispatchTimes: number[],
   now: number,
+  offline: SendProgress['offline'] = null,
 ): SendProgress {
   const p: SendProgress = {
     status,
@@ -50,6 +56,7 @@ export function computeProgress(
     pacePerMinute: null,
     etaAt: null,
     throttledUntil: pacer.pausedUntil() > now ? pacer.pausedUntil() : null,
+    offline,
   };
   for (const r of records) {
     p.total++;
@@ -61,7 +68,7 @@ export function computeProgress(
   const span = first === undefined ? 0 : now - first;
   // Under a minute of history, a burst would look like an absurd pace; wait for real evidence.
   if (recent.length >= 2 && span >= 60_000) p.pacePerMinute = (recent.length / span) * 60_000;
-  if (status === 'running') {
+  if (status === 'running' && !offline) {
     const byPacer = pacer.lastSendAt(now, p.queued);
     const byPace = p.pacePerMinute ? now + (p.queued / p.pacePerMinute) * 60_000 : byPacer;
     p.etaAt = Math.max(byPacer, byPace);

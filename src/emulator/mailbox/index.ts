@@ -1,3 +1,4 @@
+import { signalOf } from '../../shared/abort';
 import { systemClock } from '../../shared/clock';
 import { runBatch } from './batch';
 import { limitKey, type EmulatorCore, type HandlerContext } from './context';
@@ -30,8 +31,13 @@ export { defaultBehaviour, connectingIp, TAG_DELAYS } from './prospects';
 export { DEFAULT_LIMITS } from './limits';
 
 export interface MailboxEmulator {
-  /** Answers one Graph v1.0 request. Any origin; the route is the path after `/v1.0/`. */
-  fetch(request: Request): Promise<Response>;
+  /**
+   * Answers one Graph v1.0 request. Any origin; the route is the path after `/v1.0/`. A request that
+   * hangs ends when `signal` (default `request.signal`) aborts. Pass the caller's own signal when the
+   * Request was built from it: in Node a Request follows its init signal only through a weak
+   * reference, and a Request collected while it hangs would never hear the abort.
+   */
+  fetch(request: Request, signal?: AbortSignal): Promise<Response>;
   /** The same, shaped like the global `fetch`, for clients that take a fetch function. */
   readonly fetchFn: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
   /** Adds (or resets) a user's mailbox. */
@@ -234,7 +240,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
     });
   }
 
-  async function handle(request: Request): Promise<Response> {
+  async function handle(request: Request, signal: AbortSignal = request.signal): Promise<Response> {
     const req = await toInternal(request);
     const clientRequestId = request.headers.get('client-request-id');
     if (!req) {
@@ -296,7 +302,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
     }
     if (accepted && fault?.kind === 'timeout-after-accept') {
       entry.status = 0;
-      return neverUntilAborted(request.signal);
+      return neverUntilAborted(signal);
     }
     return toResponse(res, requestId, clientRequestId, clock.now());
   }
@@ -324,7 +330,8 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
 
   return {
     fetch: handle,
-    fetchFn: (input, init) => handle(input instanceof Request && !init ? input : new Request(input, init)),
+    fetchFn: (input, init) =>
+      handle(input instanceof Request && !init ? input : new Request(input, init), signalOf(input, init)),
     addUser(user) {
       mailboxes.set(user.oid, new Mailbox(user, ids, clock.now(), ambientEveryMs));
     },

@@ -1,4 +1,5 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { abortable } from '../../shared/abort';
 import type { Clock } from '../../shared/clock';
 import { assertHeaderOnly } from '../header-guard';
 import { TokenUnavailableError, TransportError } from '../graph-error';
@@ -152,7 +153,9 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 /**
  * Last link: calls the injected fetch under a timeout measured on the injected clock, and buffers the
- * body so the whole exchange — headers and body — fits inside that timeout.
+ * body so the whole exchange — headers and body — fits inside that timeout. The timeout is
+ * authoritative: the wait is raced against this link's own abort, so a fetch that never reacts to its
+ * signal (in Node, a Request collected while it hangs forgets its caller's signal) still ends here.
  */
 export class HttpHandler implements Middleware {
   readonly #fetch: typeof fetch;
@@ -185,8 +188,11 @@ export class HttpHandler implements Middleware {
 
     try {
       state.dispatched = true;
-      const response = await this.#fetch(context.request, { ...context.options, signal: controller.signal });
-      const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+      const { signal } = controller;
+      const response = await abortable(this.#fetch(context.request, { ...context.options, signal }), signal);
+      const body = NULL_BODY_STATUSES.has(response.status)
+        ? null
+        : await abortable(response.arrayBuffer(), signal);
       context.response = new Response(body && body.byteLength > 0 ? body : null, {
         status: response.status,
         statusText: response.statusText,

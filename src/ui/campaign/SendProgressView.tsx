@@ -3,12 +3,13 @@ import {
   Button,
   makeStyles,
   MessageBar,
+  MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
   ProgressBar,
   tokens,
 } from '@fluentui/react-components';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { RecipientRecord, RecipientState, SendProgress } from '../../core/send';
 import { useScreenStyles } from '../components/screen-styles';
 import type { CampaignController, ControllerState } from './controller';
@@ -79,6 +80,23 @@ export function SendProgressView({ controller, state }: { controller: CampaignCo
   const uncertain = recipients.filter((r) => r.state === 'uncertain');
   const done = progress.sent + progress.failed;
   const running = progress.status === 'running';
+  const decisions = progress.awaitingDecision;
+  // Nothing left to send: what remains is the recruiter's (or Sent Items') answer about uncertain ones.
+  const over =
+    progress.status === 'finished' ||
+    progress.status === 'cancelled' ||
+    (running && progress.queued === 0 && progress.sending === 0);
+  const decisionsHeading = useRef<HTMLHeadingElement>(null);
+  const [newAsked, setNewAsked] = useState(false);
+  const goToDecisions = () => {
+    const heading = decisionsHeading.current;
+    heading?.scrollIntoView?.({ block: 'start' });
+    heading?.focus();
+  };
+  const newCampaign = () => {
+    if (uncertain.length > 0) setNewAsked(true);
+    else void controller.newCampaign();
+  };
 
   // The ETA counts down between engine events too.
   useEffect(() => {
@@ -91,7 +109,7 @@ export function SendProgressView({ controller, state }: { controller: CampaignCo
     <div className={styles.screen}>
       <h2 className={styles.subheading}>{campaign.name}</h2>
       <p className={styles.text} role="status" aria-live="polite" data-testid="send-status">
-        {STATUS_LABELS[progress.status]}: {progress.sent} of {progress.total} sent
+        {statusText(progress)}
       </p>
       <ProgressBar
         value={progress.total ? done / progress.total : 0}
@@ -118,6 +136,21 @@ export function SendProgressView({ controller, state }: { controller: CampaignCo
           </MessageBarBody>
         </MessageBar>
       )}
+      {progress.offline && (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>No connection</MessageBarTitle> Sending continues by itself when the connection
+            is back
+            {progress.queued > 0 && ` (${plural(progress.queued, 'message')} waiting)`}; next try in{' '}
+            {seconds(progress.offline.nextTryAt - clock.now())}. Nothing is sent twice.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" onClick={() => controller.retryConnectionNow()}>
+              Try now
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
       {progress.status === 'stopped' && progress.stopReason && (
         <MessageBar intent="error" layout="multiline">
           <MessageBarBody>
@@ -136,12 +169,31 @@ export function SendProgressView({ controller, state }: { controller: CampaignCo
         {(running || progress.status === 'paused' || progress.status === 'stopped') && (
           <Button onClick={() => controller.cancel()}>Cancel the rest</Button>
         )}
-        {(progress.status === 'finished' || progress.status === 'cancelled') && uncertain.length === 0 && (
-          <Button appearance="primary" onClick={() => void controller.newCampaign()}>
+        {decisions > 0 && (
+          <Button appearance="primary" onClick={goToDecisions}>
+            Decide on {plural(decisions, 'message')}
+          </Button>
+        )}
+        {over && (
+          <Button appearance={decisions > 0 ? 'secondary' : 'primary'} onClick={newCampaign}>
             New campaign
           </Button>
         )}
       </div>
+      {newAsked && uncertain.length > 0 && (
+        <MessageBar intent="info" layout="multiline" data-testid="new-campaign-blocked">
+          <MessageBarBody>
+            {decisions > 0
+              ? `Before a new campaign, decide about the ${plural(uncertain.length, 'message')} Candor could not confirm: resend, or mark as not sent. Then start the new campaign.`
+              : `Candor is still looking in Sent Items for ${plural(uncertain.length, 'message')} (up to ten minutes after each was sent). Wait for the result, or mark them as not sent. Then start the new campaign.`}
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" onClick={goToDecisions}>
+              Go to the {plural(uncertain.length, 'message')}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
       {(running || progress.status === 'paused') && (
         <p className={styles.text}>
           You can keep working in Outlook. Keep this pane open (pin it) while sending; if it closes, sending
@@ -150,7 +202,13 @@ export function SendProgressView({ controller, state }: { controller: CampaignCo
       )}
 
       {uncertain.length > 0 && (
-        <UncertainList controller={controller} recipients={uncertain} now={clock.now()} />
+        <UncertainList
+          controller={controller}
+          recipients={uncertain}
+          now={clock.now()}
+          headingRef={decisionsHeading}
+          canResend={progress.status !== 'cancelled'}
+        />
       )}
 
       <h2 className={styles.subheading}>Recipients</h2>
@@ -159,9 +217,26 @@ export function SendProgressView({ controller, state }: { controller: CampaignCo
   );
 }
 
+/** The headline: what the campaign is waiting for, never "finished" while someone is unresolved. */
+function statusText(p: SendProgress): string {
+  const counts = `${p.sent} of ${p.total} sent`;
+  if (p.offline && p.status === 'running') return `Waiting for the connection: ${counts}`;
+  const onlyUncertainLeft = p.uncertain > 0 && p.queued === 0 && p.sending === 0;
+  if (onlyUncertainLeft && p.status !== 'paused' && p.status !== 'stopped') {
+    if (p.awaitingDecision > 0)
+      return `Waiting for your decision on ${plural(p.awaitingDecision, 'message')}: ${counts}`;
+    return `Checking Sent Items for ${plural(p.uncertain, 'message')}: ${counts}`;
+  }
+  return `${STATUS_LABELS[p.status]}: ${counts}`;
+}
+
 function etaText(p: SendProgress, now: number, factor: number): string {
-  if (p.status === 'finished')
-    return `All done: ${plural(p.sent, 'message')} sent${p.failed ? `, ${p.failed} not sent` : ''}.`;
+  const notSent = p.failed ? `, ${p.failed} not sent` : '';
+  if (p.queued === 0 && p.sending === 0 && p.awaitingDecision > 0)
+    return `${plural(p.sent, 'message')} sent${notSent}. Candor could not confirm ${plural(p.awaitingDecision, 'message')}: decide below whether to resend or mark as not sent.`;
+  if (p.queued === 0 && p.sending === 0 && p.uncertain > 0)
+    return `${plural(p.sent, 'message')} sent${notSent}. Looking in Sent Items for ${p.uncertain} more.`;
+  if (p.status === 'finished') return `All done: ${plural(p.sent, 'message')} sent${notSent}.`;
   if (p.status !== 'running' || p.etaAt === null)
     return p.queued ? `${plural(p.queued, 'message')} still waiting.` : '';
   const minutes = Math.max(0, Math.ceil((p.etaAt - now) / 60_000));
@@ -171,20 +246,30 @@ function etaText(p: SendProgress, now: number, factor: number): string {
   return `${minutes <= 1 ? 'About a minute' : `About ${minutes} minutes`} left${pace}${demo}.${throttled}`;
 }
 
+function seconds(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return s < 60 ? plural(s, 'second') : plural(Math.ceil(s / 60), 'minute');
+}
+
 function UncertainList({
   controller,
   recipients,
   now,
+  headingRef,
+  canResend,
 }: {
   controller: CampaignController;
   recipients: RecipientRecord[];
   now: number;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  canResend: boolean;
 }) {
   const styles = useScreenStyles();
   const own = useStyles();
+  const awaiting = recipients.filter((r) => r.uncertain?.awaitingDecision).length;
   return (
     <section aria-labelledby="uncertain-heading" className={styles.screen}>
-      <h2 id="uncertain-heading" className={styles.subheading}>
+      <h2 id="uncertain-heading" className={styles.subheading} ref={headingRef} tabIndex={-1}>
         Not sure these were sent ({recipients.length})
       </h2>
       <p className={styles.text}>
@@ -192,9 +277,21 @@ function UncertainList({
         gone out. Candor never sends them again on its own: it looks for each in your Sent Items. If it is
         still not there after ten minutes, you decide.
       </p>
-      <Button size="small" onClick={() => controller.checkSentItemsNow()}>
-        Check Sent Items now
-      </Button>
+      <div className={styles.actions}>
+        <Button size="small" onClick={() => controller.checkSentItemsNow()}>
+          Check Sent Items now
+        </Button>
+        {canResend && awaiting > 1 && (
+          <Button size="small" onClick={() => controller.decideAll('resend')}>
+            Resend all {awaiting} not found
+          </Button>
+        )}
+        {recipients.length > 1 && (
+          <Button size="small" onClick={() => controller.decideAll('not-sent')}>
+            Mark all {recipients.length} as not sent
+          </Button>
+        )}
+      </div>
       <ul className={own.uncertain}>
         {recipients.map((r) => {
           const deciding = !!r.uncertain?.awaitingDecision;
@@ -208,7 +305,7 @@ function UncertainList({
                   : `looking in Sent Items (next look in ${next} s).`}
               </p>
               <div className={styles.actions}>
-                {deciding && (
+                {deciding && canResend && (
                   <Button
                     size="small"
                     onClick={() => controller.decide(r.id, 'resend')}

@@ -108,6 +108,22 @@ export class CampaignController {
     this.#engine?.decide(recipientId, decision);
   }
 
+  /** The same decision for every recipient it applies to: resend those awaiting one, or mark all uncertain not sent. */
+  decideAll(decision: UncertainDecision): void {
+    const engine = this.#engine;
+    if (!engine) return;
+    for (const r of engine.recipients()) {
+      if (r.state !== 'uncertain') continue;
+      if (decision === 'resend' && !r.uncertain?.awaitingDecision) continue;
+      engine.decide(r.id, decision);
+    }
+  }
+
+  /** While the connection is down: test it now rather than at the next automatic try. */
+  retryConnectionNow(): void {
+    this.#engine?.retryConnectionNow();
+  }
+
   checkSentItemsNow(): void {
     this.#engine?.checkSentItemsNow();
   }
@@ -158,6 +174,7 @@ export class CampaignController {
     return {
       clock: runtime.clock,
       sender: runtime.sender,
+      ...(runtime.connectivity ? { engine: { connectivity: runtime.connectivity } } : {}),
       pixelUrl: async (_prospect: unknown, sendId: string) => {
         const registered = await runtime.registerSend(campaign.id, true);
         this.#backendSends[sendId] = registered.sendId;

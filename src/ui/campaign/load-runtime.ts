@@ -7,6 +7,7 @@ import { createApiClient } from '../../api/client';
 import { createGraph } from '../../graph';
 import { acceleratedClock, type TimeScale } from '../../shared/accelerated-clock';
 import { systemClock } from '../../shared/clock';
+import { browserConnectivity } from '../../shared/connectivity';
 import { openCandorDb } from '../../storage/db';
 import { openTrackingSession } from '../../storage/tracking-session';
 import type { PaneSession } from '../pane-services';
@@ -106,6 +107,7 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
     clock,
     timeFactor: scale?.factor ?? 1,
     sender: graph,
+    connectivity: browserConnectivity(),
     async registerSend(campaignId, trackOpens) {
       const [send] = await api.registerSends(campaignId, [{ trackOpens }]);
       if (!send) throw new Error('The tracking service registered no send.');

@@ -7,6 +7,7 @@ import type { MailSender } from '../../core/mail';
 import type { MailTemplate } from '../../core/template';
 import type { ComposeItem } from '../../outlook';
 import type { Clock } from '../../shared/clock';
+import type { Connectivity } from '../../shared/connectivity';
 import type { CampaignDraft } from './draft';
 import type { SendLock } from './send-lock';
 
@@ -48,6 +49,8 @@ export interface CampaignRuntime {
   clock: Clock;
   timeFactor: number;
   sender: MailSender;
+  /** Whether the device is online; sending waits for it and resumes when it comes back. Default: cannot tell. */
+  connectivity?: Connectivity;
   /** Registers one send with the tracking backend; its pixel URL is null when opens are not tracked. */
   registerSend(campaignId: string, trackOpens: boolean): Promise<{ sendId: string; pixelUrl: string | null }>;
   store: CampaignStore;

@@ -8,6 +8,7 @@ import {
   type TokenClaims,
 } from '../../../src/emulator/mailbox';
 import { createGraph, type GraphOptions } from '../../../src/graph';
+import { abortable, signalOf } from '../../../src/shared/abort';
 import { ManualClock } from '../../../src/shared/clock';
 import { GRAPH_SCOPES } from '../../../src/shared/scopes';
 import type { MailSender } from '../../../src/core/mail';
@@ -65,6 +66,8 @@ export async function emulatedMailbox(
   const latencyMs = options.latencyMs ?? 200;
   const fetchWithFaults: typeof fetch = async (input, init) => {
     const request = input instanceof Request && !init ? input : new Request(input, init);
+    // Like fetch, reject on the caller's own signal: the Request follows it only weakly (see abortable).
+    const signal = signalOf(input, init);
     if (options.sendFaults && /\/sendmail$/i.test(new URL(request.url).pathname)) {
       const fault = options.sendFaults(sendIndex++);
       // The emulator's fault queue hits the next matching request: this one.
@@ -73,14 +76,14 @@ export async function emulatedMailbox(
     // Network and server time pass on the simulated clock; everything else is real work.
     concurrency.now++;
     concurrency.max = Math.max(concurrency.max, concurrency.now);
-    realWork.busy--;
     try {
-      await clock.sleep(latencyMs);
-    } finally {
-      realWork.busy++;
-    }
-    try {
-      return await emulator.fetch(request);
+      realWork.busy--;
+      try {
+        await clock.sleep(latencyMs, signal);
+      } finally {
+        realWork.busy++;
+      }
+      return await abortable(emulator.fetch(request, signal), signal);
     } finally {
       concurrency.now--;
     }
@@ -126,6 +129,10 @@ export async function emulatedMailbox(
     emulator,
     graph,
     sender,
+    /** The fetch the Graph boundary uses: latency on the clock, faults, then the emulator. */
+    fetch: fetchWithFaults,
+    /** The Authorization header the Graph boundary would send now. */
+    authorization: () => `Bearer ${token}`,
     concurrency,
     deliveries,
     /** The next sendMail is answered as if the grant was revoked, and stays so until signInAgain(). */

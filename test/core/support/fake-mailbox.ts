@@ -43,6 +43,8 @@ export class FakeMailbox implements MailSender {
   readonly headersVisible: boolean;
   faults: (n: number) => SendFault;
   revoked = false;
+  /** The network is down: nothing reaches Exchange, and the client learns only that the connection failed. */
+  offline = false;
   sendRequests = 0;
   listRequests = 0;
   inFlight = 0;
@@ -90,6 +92,10 @@ export class FakeMailbox implements MailSender {
     this.requestTimes.push(this.clock.now());
     this.#enter();
     try {
+      if (this.offline) {
+        await this.clock.sleep(this.latencyMs);
+        return { kind: 'unknown', reason: 'network', connectionLost: true };
+      }
       let fault = this.faults(n);
       if (this.revoked) fault = 'revoked';
       const accept = () => this.#accept(mail);
@@ -154,6 +160,7 @@ export class FakeMailbox implements MailSender {
     this.#enter();
     try {
       await this.clock.sleep(this.latencyMs);
+      if (this.offline) throw Object.assign(new Error('fetch failed'), { connectionLost: true });
       if (this.revoked) throw new Error('401 InvalidAuthenticationToken');
       const now = this.clock.now();
       const from = Date.parse(since);

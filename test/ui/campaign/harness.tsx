@@ -1,7 +1,9 @@
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
-import { render } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import type { ComposeItem } from '../../../src/outlook';
 import { ManualClock } from '../../../src/shared/clock';
+import type { Connectivity } from '../../../src/shared/connectivity';
 import { CampaignsScreen } from '../../../src/ui/campaign/CampaignsScreen';
 import type {
   CampaignRuntime,
@@ -81,6 +83,7 @@ export function fakeRuntime(
     mailbox?: FakeMailbox;
     /** Shared between two "windows" of the same device. */
     lock?: SendLock;
+    connectivity?: Connectivity;
   } = {},
 ): Harness {
   const clock = options.clock ?? new ManualClock();
@@ -93,6 +96,7 @@ export function fakeRuntime(
     clock,
     timeFactor: 1,
     sender: mailbox,
+    ...(options.connectivity ? { connectivity: options.connectivity } : {}),
     async registerSend(campaignId, trackOpens) {
       registered.push({ campaignId, trackOpens });
       const sendId = `send-${registered.length}`;
@@ -127,6 +131,40 @@ export function renderCampaigns(
 /** Tab-separated, as Excel and Sheets put rows on the clipboard. */
 export function tsv(rows: string[][]): string {
   return rows.map((r) => r.join('\t')).join('\n');
+}
+
+export const people = (n: number) =>
+  Array.from({ length: n }, (_, i) => [`person${i + 1}@example.com`, `P${i + 1}`]);
+
+/** Builds a ready campaign of `n` prospects through the screens and presses "Review and send". */
+export async function startCampaign(
+  h: Harness,
+  n: number,
+  options: { rate?: string; untrackRow1?: boolean } = {},
+) {
+  const user = userEvent.setup();
+  const view = renderCampaigns(h.runtime);
+  fireEvent.change(await screen.findByLabelText(/Paste rows from a spreadsheet/), {
+    target: { value: tsv([['Email', 'First name'], ...people(n)]) },
+  });
+  await user.click(screen.getByRole('button', { name: 'Use pasted rows' }));
+  await user.click(screen.getByRole('tab', { name: 'Template' }));
+  fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Hello {{firstName}}' } });
+  fireEvent.change(screen.getByLabelText('Body (HTML)'), { target: { value: '<p>Hi {{firstName}}</p>' } });
+  if (options.untrackRow1) {
+    await user.click(screen.getByRole('tab', { name: 'Preview' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Track opens for this prospect' }));
+  }
+  await user.click(screen.getByRole('tab', { name: 'Send' }));
+  if (options.rate)
+    await user.selectOptions(screen.getByLabelText('Pace (messages per minute)'), options.rate);
+  await user.click(screen.getByRole('button', { name: 'Review and send' }));
+  return { user, view };
+}
+
+export async function confirmSend(user: ReturnType<typeof userEvent.setup>, n: number) {
+  await user.click(screen.getByRole('button', { name: `Send ${n} messages` }));
+  await screen.findByTestId('send-status');
 }
 
 export { seriousViolations } from '../axe';

@@ -1,40 +1,24 @@
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { act, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { controllerFor } from '../../../src/ui/campaign/use-campaign';
 import type { SendFault } from '../../core/support/fake-mailbox';
-import { fakeRuntime, type Harness, memoryLock, renderCampaigns, seriousViolations, tsv } from './harness';
+import {
+  confirmSend,
+  fakeRuntime,
+  type Harness,
+  memoryLock,
+  renderCampaigns,
+  seriousViolations,
+  startCampaign as startCampaignThroughScreens,
+} from './harness';
 
 let view: ReturnType<typeof renderCampaigns>;
 
-const people = (n: number) =>
-  Array.from({ length: n }, (_, i) => [`person${i + 1}@example.com`, `P${i + 1}`]);
-
-/** Builds a ready campaign through the screens and presses Send. */
+/** Builds a ready campaign through the screens and presses Review and send. */
 async function startCampaign(h: Harness, n: number, options: { rate?: string; untrackRow1?: boolean } = {}) {
-  const user = userEvent.setup();
-  view = renderCampaigns(h.runtime);
-  fireEvent.change(await screen.findByLabelText(/Paste rows from a spreadsheet/), {
-    target: { value: tsv([['Email', 'First name'], ...people(n)]) },
-  });
-  await user.click(screen.getByRole('button', { name: 'Use pasted rows' }));
-  await user.click(screen.getByRole('tab', { name: 'Template' }));
-  fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Hello {{firstName}}' } });
-  fireEvent.change(screen.getByLabelText('Body (HTML)'), { target: { value: '<p>Hi {{firstName}}</p>' } });
-  if (options.untrackRow1) {
-    await user.click(screen.getByRole('tab', { name: 'Preview' }));
-    await user.click(screen.getByRole('checkbox', { name: 'Track opens for this prospect' }));
-  }
-  await user.click(screen.getByRole('tab', { name: 'Send' }));
-  if (options.rate)
-    await user.selectOptions(screen.getByLabelText('Pace (messages per minute)'), options.rate);
-  await user.click(screen.getByRole('button', { name: 'Review and send' }));
-  return user;
-}
-
-async function confirmSend(user: ReturnType<typeof userEvent.setup>, n: number) {
-  await user.click(screen.getByRole('button', { name: `Send ${n} messages` }));
-  await screen.findByTestId('send-status');
+  const started = await startCampaignThroughScreens(h, n, options);
+  view = started.view;
+  return started.user;
 }
 
 const status = () => screen.getByTestId('send-status').textContent ?? '';
