@@ -100,4 +100,11 @@ CREATE UNIQUE INDEX deletion_records_one_per_purge ON deletion_records (subject_
   WHERE kind = 'tenant-purge';
 `,
   },
+  {
+    // The API accepts any safe integer as expectedVersion (up to 2^53-1); an integer column turned
+    // a large one into an out-of-range error (500) where SQLite answered a plain conflict (409).
+    version: 3,
+    name: 'campaign state versions are bigint',
+    sql: `ALTER TABLE campaign_states ALTER COLUMN version TYPE bigint;`,
+  },
 ];
