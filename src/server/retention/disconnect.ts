@@ -20,5 +20,7 @@ export async function disconnectUser(
     prevHash: null,
     hash: null,
   });
+  // The rows are gone; now their bytes leave the files too (store.ts, reclaimDeletedSpace).
+  await store.reclaimDeletedSpace();
   return counts;
 }

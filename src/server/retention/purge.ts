@@ -47,7 +47,9 @@ export async function runPurge(options: PurgeOptions): Promise<PurgedTenant[]> {
       if (progress.done) break;
     }
   }
-  return recordFinishedPurges(store);
+  const written = await recordFinishedPurges(store);
+  if (written.length > 0) await store.reclaimDeletedSpace();
+  return written;
 }
 
 /** Tenants still holding data `overdueDays` after their contract ended (the purge is failing). */

@@ -198,6 +198,13 @@ export interface Store {
    * transaction, so a crash between calls loses nothing and a re-run just continues.
    */
   purgeTenantBatch(tid: string, maxRows: number, now: number): Promise<PurgeProgress>;
+  /**
+   * After a disconnect or a finished purge: makes the deleted rows' bytes go from the database
+   * files without waiting for background maintenance. SQLite zeroes freed content on every
+   * delete already (secure_delete) and here truncates the WAL when no one is writing; PostgreSQL
+   * vacuums the tenant tables. Best effort: never throws, the deletion itself is already done.
+   */
+  reclaimDeletedSpace(): Promise<void>;
   getPurgeCheckpoint(tid: string): Promise<PurgeCheckpoint | null>;
   listPurgeCheckpoints(): Promise<PurgeCheckpoint[]>;
   /** Rows the tenant still has, per table (all zero after a finished purge). */

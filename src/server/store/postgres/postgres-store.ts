@@ -48,6 +48,8 @@ const sqlState = (e: unknown) => (e as { code?: string }).code;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
+  #vacuum: Promise<void> | null = null;
+  #vacuumAgain: Promise<void> | null = null;
 
   constructor(url: string, options: StoreOptions = {}) {
     this.#pool = new pg.Pool({
@@ -323,6 +325,26 @@ export class PostgresStore implements Store {
       ]);
       return { done: remaining === 0, deleted, remaining };
     });
+  }
+
+  reclaimDeletedSpace(): Promise<void> {
+    // One VACUUM at a time per instance; requests arriving meanwhile share one more run after it,
+    // which then also covers their deletions.
+    if (this.#vacuum) {
+      this.#vacuumAgain ??= this.#vacuum.then(() => {
+        this.#vacuumAgain = null;
+        return this.reclaimDeletedSpace();
+      });
+      return this.#vacuumAgain;
+    }
+    const run = this.#pool.query(q.vacuumTenantTables).then(
+      () => undefined,
+      () => undefined, // autovacuum still removes the dead tuples later
+    );
+    this.#vacuum = run.finally(() => {
+      this.#vacuum = null;
+    });
+    return this.#vacuum;
   }
 
   async getPurgeCheckpoint(tid: string): Promise<PurgeCheckpoint | null> {

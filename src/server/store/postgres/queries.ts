@@ -56,6 +56,8 @@ export const postgresQueries = {
   deleteUserCampaignStates: `DELETE FROM campaign_states WHERE tid = $1 AND oid = $2`,
   deleteUser: `DELETE FROM users WHERE tid = $1 AND oid = $2`,
 
+  // Not in a transaction (VACUUM cannot be); SKIP_LOCKED: never wait behind another vacuum.
+  vacuumTenantTables: `VACUUM (SKIP_LOCKED) events, sends, campaign_states, users, tenants`,
   lockPurge: `SELECT pg_advisory_xact_lock(7340022, hashtext($1))`,
   purgeEvents: `DELETE FROM events WHERE tid = $1 AND event_id IN (SELECT event_id FROM events WHERE tid = $1 LIMIT $2)`,
   purgeSends: `DELETE FROM sends WHERE tid = $1 AND send_id IN (SELECT send_id FROM sends WHERE tid = $1 LIMIT $2)`,

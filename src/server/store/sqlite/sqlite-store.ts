@@ -66,6 +66,9 @@ export class SqliteStore implements Store {
       // Another connection (the event writer thread, a second instance, the purge CLI) may hold
       // the write lock briefly.
       'busy_timeout = 5000',
+      // Deleted rows are overwritten with zeros, not just unlinked: a disconnected user's ids and
+      // ciphertext do not linger in free pages of the file (docs/backend-storage.md).
+      'secure_delete = ON',
     ];
     this.#db = new Database(path);
     for (const p of pragmas) this.#db.pragma(p);
@@ -308,6 +311,19 @@ export class SqliteStore implements Store {
         return { done: remaining === 0, deleted, remaining };
       })
       .immediate();
+  }
+
+  async reclaimDeletedSpace(): Promise<void> {
+    // The WAL still holds page images from before the delete; copy them back and empty it, but only
+    // if nobody is writing right now (a zero busy timeout: never wait on the event loop).
+    try {
+      this.#db.pragma('busy_timeout = 0');
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Busy or closed: the next automatic checkpoint reuses the WAL from its start.
+    } finally {
+      if (this.#db.open) this.#db.pragma('busy_timeout = 5000');
+    }
   }
 
   async getPurgeCheckpoint(tid: string): Promise<PurgeCheckpoint | null> {
