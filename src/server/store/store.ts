@@ -76,7 +76,7 @@ export interface EventRow {
   tid: string;
   oid: string;
   sendId: string;
-  /** base64url of 16 random bytes; unique per tenant. Appending the same id twice is a no-op. */
+  /** base64url of 16 random bytes; unique per user. Appending the same id twice is a no-op. */
   eventId: string;
   kind: EventKind;
   /** Machine-open verdict for opens; null for replies. */

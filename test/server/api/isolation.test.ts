@@ -144,7 +144,7 @@ describeStores('API isolation', (open) => {
       expect(after.key.publicKey).toBe(a1Key);
     });
 
-    it(`${other} cannot forge A1's event id into its own stream to hide or replace it`, async () => {
+    it(`${other} reusing A1's event id stores its own event normally and learns nothing of A1's`, async () => {
       const mine = await h.app.inject({
         method: 'POST',
         url: '/api/v1/campaigns/own/sends',
@@ -153,12 +153,35 @@ describeStores('API isolation', (open) => {
       });
       const sendId = mine.json().sends[0].sendId as string;
       const before = await a1Snapshot();
-      await h.app.inject({
-        method: 'POST',
-        url: `/api/v1/sends/${sendId}/reply`,
-        headers: as(other),
-        payload: { eventId: a1Event, sealed: 'AQ' + 'B'.repeat(200) },
-      });
+      const sealer = await createEventSealer(await importRecipientPublicKey(await publicKeyB64()));
+      const sealed = toBase64url(
+        await sealer.seal(
+          {
+            kind: 'reply',
+            tid: other === 'a2' ? A : B,
+            oid: other === 'a2' ? a2 : b1,
+            sendId,
+            eventId: a1Event,
+          },
+          { subject: 'y', from: 'y@y.z', receivedAt: 2, ip: null },
+        ),
+      );
+      const post = () =>
+        h.app.inject({
+          method: 'POST',
+          url: `/api/v1/sends/${sendId}/reply`,
+          headers: as(other),
+          payload: { eventId: a1Event, sealed },
+        });
+      // Exactly what a fresh id gets (201, stored) — ids are unique per user, not per tenant.
+      const first = await post();
+      expect(first.statusCode).toBe(201);
+      expect(first.json()).toEqual({ eventId: a1Event, stored: true });
+      expect((await post()).json()).toEqual({ eventId: a1Event, stored: false });
+      const events = await h.app.inject({ method: 'GET', url: '/api/v1/events', headers: as(other) });
+      expect(
+        events.json().events.map((e: { eventId: string; sendId: string }) => [e.eventId, e.sendId]),
+      ).toEqual([[a1Event, sendId]]);
       expect(await a1Snapshot()).toEqual(before);
     });
   }

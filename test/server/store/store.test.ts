@@ -196,6 +196,23 @@ function contractSuite(backend: () => Backend) {
     expect((await store.listEvents(tid, oid, { limit: 10 })).events).toEqual([e]);
   });
 
+  it('keeps event ids unique per user: another user of the tenant may use the same id', async () => {
+    const a = await seedUser();
+    const b = await seedUser(a.tid);
+    const [sa, sb] = [id(), id()];
+    await store.registerSends(a.tid, a.oid, 'c', [{ sendId: sa, trackOpens: true }], T0);
+    await store.registerSends(b.tid, b.oid, 'c', [{ sendId: sb, trackOpens: true }], T0);
+    const ea = event(a.tid, a.oid, sa);
+    const eb = event(b.tid, b.oid, sb, { eventId: ea.eventId });
+    expect(await store.appendEvents([ea])).toEqual({ inserted: 1 });
+    expect(await store.appendEvents([eb])).toEqual({ inserted: 1 });
+    expect((await store.listEvents(a.tid, a.oid, { limit: 10 })).events).toEqual([ea]);
+    expect((await store.listEvents(b.tid, b.oid, { limit: 10 })).events).toEqual([eb]);
+    // A purge takes both, counted once each.
+    const p = await store.purgeTenantBatch(a.tid, 1000, T0);
+    expect(p).toMatchObject({ done: true, deleted: { events: 2 } });
+  });
+
   it('drops, without failing the group, events for unknown sends or another user’s send', async () => {
     const { tid, oid } = await seedUser();
     const other = await seedUser(tid);

@@ -107,4 +107,11 @@ CREATE UNIQUE INDEX deletion_records_one_per_purge ON deletion_records (subject_
     name: 'campaign state versions are bigint',
     sql: `ALTER TABLE campaign_states ALTER COLUMN version TYPE bigint;`,
   },
+  {
+    // Event ids are unique per user, not per tenant: a same-tenant user reusing another's id is
+    // stored like any new id, so the answer says nothing about other users' events.
+    version: 4,
+    name: 'event ids unique per user',
+    sql: `ALTER TABLE events DROP CONSTRAINT events_pkey, ADD PRIMARY KEY (tid, oid, event_id);`,
+  },
 ];

@@ -36,7 +36,7 @@ export const postgresQueries = {
       WITH ORDINALITY AS e(tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed, n)
     JOIN sends s ON s.tid = e.tid AND s.send_id = e.send_id AND s.oid = e.oid
     ORDER BY e.n
-    ON CONFLICT (tid, event_id) DO NOTHING`,
+    ON CONFLICT (tid, oid, event_id) DO NOTHING`,
   listEvents: `SELECT seq, tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed FROM events
     WHERE tid = $1 AND oid = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
 
@@ -59,7 +59,8 @@ export const postgresQueries = {
   // Not in a transaction (VACUUM cannot be); SKIP_LOCKED: never wait behind another vacuum.
   vacuumTenantTables: `VACUUM (SKIP_LOCKED) events, sends, campaign_states, users, tenants`,
   lockPurge: `SELECT pg_advisory_xact_lock(7340022, hashtext($1))`,
-  purgeEvents: `DELETE FROM events WHERE tid = $1 AND event_id IN (SELECT event_id FROM events WHERE tid = $1 LIMIT $2)`,
+  purgeEvents: `DELETE FROM events WHERE tid = $1 AND (oid, event_id) IN
+    (SELECT oid, event_id FROM events WHERE tid = $1 LIMIT $2)`,
   purgeSends: `DELETE FROM sends WHERE tid = $1 AND send_id IN (SELECT send_id FROM sends WHERE tid = $1 LIMIT $2)`,
   purgeCampaignStates: `DELETE FROM campaign_states WHERE tid = $1 AND (oid, campaign_id) IN
     (SELECT oid, campaign_id FROM campaign_states WHERE tid = $1 LIMIT $2)`,

@@ -110,4 +110,14 @@ CREATE UNIQUE INDEX deletion_records_one_per_purge ON deletion_records (subject_
   WHERE kind = 'tenant-purge';
 `,
   },
+  {
+    // Event ids are unique per user, not per tenant: a same-tenant user reusing another's id is
+    // stored like any new id, so the answer says nothing about other users' events.
+    version: 3,
+    name: 'event ids unique per user',
+    sql: `
+DROP INDEX events_by_event_id;
+CREATE UNIQUE INDEX events_by_event_id ON events (tid, oid, event_id);
+`,
+  },
 ];
