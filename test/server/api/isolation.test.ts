@@ -186,6 +186,23 @@ describeStores('API isolation', (open) => {
     });
   }
 
+  it("refuses A1's event cursor to A2 and B1, and an altered one to A1 (400 invalid-cursor)", async () => {
+    const page = await h.app.inject({ method: 'GET', url: '/api/v1/events?limit=1', headers: as('a1') });
+    const next = page.json().next as string;
+    expect(next).toEqual(expect.any(String));
+    const list = (who: keyof typeof tokens, after: string) =>
+      h.app.inject({ method: 'GET', url: `/api/v1/events?after=${after}`, headers: as(who) });
+    expect((await list('a1', next)).statusCode).toBe(200);
+    for (const other of ['a2', 'b1'] as const) {
+      const res = await list(other, next);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: 'invalid-cursor' });
+    }
+    const altered = Buffer.from(next, 'base64url');
+    altered[20]! ^= 0x80;
+    expect((await list('a1', altered.toString('base64url'))).json()).toEqual({ error: 'invalid-cursor' });
+  });
+
   it("disconnecting A2 and B1 deletes only their own rows; A1's data and tenant stay", async () => {
     const before = await a1Snapshot();
     for (const other of ['a2', 'b1'] as const) {

@@ -234,6 +234,47 @@ function contractSuite(backend: () => Backend) {
     await expect(store.listEvents(tid, oid, { limit: 100_000 })).rejects.toBeInstanceOf(InvalidInputError);
   });
 
+  it('gives opaque cursors bound to the user: another user’s or an altered one is refused', async () => {
+    const a = await seedUser();
+    const b = await seedUser(a.tid);
+    const s = id();
+    await store.registerSends(a.tid, a.oid, 'c', [{ sendId: s, trackOpens: true }], T0);
+    await store.appendEvents([event(a.tid, a.oid, s), event(a.tid, a.oid, s)]);
+    const page = await store.listEvents(a.tid, a.oid, { limit: 1 });
+    const cursor = page.next as string;
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    // Nothing readable inside: no sequence number in any encoding a user could try.
+    expect(Buffer.from(cursor, 'base64url').toString('latin1')).not.toMatch(/e1:|[0-9]{2,}/);
+    expect((await store.listEvents(a.tid, a.oid, { after: cursor, limit: 10 })).events).toHaveLength(1);
+    await expect(store.listEvents(b.tid, b.oid, { after: cursor, limit: 10 })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    await expect(store.listEvents(randomUUID(), a.oid, { after: cursor, limit: 10 })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    const bytes = Buffer.from(cursor, 'base64url');
+    for (const at of [0, 5, 14, bytes.length - 1]) {
+      const t = Buffer.from(bytes);
+      t[at]! ^= 0x01;
+      await expect(
+        store.listEvents(a.tid, a.oid, { after: t.toString('base64url'), limit: 10 }),
+      ).rejects.toBeInstanceOf(InvalidInputError);
+    }
+    // The old readable format is no longer accepted.
+    const legacy = Buffer.from('e1:1', 'utf8').toString('base64url');
+    await expect(store.listEvents(a.tid, a.oid, { after: legacy, limit: 10 })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    // A second instance on the same database reads the same cursors.
+    const again = await backend().open();
+    await again.migrate();
+    try {
+      expect((await again.listEvents(a.tid, a.oid, { after: cursor, limit: 10 })).events).toHaveLength(1);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('versions campaign state blobs optimistically', async () => {
     const { tid, oid } = await seedUser();
     const b1 = new Uint8Array([1, 2, 3]);

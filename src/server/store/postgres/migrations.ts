@@ -114,4 +114,10 @@ CREATE UNIQUE INDEX deletion_records_one_per_purge ON deletion_records (subject_
     name: 'event ids unique per user',
     sql: `ALTER TABLE events DROP CONSTRAINT events_pkey, ADD PRIMARY KEY (tid, oid, event_id);`,
   },
+  {
+    // Server-held secrets shared by every instance (the event-cursor key).
+    version: 5,
+    name: 'server secrets',
+    sql: `CREATE TABLE server_secrets (name text PRIMARY KEY, secret bytea NOT NULL);`,
+  },
 ];

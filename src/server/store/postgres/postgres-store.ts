@@ -3,6 +3,7 @@
  * it. A commit returns after the WAL is flushed (synchronous_commit=on, the default), which is what
  * the pixel's "every 200 is committed" relies on.
  */
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import {
   DuplicateSendError,
@@ -27,16 +28,8 @@ import {
   type User,
 } from '../store';
 import type { StoreOptions } from '../create-store';
-import {
-  bytesToId,
-  checkLimit,
-  columnsToKey,
-  decodeCursor,
-  encodeCursor,
-  idToBytes,
-  keyToColumns,
-  sumCounts,
-} from '../rows';
+import { bytesToId, checkLimit, columnsToKey, idToBytes, keyToColumns, sumCounts } from '../rows';
+import { CURSOR_KEY_BYTES, CursorCodec } from '../cursor';
 import { postgresMigrations } from './migrations';
 import { postgresQueries as q } from './queries';
 
@@ -48,6 +41,7 @@ const sqlState = (e: unknown) => (e as { code?: string }).code;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
+  #cursors: CursorCodec | null = null;
   #vacuum: Promise<void> | null = null;
   #vacuumAgain: Promise<void> | null = null;
 
@@ -96,6 +90,9 @@ export class PostgresStore implements Store {
         await c.query(q.recordMigration, [m.version, m.name, Date.now()]);
       }
     });
+    await this.#pool.query(q.createSecret, ['event-cursor', randomBytes(CURSOR_KEY_BYTES)]);
+    const [secret] = await this.#rows(q.getSecret, ['event-cursor']);
+    this.#cursors = new CursorCodec(secret?.secret as Buffer);
   }
 
   async close(): Promise<void> {
@@ -219,11 +216,13 @@ export class PostgresStore implements Store {
     options: { after?: string | null; limit: number },
   ): Promise<EventPage> {
     const limit = checkLimit(options.limit);
-    const rows = await this.#rows(q.listEvents, [tid, oid, decodeCursor(options.after), limit]);
+    const cursors = this.#cursors;
+    if (!cursors) throw new Error('PostgresStore: call migrate() first');
+    const rows = await this.#rows(q.listEvents, [tid, oid, cursors.decode(tid, oid, options.after), limit]);
     const last = rows.at(-1);
     return {
       events: rows.map(toEvent),
-      next: last ? encodeCursor(last.seq as string) : (options.after ?? null),
+      next: last ? cursors.encode(tid, oid, last.seq as string) : (options.after ?? null),
     };
   }
 

@@ -7,6 +7,10 @@ export const postgresQueries = {
   appliedVersions: `SELECT version FROM schema_migrations ORDER BY version`,
   recordMigration: `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 
+  // The first instance to start creates the secret; every later one reads the same.
+  createSecret: `INSERT INTO server_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+  getSecret: `SELECT secret FROM server_secrets WHERE name = $1`,
+
   upsertTenant: `INSERT INTO tenants (tid, contract_ends_at, created_at, updated_at) VALUES ($1, $2, $3, $3)
     ON CONFLICT (tid) DO UPDATE SET contract_ends_at = excluded.contract_ends_at, updated_at = excluded.updated_at
     RETURNING tid, contract_ends_at, created_at, updated_at`,

@@ -120,4 +120,10 @@ DROP INDEX events_by_event_id;
 CREATE UNIQUE INDEX events_by_event_id ON events (tid, oid, event_id);
 `,
   },
+  {
+    // Server-held secrets shared by every connection and instance (the event-cursor key).
+    version: 4,
+    name: 'server secrets',
+    sql: `CREATE TABLE server_secrets (name TEXT PRIMARY KEY, secret BLOB NOT NULL) STRICT;`,
+  },
 ];

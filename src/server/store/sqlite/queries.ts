@@ -5,6 +5,10 @@ export const sqliteQueries = {
   appliedVersions: `SELECT version FROM schema_migrations ORDER BY version`,
   recordMigration: `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 
+  // The first instance to start creates the secret; every later one reads the same.
+  createSecret: `INSERT INTO server_secrets (name, secret) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
+  getSecret: `SELECT secret FROM server_secrets WHERE name = ?`,
+
   upsertTenant: `INSERT INTO tenants (tid, contract_ends_at, created_at, updated_at) VALUES (@tid, @contractEndsAt, @now, @now)
     ON CONFLICT (tid) DO UPDATE SET contract_ends_at = excluded.contract_ends_at, updated_at = excluded.updated_at`,
   getTenant: `SELECT tid, contract_ends_at, created_at, updated_at FROM tenants WHERE tid = ?`,

@@ -10,6 +10,7 @@
  * appendEvents resolves — the pixel's "every 200 is committed" holds across a power loss, not only
  * a process crash. NORMAL is available for measurement (see docs/backend-storage.md).
  */
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import {
   DuplicateSendError,
@@ -34,16 +35,8 @@ import {
   type User,
 } from '../store';
 import type { StoreOptions } from '../create-store';
-import {
-  bytesToId,
-  checkLimit,
-  columnsToKey,
-  decodeCursor,
-  encodeCursor,
-  idToBytes,
-  keyToColumns,
-  sumCounts,
-} from '../rows';
+import { bytesToId, checkLimit, columnsToKey, idToBytes, keyToColumns, sumCounts } from '../rows';
+import { CURSOR_KEY_BYTES, CursorCodec } from '../cursor';
 import { sqliteMigrations } from './migrations';
 import { sqliteQueries as q } from './queries';
 import { ThreadedEventWriter } from './event-writer';
@@ -55,6 +48,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   #stmts: Statements | null = null;
+  #cursors: CursorCodec | null = null;
   /** Event appends go through a writer thread, except for an in-memory database it cannot open. */
   readonly #events: ThreadedEventWriter | null;
 
@@ -76,6 +70,11 @@ export class SqliteStore implements Store {
       path === ':memory:' || path === '' || options.sqliteEventWriter === 'inline'
         ? null
         : new ThreadedEventWriter({ path, pragmas, insertSql: q.insertEvent });
+  }
+
+  get #cursor(): CursorCodec {
+    if (!this.#cursors) throw new Error('SqliteStore: call migrate() first');
+    return this.#cursors;
   }
 
   get #s(): Statements {
@@ -100,6 +99,8 @@ export class SqliteStore implements Store {
     const stmts = {} as Statements;
     for (const [name, sql] of Object.entries(q)) stmts[name as keyof Statements] = db.prepare(sql);
     this.#stmts = stmts;
+    stmts.createSecret.run('event-cursor', randomBytes(CURSOR_KEY_BYTES));
+    this.#cursors = new CursorCodec((stmts.getSecret.get('event-cursor') as { secret: Buffer }).secret);
   }
 
   async close(): Promise<void> {
@@ -215,12 +216,12 @@ export class SqliteStore implements Store {
     options: { after?: string | null; limit: number },
   ): Promise<EventPage> {
     const limit = checkLimit(options.limit);
-    const after = BigInt(decodeCursor(options.after));
+    const after = BigInt(this.#cursor.decode(tid, oid, options.after));
     const rows = this.#s.listEvents.all(tid, oid, after, limit) as Row[];
     const last = rows.at(-1);
     return {
       events: rows.map(toEvent),
-      next: last ? encodeCursor(last.seq as number) : (options.after ?? null),
+      next: last ? this.#cursor.encode(tid, oid, last.seq as number) : (options.after ?? null),
     };
   }
 
