@@ -163,8 +163,19 @@ export interface Store {
   ): Promise<void>;
 
   // Sends
-  /** Registers a batch atomically. Throws on a duplicate or malformed send id. */
-  registerSends(tid: string, oid: string, campaignId: string, sends: NewSend[], now: number): Promise<Send[]>;
+  /**
+   * Registers a batch atomically. Throws on a duplicate or malformed send id, and with
+   * SendLimitError when the user's sends in the 24 hours up to `now` plus this batch would exceed
+   * `maxPerDay` (checked and written in one serialized step, so it holds across instances).
+   */
+  registerSends(
+    tid: string,
+    oid: string,
+    campaignId: string,
+    sends: NewSend[],
+    now: number,
+    limit?: { maxPerDay: number },
+  ): Promise<Send[]>;
   listSends(tid: string, oid: string, campaignId: string): Promise<Send[]>;
   /** The pixel's lookup: by send id alone (the token carries no tenant). */
   getSendForPixel(sendId: string): Promise<PixelSend | null>;
@@ -220,6 +231,23 @@ export interface Store {
 /** Thrown for a malformed id, key, limit or cursor passed in by a caller (an API maps it to 400). */
 export class InvalidInputError extends Error {
   override readonly name = 'InvalidInputError';
+}
+
+/** The rolling window of the per-user send limit. */
+export const SEND_WINDOW_MS = 24 * 3600 * 1000;
+
+/** Thrown by registerSends when the batch would exceed the user's sends per rolling 24 hours. */
+export class SendLimitError extends Error {
+  override readonly name = 'SendLimitError';
+  constructor(
+    readonly maxPerDay: number,
+    /** Sends the user may still register right now. */
+    readonly remaining: number,
+    /** Until enough of the window frees for this batch; null if the batch alone exceeds the limit. */
+    readonly retryAfterMs: number | null,
+  ) {
+    super('send limit reached');
+  }
 }
 
 /** Thrown by registerSends for a send id that already exists. */

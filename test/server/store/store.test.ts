@@ -11,6 +11,7 @@ import { createStore } from '../../../src/server/store/create-store';
 import {
   DuplicateSendError,
   InvalidInputError,
+  SendLimitError,
   type EventRow,
   type Store,
 } from '../../../src/server/store/store';
@@ -149,6 +150,44 @@ function contractSuite(backend: () => Backend) {
       ),
     ).rejects.toBeInstanceOf(DuplicateSendError);
     expect(await store.getSendForPixel(fresh)).toBeNull();
+  });
+
+  it('caps each user’s sends per rolling 24 hours, atomically, with the time until a batch fits', async () => {
+    const { tid, oid } = await seedUser();
+    const other = await seedUser(tid);
+    const H = 3_600_000;
+    const reg = (n: number, at: number, who = oid) =>
+      store.registerSends(
+        tid,
+        who,
+        'c',
+        Array.from({ length: n }, () => ({ sendId: id(), trackOpens: true })),
+        at,
+        { maxPerDay: 5 },
+      );
+    await reg(3, T0);
+    await reg(2, T0 + H);
+    const refused = await reg(1, T0 + 2 * H).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SendLimitError);
+    expect(refused).toMatchObject({ maxPerDay: 5, remaining: 0, retryAfterMs: 22 * H });
+    // Another user of the tenant has their own allowance.
+    expect(await reg(5, T0 + 2 * H, other.oid)).toHaveLength(5);
+    // Four more need the first three and one of the second pair gone: 24 h after T0 + 1 h.
+    await expect(reg(4, T0 + 24 * H)).rejects.toMatchObject({ remaining: 3, retryAfterMs: H });
+    expect(await store.listSends(tid, oid, 'c')).toHaveLength(5); // refused batches stored nothing
+    expect(await reg(3, T0 + 24 * H)).toHaveLength(3);
+    // A batch larger than the limit itself can never fit.
+    await expect(reg(6, T0 + 99 * H)).rejects.toMatchObject({ remaining: 5, retryAfterMs: null });
+  });
+
+  it('holds the send cap under concurrent registrations', async () => {
+    const { tid, oid } = await seedUser();
+    const batch = () => Array.from({ length: 3 }, () => ({ sendId: id(), trackOpens: true }));
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () => store.registerSends(tid, oid, 'c', batch(), T0, { maxPerDay: 7 })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect(await store.listSends(tid, oid, 'c')).toHaveLength(6);
   });
 
   it('rejects malformed send ids (wrong length, padding, non-canonical)', async () => {

@@ -120,4 +120,10 @@ CREATE UNIQUE INDEX deletion_records_one_per_purge ON deletion_records (subject_
     name: 'server secrets',
     sql: `CREATE TABLE server_secrets (name text PRIMARY KEY, secret bytea NOT NULL);`,
   },
+  {
+    // The per-user send limit counts a user's sends of the last 24 hours on every registration.
+    version: 6,
+    name: 'sends by user and time',
+    sql: `CREATE INDEX sends_by_user_time ON sends (tid, oid, created_at);`,
+  },
 ];

@@ -8,6 +8,7 @@ import pg from 'pg';
 import {
   DuplicateSendError,
   InvalidInputError,
+  SEND_WINDOW_MS,
   zeroCounts,
   type CampaignState,
   type CampaignSummary,
@@ -30,6 +31,7 @@ import {
 import type { StoreOptions } from '../create-store';
 import { bytesToId, checkLimit, columnsToKey, idToBytes, keyToColumns, sumCounts } from '../rows';
 import { CURSOR_KEY_BYTES, CursorCodec } from '../cursor';
+import { sendLimitError, sendToOutlast } from '../send-limit';
 import { postgresMigrations } from './migrations';
 import { postgresQueries as q } from './queries';
 
@@ -148,11 +150,23 @@ export class PostgresStore implements Store {
     campaignId: string,
     sends: NewSend[],
     now: number,
+    limit?: { maxPerDay: number },
   ): Promise<Send[]> {
     const ids = sends.map((s) => idToBytes(s.sendId, 'sendId'));
+    const since = now - SEND_WINDOW_MS;
     try {
       await this.#tx(async (c) => {
         await c.query(q.upsertUser, [tid, oid, now]);
+        if (limit) {
+          // The user's row lock serializes their registrations on every instance: count, then insert.
+          await c.query(q.lockUser, [tid, oid]);
+          const recent = Number((await c.query(q.countRecentSends, [tid, oid, since])).rows[0]?.n ?? 0);
+          const k = sendToOutlast(limit.maxPerDay, recent, ids.length);
+          if (k !== null) {
+            const [row] = (await c.query(q.nthRecentSend, [tid, oid, since, k])).rows as Row[];
+            throw sendLimitError(limit.maxPerDay, recent, now, row ? Number(row.created_at) : null);
+          }
+        }
         await c.query(q.insertSends, [tid, oid, campaignId, now, ids, sends.map((s) => s.trackOpens)]);
       });
     } catch (e) {

@@ -25,6 +25,12 @@ export const postgresQueries = {
 
   insertSends: `INSERT INTO sends (tid, send_id, oid, campaign_id, track_opens, created_at)
     SELECT $1, s.send_id, $2, $3, s.track_opens, $4 FROM unnest($5::bytea[], $6::boolean[]) AS s(send_id, track_opens)`,
+  // Serializes one user's registrations across instances, so the limit check and insert are exact.
+  lockUser: `SELECT 1 FROM users WHERE tid = $1 AND oid = $2 FOR UPDATE`,
+  countRecentSends: `SELECT count(*) AS n FROM sends WHERE tid = $1 AND oid = $2 AND created_at > $3`,
+  // The send whose expiry frees enough of the window: the k-th oldest still inside it.
+  nthRecentSend: `SELECT created_at FROM sends WHERE tid = $1 AND oid = $2 AND created_at > $3
+    ORDER BY created_at LIMIT 1 OFFSET $4`,
   listSends: `SELECT tid, send_id, oid, campaign_id, track_opens, created_at FROM sends
     WHERE tid = $1 AND oid = $2 AND campaign_id = $3 ORDER BY created_at, send_id`,
   getSendForPixel: `SELECT s.tid, s.send_id, s.oid, s.campaign_id, s.track_opens, s.created_at,

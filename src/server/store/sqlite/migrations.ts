@@ -126,4 +126,10 @@ CREATE UNIQUE INDEX events_by_event_id ON events (tid, oid, event_id);
     name: 'server secrets',
     sql: `CREATE TABLE server_secrets (name TEXT PRIMARY KEY, secret BLOB NOT NULL) STRICT;`,
   },
+  {
+    // The per-user send limit counts a user's sends of the last 24 hours on every registration.
+    version: 5,
+    name: 'sends by user and time',
+    sql: `CREATE INDEX sends_by_user_time ON sends (tid, oid, created_at);`,
+  },
 ];

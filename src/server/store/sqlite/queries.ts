@@ -20,6 +20,10 @@ export const sqliteQueries = {
     WHERE tid = @tid AND oid = @oid`,
 
   insertSend: `INSERT INTO sends (tid, send_id, oid, campaign_id, track_opens, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  countRecentSends: `SELECT count(*) AS n FROM sends WHERE tid = ? AND oid = ? AND created_at > ?`,
+  // The send whose expiry frees enough of the window: the k-th oldest still inside it.
+  nthRecentSend: `SELECT created_at FROM sends WHERE tid = ? AND oid = ? AND created_at > ?
+    ORDER BY created_at LIMIT 1 OFFSET ?`,
   listSends: `SELECT tid, send_id, oid, campaign_id, track_opens, created_at FROM sends
     WHERE tid = ? AND oid = ? AND campaign_id = ? ORDER BY created_at, send_id`,
   getSendForPixel: `SELECT s.tid, s.send_id, s.oid, s.campaign_id, s.track_opens, s.created_at,

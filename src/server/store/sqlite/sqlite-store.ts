@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import {
   DuplicateSendError,
   InvalidInputError,
+  SEND_WINDOW_MS,
   zeroCounts,
   type CampaignState,
   type CampaignSummary,
@@ -37,6 +38,7 @@ import {
 import type { StoreOptions } from '../create-store';
 import { bytesToId, checkLimit, columnsToKey, idToBytes, keyToColumns, sumCounts } from '../rows';
 import { CURSOR_KEY_BYTES, CursorCodec } from '../cursor';
+import { sendLimitError, sendToOutlast } from '../send-limit';
 import { sqliteMigrations } from './migrations';
 import { sqliteQueries as q } from './queries';
 import { ThreadedEventWriter } from './event-writer';
@@ -157,15 +159,28 @@ export class SqliteStore implements Store {
     campaignId: string,
     sends: NewSend[],
     now: number,
+    limit?: { maxPerDay: number },
   ): Promise<Send[]> {
     const rows = sends.map((s) => ({ ...s, bytes: idToBytes(s.sendId, 'sendId') }));
+    const since = now - SEND_WINDOW_MS;
     try {
-      this.#db.transaction(() => {
-        this.#s.upsertUser.run(tid, oid, now);
-        for (const r of rows) {
-          this.#s.insertSend.run(tid, r.bytes, oid, campaignId, r.trackOpens ? 1 : 0, now);
-        }
-      })();
+      this.#db
+        .transaction(() => {
+          // Counted and inserted in one write transaction: no other registration can come between.
+          if (limit) {
+            const recent = (this.#s.countRecentSends.get(tid, oid, since) as { n: number }).n;
+            const k = sendToOutlast(limit.maxPerDay, recent, rows.length);
+            if (k !== null) {
+              const row = this.#s.nthRecentSend.get(tid, oid, since, k) as Row | undefined;
+              throw sendLimitError(limit.maxPerDay, recent, now, row ? (row.created_at as number) : null);
+            }
+          }
+          this.#s.upsertUser.run(tid, oid, now);
+          for (const r of rows) {
+            this.#s.insertSend.run(tid, r.bytes, oid, campaignId, r.trackOpens ? 1 : 0, now);
+          }
+        })
+        .immediate();
     } catch (e) {
       if (
         (e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') ||
