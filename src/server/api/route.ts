@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { principalOf } from '../auth/require-user';
+import { principalOf, type RouteAccess } from '../auth/require-user';
 import type { Principal } from '../auth/verify-token';
 
 /**
@@ -21,6 +21,11 @@ export interface ApiRoute<
   body?: B;
   /** Bytes; defaults to the API's limit. */
   bodyLimit?: number;
+  /**
+   * Also admit a user of a tenant whose contract has ended but whose data still exists. Only for
+   * leaving (DELETE /me): every other route refuses such a token like any other.
+   */
+  allowEndedContract?: boolean;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   handler: (ctx: {
     principal: Principal;
@@ -43,6 +48,7 @@ export function mountRoute(app: FastifyInstance, route: ApiRoute): void {
     method: route.method,
     url: route.url,
     ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
+    config: { allowEndedContract: route.allowEndedContract === true } satisfies RouteAccess,
     handler: async (req, reply) => {
       const params = route.params ? route.params.parse(req.params ?? {}) : undefined;
       const query = route.query ? route.query.parse(req.query ?? {}) : undefined;

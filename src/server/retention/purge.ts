@@ -82,6 +82,7 @@ async function recordFinishedPurges(store: Store): Promise<PurgedTenant[]> {
       subjectRef: c.tid,
       counts: c.deleted,
       at: finishedAt,
+      contractEndsAt: c.contractEndsAt,
       prevHash: null,
       hash: null,
     });

@@ -121,6 +121,8 @@ export interface PurgeCheckpoint {
   finishedAt: number | null;
   /** Cumulative rows deleted over every batch so far. */
   deleted: TableCounts;
+  /** The tenant's contract end when its purge began (null: open-ended, or unknown). */
+  contractEndsAt: number | null;
 }
 
 /** Proof of a deletion. Holds no personal data: subjectRef is a keyed hash computed by the caller. */
@@ -129,6 +131,8 @@ export interface NewDeletionRecord {
   subjectRef: string;
   counts: TableCounts;
   at: number;
+  /** The tenant's contract end the deletion happened under (null: open-ended). */
+  contractEndsAt: number | null;
   /** Optional hash chaining, owned by the caller (e.g. SHA-256 over the previous record). */
   prevHash: string | null;
   hash: string | null;

@@ -427,6 +427,7 @@ function contractSuite(backend: () => Backend) {
     });
     const cp = await store.getPurgeCheckpoint(a.tid);
     expect(cp).toMatchObject({ tid: a.tid, startedAt: T0, finishedAt: T0 + 4, deleted: before });
+    expect(cp?.contractEndsAt).toBeNull();
     expect(await store.countTenantRows(b.tid)).toEqual(bBefore);
     // Running again after completion is harmless.
     expect(await store.purgeTenantBatch(a.tid, 5, T0 + 99)).toMatchObject({ done: true, remaining: 0 });
@@ -445,6 +446,7 @@ function contractSuite(backend: () => Backend) {
       T0,
     );
     await store.appendEvents(sends.map((s) => event(u.tid, u.oid, s)));
+    await store.upsertTenant({ tid: u.tid, contractEndsAt: T0 - 1 }, T0);
     const first = await store.purgeTenantBatch(u.tid, 3, T0);
     expect(first).toMatchObject({ done: false, remaining: 3 });
     const fresh = await backend().open();
@@ -459,6 +461,8 @@ function contractSuite(backend: () => Backend) {
         users: 1,
         tenants: 1,
       });
+      // The contract end is kept from the first batch, though the tenant row is gone now.
+      expect((await fresh.getPurgeCheckpoint(u.tid))?.contractEndsAt).toBe(T0 - 1);
     } finally {
       await fresh.close();
     }
@@ -472,6 +476,7 @@ function contractSuite(backend: () => Backend) {
       subjectRef: ref,
       counts,
       at: T0,
+      contractEndsAt: null,
       prevHash: null,
       hash: 'h1',
     });
@@ -480,6 +485,7 @@ function contractSuite(backend: () => Backend) {
       subjectRef: ref,
       counts,
       at: T0 + 1,
+      contractEndsAt: T0 - 5,
       prevHash: 'h1',
       hash: 'h2',
     });
@@ -498,6 +504,7 @@ function contractSuite(backend: () => Backend) {
       subjectRef: tid,
       counts,
       at: T0 + 7,
+      contractEndsAt: T0,
       prevHash: null,
       hash: null,
     };

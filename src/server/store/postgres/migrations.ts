@@ -126,4 +126,14 @@ CREATE UNIQUE INDEX deletion_records_one_per_purge ON deletion_records (subject_
     name: 'sends by user and time',
     sql: `CREATE INDEX sends_by_user_time ON sends (tid, oid, created_at);`,
   },
+  {
+    // Deletion records (and the purge checkpoints they are written from) keep the contract end
+    // the data was deleted under: a user leaving during the grace period, or the purge after it.
+    version: 7,
+    name: 'contract end on deletion records',
+    sql: `
+ALTER TABLE deletion_records ADD COLUMN contract_ends_at bigint;
+ALTER TABLE purge_checkpoints ADD COLUMN contract_ends_at bigint;
+`,
+  },
 ];

@@ -310,6 +310,8 @@ export class PostgresStore implements Store {
     return this.#tx(async (c): Promise<PurgeProgress> => {
       await c.query(q.lockPurge, [tid]);
       const deleted = zeroCounts();
+      // Read before any row goes: the batch that deletes the tenant row still records it.
+      const [tenant] = (await c.query(q.getTenant, [tid])).rows as Row[];
       let budget = maxRows;
       const step = async (sql: string) => {
         const n = budget > 0 ? ((await c.query(sql, [tid, budget])).rowCount ?? 0) : 0;
@@ -335,6 +337,7 @@ export class PostgresStore implements Store {
         deleted.campaignStates,
         deleted.users,
         deleted.tenants,
+        nullableNumber(tenant?.contract_ends_at),
       ]);
       return { done: remaining === 0, deleted, remaining };
     });
@@ -381,6 +384,7 @@ export class PostgresStore implements Store {
       record.at,
       record.prevHash,
       record.hash,
+      record.contractEndsAt,
     ]);
     return row ? { ...record, id: Number(row.id) } : null;
   }
@@ -444,6 +448,7 @@ const toCheckpoint = (row: Row): PurgeCheckpoint => ({
   startedAt: Number(row.started_at),
   updatedAt: Number(row.updated_at),
   finishedAt: nullableNumber(row.finished_at),
+  contractEndsAt: nullableNumber(row.contract_ends_at),
   deleted: {
     events: Number(row.deleted_events),
     sends: Number(row.deleted_sends),
@@ -459,6 +464,7 @@ const toDeletionRecord = (row: Row): DeletionRecord => ({
   subjectRef: row.subject_ref as string,
   counts: row.counts as TableCounts,
   at: Number(row.at),
+  contractEndsAt: nullableNumber(row.contract_ends_at),
   prevHash: (row.prev_hash as string | null) ?? null,
   hash: (row.hash as string | null) ?? null,
 });

@@ -83,9 +83,10 @@ export const postgresQueries = {
       (SELECT count(*) FROM users WHERE tid = $1) AS users,
       (SELECT count(*) FROM tenants WHERE tid = $1) AS tenants`,
   advancePurgeCheckpoint: `INSERT INTO purge_checkpoints (tid, started_at, updated_at, finished_at,
-      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants)
-    VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8)
+      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants, contract_ends_at)
+    VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9)
     ON CONFLICT (tid) DO UPDATE SET updated_at = $2,
+      contract_ends_at = coalesce(purge_checkpoints.contract_ends_at, $9),
       finished_at = coalesce(purge_checkpoints.finished_at, $3),
       deleted_events = purge_checkpoints.deleted_events + $4,
       deleted_sends = purge_checkpoints.deleted_sends + $5,
@@ -95,8 +96,8 @@ export const postgresQueries = {
   getPurgeCheckpoint: `SELECT * FROM purge_checkpoints WHERE tid = $1`,
   listPurgeCheckpoints: `SELECT * FROM purge_checkpoints ORDER BY started_at, tid`,
 
-  addDeletionRecord: `INSERT INTO deletion_records (kind, subject_ref, counts, at, prev_hash, hash)
-    VALUES ($1, $2, $3, $4, $5, $6)
+  addDeletionRecord: `INSERT INTO deletion_records (kind, subject_ref, counts, at, prev_hash, hash, contract_ends_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
     ON CONFLICT (subject_ref, at) WHERE kind = 'tenant-purge' DO NOTHING RETURNING id`,
   listDeletionRecords: `SELECT * FROM deletion_records WHERE id > $1 ORDER BY id LIMIT $2`,
 } as const;

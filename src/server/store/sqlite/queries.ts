@@ -66,9 +66,10 @@ export const sqliteQueries = {
       (SELECT count(*) FROM users WHERE tid = @tid) AS users,
       (SELECT count(*) FROM tenants WHERE tid = @tid) AS tenants`,
   advancePurgeCheckpoint: `INSERT INTO purge_checkpoints (tid, started_at, updated_at, finished_at,
-      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants)
-    VALUES (@tid, @now, @now, @finishedAt, @events, @sends, @campaignStates, @users, @tenants)
+      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants, contract_ends_at)
+    VALUES (@tid, @now, @now, @finishedAt, @events, @sends, @campaignStates, @users, @tenants, @contractEndsAt)
     ON CONFLICT (tid) DO UPDATE SET updated_at = @now,
+      contract_ends_at = coalesce(purge_checkpoints.contract_ends_at, @contractEndsAt),
       finished_at = coalesce(purge_checkpoints.finished_at, @finishedAt),
       deleted_events = deleted_events + @events, deleted_sends = deleted_sends + @sends,
       deleted_campaign_states = deleted_campaign_states + @campaignStates,
@@ -76,8 +77,8 @@ export const sqliteQueries = {
   getPurgeCheckpoint: `SELECT * FROM purge_checkpoints WHERE tid = ?`,
   listPurgeCheckpoints: `SELECT * FROM purge_checkpoints ORDER BY started_at, tid`,
 
-  addDeletionRecord: `INSERT INTO deletion_records (kind, subject_ref, counts, at, prev_hash, hash)
-    VALUES (@kind, @subjectRef, @counts, @at, @prevHash, @hash)
+  addDeletionRecord: `INSERT INTO deletion_records (kind, subject_ref, counts, at, contract_ends_at, prev_hash, hash)
+    VALUES (@kind, @subjectRef, @counts, @at, @contractEndsAt, @prevHash, @hash)
     ON CONFLICT (subject_ref, at) WHERE kind = 'tenant-purge' DO NOTHING`,
   listDeletionRecords: `SELECT * FROM deletion_records WHERE id > ? ORDER BY id LIMIT ?`,
 } as const;

@@ -303,6 +303,8 @@ export class SqliteStore implements Store {
     return this.#db
       .transaction((): PurgeProgress => {
         const deleted = zeroCounts();
+        // Read before any row goes: the batch that deletes the tenant row still records it.
+        const tenant = this.#s.getTenant.get(tid) as Row | undefined;
         let budget = maxRows;
         // Children before parents, so every foreign key holds at every step.
         deleted.events = this.#s.purgeEvents.run(tid, budget).changes;
@@ -322,6 +324,7 @@ export class SqliteStore implements Store {
           tid,
           now,
           finishedAt: remaining === 0 ? now : null,
+          contractEndsAt: (tenant?.contract_ends_at as number | null | undefined) ?? null,
           ...deleted,
         });
         return { done: remaining === 0, deleted, remaining };
@@ -426,6 +429,7 @@ const toCheckpoint = (row: Row): PurgeCheckpoint => ({
   startedAt: row.started_at as number,
   updatedAt: row.updated_at as number,
   finishedAt: (row.finished_at as number | null) ?? null,
+  contractEndsAt: (row.contract_ends_at as number | null) ?? null,
   deleted: {
     events: row.deleted_events as number,
     sends: row.deleted_sends as number,
@@ -441,6 +445,7 @@ const toDeletionRecord = (row: Row): DeletionRecord => ({
   subjectRef: row.subject_ref as string,
   counts: JSON.parse(row.counts as string) as TableCounts,
   at: row.at as number,
+  contractEndsAt: (row.contract_ends_at as number | null) ?? null,
   prevHash: (row.prev_hash as string | null) ?? null,
   hash: (row.hash as string | null) ?? null,
 });
