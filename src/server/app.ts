@@ -74,7 +74,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     auth: config.auth,
     keys: deps.keys ?? remoteKeySource(config.auth.jwksUrl),
     clock,
-    tenantContract: (tid) => store.getTenant(tid),
+    access: (tid, oid) => store.getAccess(tid, oid),
   });
   const ring = deps.pixelKeyRing;
   const pixel = ring

@@ -22,10 +22,11 @@ export interface ApiRoute<
   /** Bytes; defaults to the API's limit. */
   bodyLimit?: number;
   /**
-   * Also admit a user of a tenant whose contract has ended but whose data still exists. Only for
-   * leaving (DELETE /me): every other route refuses such a token like any other.
+   * The route by which a user leaves (DELETE /me): also admits a user of a tenant whose contract
+   * has ended but whose data still exists, and a user whose earlier disconnect did not finish.
+   * Every other route refuses both like any bad token.
    */
-  allowEndedContract?: boolean;
+  forLeaving?: boolean;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   handler: (ctx: {
     principal: Principal;
@@ -48,7 +49,7 @@ export function mountRoute(app: FastifyInstance, route: ApiRoute): void {
     method: route.method,
     url: route.url,
     ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
-    config: { allowEndedContract: route.allowEndedContract === true } satisfies RouteAccess,
+    config: { forLeaving: route.forLeaving === true } satisfies RouteAccess,
     handler: async (req, reply) => {
       const params = route.params ? route.params.parse(req.params ?? {}) : undefined;
       const query = route.query ? route.query.parse(req.query ?? {}) : undefined;

@@ -11,7 +11,7 @@ declare module 'fastify' {
 
 /** Per-route access flags, set by mountRoute from the route's declaration. */
 export interface RouteAccess {
-  allowEndedContract?: boolean;
+  forLeaving?: boolean;
 }
 
 /**
@@ -23,11 +23,10 @@ export function requireUser(verify: TokenVerifier) {
   return async function requireUserHook(req: FastifyRequest): Promise<void> {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{1,16384})$/.exec(header) : null;
-    // Only a route that declares it (DELETE /me) admits a tenant whose contract has ended.
-    const allowEndedContract =
-      (req.routeOptions.config as RouteAccess | undefined)?.allowEndedContract === true;
+    // Only the route that declares it (DELETE /me) admits an ended contract or an unfinished disconnect.
+    const forLeaving = (req.routeOptions.config as RouteAccess | undefined)?.forLeaving === true;
     try {
-      req.principal = await verify(match?.[1] ?? '', { allowEndedContract });
+      req.principal = await verify(match?.[1] ?? '', { forLeaving });
     } catch (err) {
       const reason = err instanceof AuthError ? err.reason : 'keys-unavailable';
       req.log.info({ authFailure: reason }, 'api token rejected');

@@ -10,7 +10,7 @@ export interface Principal {
   tid: string;
   oid: string;
   /**
-   * Set only when the caller allowed it (`allowEndedContract`): the tenant's contract ended at this
+   * Set only for the leaving route (`forLeaving`): the tenant's contract ended at this
    * instant but its data is not purged yet.
    */
   contractEndedAt?: number;
@@ -35,6 +35,7 @@ export type AuthFailure =
   | 'scope'
   | 'client'
   | 'tenant-inactive'
+  | 'user-leaving'
   | 'keys-unavailable';
 
 export class AuthError extends Error {
@@ -48,10 +49,11 @@ export type TokenVerifier = (
   token: string,
   options?: {
     /**
-     * Admit a tenant whose contract has ended but whose data still exists (the principal then
-     * carries `contractEndedAt`). Only for leaving: DELETE /me during the grace period.
+     * The route by which a user leaves (DELETE /me): also admit a tenant whose contract has ended
+     * but whose data still exists (the principal then carries `contractEndedAt`), and a user whose
+     * earlier disconnect did not finish.
      */
-    allowEndedContract?: boolean;
+    forLeaving?: boolean;
   },
 ) => Promise<Principal>;
 
@@ -60,10 +62,11 @@ export interface TokenVerifierOptions {
   keys: KeySource;
   clock: Clock;
   /**
-   * The onboarded tenant's contract end (null: open-ended), or null if the tenant is not onboarded
-   * (never was, or already purged). Looked up on every call.
+   * The onboarded tenant's contract end (null: open-ended) and whether this user's disconnect is
+   * under way; null if the tenant is not onboarded (never was, or already purged). Looked up on
+   * every call (Store.getAccess: one query).
    */
-  tenantContract: (tid: string) => Promise<{ contractEndsAt: number | null } | null>;
+  access: (tid: string, oid: string) => Promise<{ contractEndsAt: number | null; leaving: boolean } | null>;
   /** Allowed clock skew for exp/nbf, seconds. */
   clockToleranceSeconds?: number;
 }
@@ -127,10 +130,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       throw new AuthError('client');
 
     // Authorization state is checked server-side on every request, not inferred from the token.
-    const tenant = await options.tenantContract(tid);
+    const tenant = await options.access(tid, oid);
     if (!tenant) throw new AuthError('tenant-inactive');
+    // A disconnect that stopped part-way (crash) is only ever finished, never used again.
+    if (tenant.leaving && !verifyOptions.forLeaving) throw new AuthError('user-leaving');
     if (!isContractActive(tenant, now)) {
-      if (!verifyOptions.allowEndedContract) throw new AuthError('tenant-inactive');
+      if (!verifyOptions.forLeaving) throw new AuthError('tenant-inactive');
       return { tid, oid, contractEndedAt: tenant.contractEndsAt as number };
     }
     return { tid, oid };

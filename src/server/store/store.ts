@@ -153,6 +153,11 @@ export interface Store {
   // Tenants (the onboarded-tenant list with contract end dates)
   upsertTenant(tenant: { tid: string; contractEndsAt: number | null }, now: number): Promise<Tenant>;
   getTenant(tid: string): Promise<Tenant | null>;
+  /**
+   * What the token check needs on every request, in one lookup: the tenant's contract end, and
+   * whether this user's disconnect is under way. null if the tenant is not onboarded.
+   */
+  getAccess(tid: string, oid: string): Promise<{ contractEndsAt: number | null; leaving: boolean } | null>;
   listTenants(): Promise<Tenant[]>;
 
   // Users and their public keys
@@ -205,7 +210,14 @@ export interface Store {
   listCampaigns(tid: string, oid: string): Promise<CampaignSummary[]>;
 
   // Retention
-  /** Disconnect: deletes the user's events, sends, campaign states, key and user row in one transaction. */
+  /**
+   * Disconnect: deletes the user's events, sends, campaign states, key and user row. First marks
+   * the user as leaving and drops their key in one transaction (from then on the pixel records
+   * nothing for them and the API refuses them except to finish leaving); then deletes in bounded
+   * chunks, never holding the database (or, for SQLite, the event loop) for long; the user row
+   * goes last. A call after a crash part-way continues where the last one stopped; the counts are
+   * those of this call.
+   */
   deleteUser(tid: string, oid: string): Promise<TableCounts>;
   /**
    * Deletes up to `maxRows` of the tenant's rows in dependency order (events, sends, campaign

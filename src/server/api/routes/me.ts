@@ -55,7 +55,7 @@ export function meRoutes(deps: ApiDeps) {
       url: '/me',
       summary:
         'Disconnect: delete every row of the caller (sends, events, campaign state) and their key, at once. Also accepted after the tenant contract has ended, until its data is purged.',
-      allowEndedContract: true,
+      forLeaving: true,
       responses: { 200: { description: 'Deleted; counts per table', schema: DisconnectResponse } },
       handler: async ({ principal }) => ({ deleted: await deps.disconnect(principal.tid, principal.oid) }),
     }),

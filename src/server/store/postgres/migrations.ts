@@ -136,4 +136,11 @@ ALTER TABLE deletion_records ADD COLUMN contract_ends_at bigint;
 ALTER TABLE purge_checkpoints ADD COLUMN contract_ends_at bigint;
 `,
   },
+  {
+    // A disconnect marks the user first: a crash part-way leaves a user that is refused
+    // everywhere but DELETE /me, which finishes the job.
+    version: 8,
+    name: 'users leaving',
+    sql: `ALTER TABLE users ADD COLUMN leaving boolean NOT NULL DEFAULT false;`,
+  },
 ];

@@ -111,6 +111,16 @@ export class PostgresStore implements Store {
     return row ? toTenant(row) : null;
   }
 
+  async getAccess(
+    tid: string,
+    oid: string,
+  ): Promise<{ contractEndsAt: number | null; leaving: boolean } | null> {
+    const [row] = await this.#rows(q.getAccess, [tid, oid]);
+    return row
+      ? { contractEndsAt: nullableNumber(row.contract_ends_at), leaving: row.leaving === true }
+      : null;
+  }
+
   async listTenants(): Promise<Tenant[]> {
     return (await this.#rows(q.listTenants, [])).map(toTenant);
   }
@@ -283,7 +293,10 @@ export class PostgresStore implements Store {
   }
 
   async deleteUser(tid: string, oid: string): Promise<TableCounts> {
+    // One transaction: PostgreSQL works on its own processes, the event loop stays free meanwhile.
+    // The leaving mark and key removal come first, as on SQLite, so the order of effects matches.
     return this.#tx(async (c): Promise<TableCounts> => {
+      await c.query(q.markLeaving, [tid, oid]);
       await c.query(q.lockUserSends, [tid, oid]);
       const n = async (sql: string) => (await c.query(sql, [tid, oid])).rowCount ?? 0;
       const events = await n(q.deleteUserEvents);

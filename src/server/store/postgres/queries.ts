@@ -15,6 +15,8 @@ export const postgresQueries = {
     ON CONFLICT (tid) DO UPDATE SET contract_ends_at = excluded.contract_ends_at, updated_at = excluded.updated_at
     RETURNING tid, contract_ends_at, created_at, updated_at`,
   getTenant: `SELECT tid, contract_ends_at, created_at, updated_at FROM tenants WHERE tid = $1`,
+  getAccess: `SELECT t.contract_ends_at, coalesce(u.leaving, false) AS leaving FROM tenants t
+    LEFT JOIN users u ON u.tid = t.tid AND u.oid = $2 WHERE t.tid = $1`,
   listTenants: `SELECT tid, contract_ends_at, created_at, updated_at FROM tenants ORDER BY tid`,
 
   upsertUser: `INSERT INTO users (tid, oid, created_at) VALUES ($1, $2, $3) ON CONFLICT (tid, oid) DO NOTHING`,
@@ -36,7 +38,7 @@ export const postgresQueries = {
   getSendForPixel: `SELECT s.tid, s.send_id, s.oid, s.campaign_id, s.track_opens, s.created_at,
       u.key_id, u.key_format, u.key_material, u.key_updated_at, t.contract_ends_at
     FROM sends s JOIN users u ON u.tid = s.tid AND u.oid = s.oid JOIN tenants t ON t.tid = s.tid
-    WHERE s.send_id = $1`,
+    WHERE s.send_id = $1 AND NOT u.leaving`,
 
   // One statement (one implicit transaction, one round trip) for the whole group. The join drops
   // an event whose send was deleted after intake looked it up, or that names another user's send.
@@ -61,6 +63,8 @@ export const postgresQueries = {
 
   // Blocks event inserts that reference these sends until the deletion commits (their FK check then fails).
   lockUserSends: `SELECT 1 FROM sends WHERE tid = $1 AND oid = $2 FOR UPDATE`,
+  markLeaving: `UPDATE users SET leaving = true, key_id = NULL, key_format = NULL, key_material = NULL,
+    key_updated_at = NULL WHERE tid = $1 AND oid = $2`,
   deleteUserEvents: `DELETE FROM events WHERE tid = $1 AND oid = $2`,
   deleteUserSends: `DELETE FROM sends WHERE tid = $1 AND oid = $2`,
   deleteUserCampaignStates: `DELETE FROM campaign_states WHERE tid = $1 AND oid = $2`,

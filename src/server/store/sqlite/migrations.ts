@@ -142,4 +142,11 @@ ALTER TABLE deletion_records ADD COLUMN contract_ends_at INTEGER;
 ALTER TABLE purge_checkpoints ADD COLUMN contract_ends_at INTEGER;
 `,
   },
+  {
+    // A disconnect marks the user first, then deletes in chunks: a crash part-way leaves a user
+    // that is refused everywhere but DELETE /me, which finishes the job.
+    version: 7,
+    name: 'users leaving',
+    sql: `ALTER TABLE users ADD COLUMN leaving INTEGER NOT NULL DEFAULT 0 CHECK (leaving IN (0, 1));`,
+  },
 ];

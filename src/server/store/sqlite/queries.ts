@@ -12,6 +12,8 @@ export const sqliteQueries = {
   upsertTenant: `INSERT INTO tenants (tid, contract_ends_at, created_at, updated_at) VALUES (@tid, @contractEndsAt, @now, @now)
     ON CONFLICT (tid) DO UPDATE SET contract_ends_at = excluded.contract_ends_at, updated_at = excluded.updated_at`,
   getTenant: `SELECT tid, contract_ends_at, created_at, updated_at FROM tenants WHERE tid = ?`,
+  getAccess: `SELECT t.contract_ends_at, coalesce(u.leaving, 0) AS leaving FROM tenants t
+    LEFT JOIN users u ON u.tid = t.tid AND u.oid = ? WHERE t.tid = ?`,
   listTenants: `SELECT tid, contract_ends_at, created_at, updated_at FROM tenants ORDER BY tid`,
 
   upsertUser: `INSERT INTO users (tid, oid, created_at) VALUES (?, ?, ?) ON CONFLICT (tid, oid) DO NOTHING`,
@@ -29,7 +31,7 @@ export const sqliteQueries = {
   getSendForPixel: `SELECT s.tid, s.send_id, s.oid, s.campaign_id, s.track_opens, s.created_at,
       u.key_id, u.key_format, u.key_material, u.key_updated_at, t.contract_ends_at
     FROM sends s JOIN users u ON u.tid = s.tid AND u.oid = s.oid JOIN tenants t ON t.tid = s.tid
-    WHERE s.send_id = ?`,
+    WHERE s.send_id = ? AND u.leaving = 0`,
 
   // The EXISTS guard drops an event whose send (or owner) was deleted after intake looked it up,
   // and refuses an event that names another user's send.
@@ -48,6 +50,11 @@ export const sqliteQueries = {
   listCampaigns: `SELECT campaign_id, version, updated_at FROM campaign_states WHERE tid = ? AND oid = ?
     ORDER BY campaign_id`,
 
+  markLeaving: `UPDATE users SET leaving = 1, key_id = NULL, key_format = NULL, key_material = NULL,
+    key_updated_at = NULL WHERE tid = ? AND oid = ?`,
+  deleteUserEventsChunk: `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE tid = ? AND oid = ? LIMIT ?)`,
+  deleteUserSendsChunk: `DELETE FROM sends WHERE tid = ? AND send_id IN
+    (SELECT send_id FROM sends WHERE tid = ? AND oid = ? LIMIT ?)`,
   deleteUserEvents: `DELETE FROM events WHERE tid = ? AND oid = ?`,
   deleteUserSends: `DELETE FROM sends WHERE tid = ? AND oid = ?`,
   deleteUserCampaignStates: `DELETE FROM campaign_states WHERE tid = ? AND oid = ?`,

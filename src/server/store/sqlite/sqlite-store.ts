@@ -11,6 +11,7 @@
  * a process crash. NORMAL is available for measurement (see docs/backend-storage.md).
  */
 import { randomBytes } from 'node:crypto';
+import { setImmediate } from 'node:timers';
 import Database from 'better-sqlite3';
 import {
   DuplicateSendError,
@@ -51,6 +52,7 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   #stmts: Statements | null = null;
   #cursors: CursorCodec | null = null;
+  readonly #deleteChunkRows: number;
   /** Event appends go through a writer thread, except for an in-memory database it cannot open. */
   readonly #events: ThreadedEventWriter | null;
 
@@ -66,6 +68,7 @@ export class SqliteStore implements Store {
       // ciphertext do not linger in free pages of the file (docs/backend-storage.md).
       'secure_delete = ON',
     ];
+    this.#deleteChunkRows = options.deleteChunkRows ?? 1000;
     this.#db = new Database(path);
     for (const p of pragmas) this.#db.pragma(p);
     this.#events =
@@ -287,15 +290,44 @@ export class SqliteStore implements Store {
   }
 
   async deleteUser(tid: string, oid: string): Promise<TableCounts> {
-    return this.#db
-      .transaction((): TableCounts => ({
-        events: this.#s.deleteUserEvents.run(tid, oid).changes,
-        sends: this.#s.deleteUserSends.run(tid, oid).changes,
-        campaignStates: this.#s.deleteUserCampaignStates.run(tid, oid).changes,
-        users: this.#s.deleteUser.run(tid, oid).changes,
-        tenants: 0,
-      }))
+    const counts = zeroCounts();
+    // 1. One transaction: the user is leaving and their key is gone. From here the pixel records
+    //    nothing for them and the API refuses them except DELETE /me, which finishes this.
+    this.#s.markLeaving.run(tid, oid);
+    // 2. Bounded chunks, yielding to the event loop between them: other requests are served while
+    //    a large history is deleted (docs/backend-storage.md has the measurement).
+    const chunk = this.#deleteChunkRows;
+    const inChunks = async (step: () => number): Promise<number> => {
+      let total = 0;
+      for (;;) {
+        const n = this.#db.transaction(step).immediate();
+        total += n;
+        if (n < chunk) return total;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
+    counts.events = await inChunks(() => this.#s.deleteUserEventsChunk.run(tid, oid, chunk).changes);
+    counts.sends = await inChunks(() => this.#s.deleteUserSendsChunk.run(tid, tid, oid, chunk).changes);
+    // 3. The rest in one transaction, with anything that raced in meanwhile; the user row last.
+    this.#db
+      .transaction(() => {
+        counts.events += this.#s.deleteUserEvents.run(tid, oid).changes;
+        counts.sends += this.#s.deleteUserSends.run(tid, oid).changes;
+        counts.campaignStates = this.#s.deleteUserCampaignStates.run(tid, oid).changes;
+        counts.users = this.#s.deleteUser.run(tid, oid).changes;
+      })
       .immediate();
+    return counts;
+  }
+
+  async getAccess(
+    tid: string,
+    oid: string,
+  ): Promise<{ contractEndsAt: number | null; leaving: boolean } | null> {
+    const row = this.#s.getAccess.get(oid, tid) as Row | undefined;
+    return row
+      ? { contractEndsAt: (row.contract_ends_at as number | null) ?? null, leaving: row.leaving === 1 }
+      : null;
   }
 
   async purgeTenantBatch(tid: string, maxRows: number, now: number): Promise<PurgeProgress> {
