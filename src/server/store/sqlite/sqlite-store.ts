@@ -53,6 +53,7 @@ export class SqliteStore implements Store {
   #stmts: Statements | null = null;
   #cursors: CursorCodec | null = null;
   readonly #deleteChunkRows: number;
+  readonly #synchronous: 'FULL' | 'NORMAL';
   /** Event appends go through a writer thread, except for an in-memory database it cannot open. */
   readonly #events: ThreadedEventWriter | null;
 
@@ -69,6 +70,7 @@ export class SqliteStore implements Store {
       'secure_delete = ON',
     ];
     this.#deleteChunkRows = options.deleteChunkRows ?? 1000;
+    this.#synchronous = options.sqliteSynchronous ?? 'FULL';
     this.#db = new Database(path);
     for (const p of pragmas) this.#db.pragma(p);
     this.#events =
@@ -296,13 +298,30 @@ export class SqliteStore implements Store {
     this.#s.markLeaving.run(tid, oid);
     // 2. Bounded chunks, yielding to the event loop between them: other requests are served while
     //    a large history is deleted (docs/backend-storage.md has the measurement).
+    //    Chunks commit without their own fsync (synchronous=NORMAL, set and reset within the same
+    //    synchronous step, so no other write on this connection ever runs with it): the FULL
+    //    commit of step 3 syncs the WAL, and every chunk before it with it. A power loss before
+    //    then loses only chunks, which the next DELETE /me deletes again.
     const chunk = this.#deleteChunkRows;
+    let chunks = 0;
     const inChunks = async (step: () => number): Promise<number> => {
       let total = 0;
       for (;;) {
-        const n = this.#db.transaction(step).immediate();
+        // No automatic checkpoint on this connection either: its copying and fsync would run
+        // here, on the event loop; the writer thread checkpoints instead, between chunks.
+        this.#db.pragma('synchronous = NORMAL');
+        this.#db.pragma('wal_autocheckpoint = 0');
+        let n: number;
+        try {
+          n = this.#db.transaction(step).immediate();
+        } finally {
+          this.#db.pragma(`synchronous = ${this.#synchronous}`);
+          this.#db.pragma('wal_autocheckpoint = 1000');
+        }
         total += n;
         if (n < chunk) return total;
+        if (this.#events && ++chunks % 10 === 0)
+          await this.#events.checkpoint('PASSIVE').catch(() => undefined);
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     };
@@ -365,15 +384,21 @@ export class SqliteStore implements Store {
   }
 
   async reclaimDeletedSpace(): Promise<void> {
-    // The WAL still holds page images from before the delete; copy them back and empty it, but only
-    // if nobody is writing right now (a zero busy timeout: never wait on the event loop).
+    // The WAL still holds page images from before the delete: copy them back and empty it.
     try {
+      if (this.#events) {
+        await this.#events.checkpoint('TRUNCATE'); // on the writer thread, off the event loop
+        return;
+      }
+      // No writer thread (in-memory or inline): only if nobody is writing, never waiting.
       this.#db.pragma('busy_timeout = 0');
-      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+      try {
+        this.#db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        this.#db.pragma('busy_timeout = 5000');
+      }
     } catch {
       // Busy or closed: the next automatic checkpoint reuses the WAL from its start.
-    } finally {
-      if (this.#db.open) this.#db.pragma('busy_timeout = 5000');
     }
   }
 
