@@ -9,7 +9,7 @@ export interface StoreOptions {
    */
   sqliteEventWriter?: 'thread' | 'inline';
   /**
-   * SQLite only: rows per transaction when deleting a user (default 1000, about 10 ms each); the
+   * SQLite only: rows per transaction when deleting a user (default 500, a few ms each); the
    * event loop runs other requests between chunks.
    */
   deleteChunkRows?: number;

@@ -66,4 +66,32 @@ describeStores('no 5xx for schema-valid input', (open) => {
       { numRuns: 60 },
     );
   });
+
+  it('POST reply and PUT key: any ids, sealed bytes and key the schema allows', async () => {
+    const id128 = fc.stringMatching(/^[A-Za-z0-9_-]{21}[AQgw]$/);
+    await fc.assert(
+      fc.asyncProperty(id128, id128, base64url(1, 300), async (sendId, eventId, sealed) => {
+        const res = await h.app.inject({
+          method: 'POST',
+          url: `/api/v1/sends/${sendId}/reply`,
+          headers,
+          payload: { eventId, sealed },
+        });
+        expect(res.statusCode, res.body).toBeLessThan(500);
+      }),
+      { numRuns: 40 },
+    );
+    await fc.assert(
+      fc.asyncProperty(base64url(87, 87), async (publicKey) => {
+        const res = await h.app.inject({
+          method: 'PUT',
+          url: '/api/v1/me/key',
+          headers,
+          payload: { publicKey },
+        });
+        expect(res.statusCode, res.body).toBeLessThan(500);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });

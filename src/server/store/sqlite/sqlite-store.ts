@@ -69,7 +69,7 @@ export class SqliteStore implements Store {
       // ciphertext do not linger in free pages of the file (docs/backend-storage.md).
       'secure_delete = ON',
     ];
-    this.#deleteChunkRows = options.deleteChunkRows ?? 1000;
+    this.#deleteChunkRows = options.deleteChunkRows ?? 500;
     this.#synchronous = options.sqliteSynchronous ?? 'FULL';
     this.#db = new Database(path);
     for (const p of pragmas) this.#db.pragma(p);
@@ -328,6 +328,9 @@ export class SqliteStore implements Store {
     counts.events = await inChunks(() => this.#s.deleteUserEventsChunk.run(tid, oid, chunk).changes);
     counts.sends = await inChunks(() => this.#s.deleteUserSendsChunk.run(tid, tid, oid, chunk).changes);
     // 3. The rest in one transaction, with anything that raced in meanwhile; the user row last.
+    //    The writer thread first syncs the WAL the chunks wrote, so this FULL commit's own fsync
+    //    on the event loop has little left to flush.
+    if (this.#events) await this.#events.checkpoint('PASSIVE').catch(() => undefined);
     this.#db
       .transaction(() => {
         counts.events += this.#s.deleteUserEvents.run(tid, oid).changes;
