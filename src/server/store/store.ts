@@ -212,11 +212,11 @@ export interface Store {
   // Retention
   /**
    * Disconnect: deletes the user's events, sends, campaign states, key and user row. First marks
-   * the user as leaving and drops their key in one transaction (from then on the pixel records
-   * nothing for them and the API refuses them except to finish leaving); then deletes in bounded
-   * chunks, never holding the database (or, for SQLite, the event loop) for long; the user row
-   * goes last. A call after a crash part-way continues where the last one stopped; the counts are
-   * those of this call.
+   * the user as leaving and drops their key (from then on the pixel records nothing for them and
+   * the API refuses them except to finish leaving). SQLite then deletes in bounded chunks, never
+   * holding the event loop for long, the user row last; PostgreSQL in one transaction (its work
+   * does not run on the event loop). A call after a crash part-way continues where the last one
+   * stopped; the counts are those of this call.
    */
   deleteUser(tid: string, oid: string): Promise<TableCounts>;
   /**
