@@ -14,7 +14,6 @@ import { remoteKeySource } from './auth/key-source';
 import { createTokenVerifier } from './auth/verify-token';
 import type { Config } from './config';
 import { createLogger } from './logging';
-import { isContractActive } from './retention/contract';
 import { disconnectUser } from './retention/disconnect';
 import type { Store } from './store/store';
 import { registerPixelRoutes, type PixelRouteOptions } from './pixel/routes';
@@ -75,7 +74,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     auth: config.auth,
     keys: deps.keys ?? remoteKeySource(config.auth.jwksUrl),
     clock,
-    isTenantActive: async (tid, now) => isContractActive(await store.getTenant(tid), now),
+    access: (tid, oid) => store.getAccess(tid, oid),
   });
   const ring = deps.pixelKeyRing;
   const pixel = ring

@@ -69,6 +69,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_USER_PER_MINUTE: int(600, 1, 1_000_000),
   RATE_LIMIT_IP_PER_MINUTE: int(1200, 1, 1_000_000),
   MAX_SENDS_PER_BATCH: int(500, 1, 10_000),
+  /** Exchange Online's recipient rate limit: 10,000 recipients per user in any 24 hours. */
+  MAX_SENDS_PER_DAY: int(10_000, 1, 1_000_000),
   MAX_STATE_BYTES: int(1024 * 1024, 1024, 16 * 1024 * 1024),
   PIXEL_KEYS: z.string().optional(),
   PIXEL_KEY_CURRENT: z.string().optional(),
@@ -104,7 +106,14 @@ export interface Config {
   pageCspReportOnly: boolean;
   trustProxyHops: number;
   retention: { graceDays: number; intervalMinutes: number; batchSize: number };
-  limits: { userPerMinute: number; ipPerMinute: number; maxSendsPerBatch: number; maxStateBytes: number };
+  limits: {
+    userPerMinute: number;
+    ipPerMinute: number;
+    maxSendsPerBatch: number;
+    /** Sends one user may register in any rolling 24 hours (enforced by the store). */
+    maxSendsPerDay: number;
+    maxStateBytes: number;
+  };
   /** Pixel HMAC keys (`kid:base64url,…`); unset = a dev key generated into dataDir. Never logged. */
   pixelKeys: { keys?: string; currentKid?: string };
   logLevel: string;
@@ -183,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
       ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
       maxSendsPerBatch: e.MAX_SENDS_PER_BATCH,
+      maxSendsPerDay: e.MAX_SENDS_PER_DAY,
       maxStateBytes: e.MAX_STATE_BYTES,
     },
     pixelKeys: { keys: e.PIXEL_KEYS, currentKid: e.PIXEL_KEY_CURRENT },

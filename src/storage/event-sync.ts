@@ -5,6 +5,7 @@
  * ever written back to storage.
  */
 import type { ApiClient } from '../api/client';
+import { ApiError } from '../api/errors';
 import type { EventOpener, OpenResult } from '../crypto/open-event';
 import type { UserIdentity } from '../crypto/keys';
 import type { CandorDb, StoredEvent } from './db';
@@ -31,7 +32,14 @@ export async function pullEvents({
   const cursorKey: [string, string] = [identity.tid, identity.oid];
   for (let page = 0; page < maxPages; page++) {
     const after = (await db.get('cursors', cursorKey))?.after ?? null;
-    const { events, next } = await api.listEvents({ after, limit: pageSize });
+    const { events, next } = await api.listEvents({ after, limit: pageSize }).catch((e: unknown) => {
+      // A cursor the backend no longer accepts (e.g. kept from before an upgrade): list from the
+      // start. Rows already stored are put again under the same key, so nothing is doubled.
+      if (after !== null && e instanceof ApiError && e.details.code === 'invalid-cursor') {
+        return api.listEvents({ after: null, limit: pageSize });
+      }
+      throw e;
+    });
     const rows: StoredEvent[] = events.map((e) => ({ ...identity, ...e }));
     const tx = db.transaction(['events', 'cursors'], 'readwrite');
     await Promise.all([

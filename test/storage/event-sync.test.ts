@@ -15,9 +15,14 @@ class FakeEventsApi implements Pick<ApiClient, 'listEvents'> {
   rows: ApiEvent[] = [];
   calls: (string | null)[] = [];
   failAfterCalls = Infinity;
+  /** Cursors the backend refuses as it does another user's or an outdated one. */
+  refused = new Set<string>();
   async listEvents({ after = null, limit = 100 }: { after?: string | null; limit?: number } = {}) {
     this.calls.push(after);
     if (this.calls.length > this.failAfterCalls) throw new ApiError('network');
+    if (after !== null && this.refused.has(after)) {
+      throw new ApiError('invalid-request', { status: 400, code: 'invalid-cursor' });
+    }
     const start = after === null ? 0 : Number(after);
     const events = this.rows.slice(start, start + limit);
     return { events, next: events.length ? String(start + events.length) : after };
@@ -47,6 +52,21 @@ async function sealedRows(publicKey: string, n: number, from = 0): Promise<ApiEv
 }
 
 describe('event sync', () => {
+  it('lists from the start when the backend refuses the stored cursor, without doubling rows', async () => {
+    const db = await openCandorDb('event-sync-cursor-refused');
+    const key = await generateUserKey(me, 0);
+    const api = new FakeEventsApi();
+    api.rows = await sealedRows(key.publicKey, 5);
+    await pullEvents({ db, api, identity: me, pageSize: 10 });
+    api.refused.add('5');
+    api.rows.push(...(await sealedRows(key.publicKey, 2, 5)));
+    api.calls = [];
+    await pullEvents({ db, api, identity: me, pageSize: 10 });
+    expect(api.calls).toEqual(['5', null]);
+    expect(await db.count('events')).toBe(7);
+    expect((await db.get('cursors', [me.tid, me.oid]))?.after).toBe('7');
+  });
+
   it('pages through new events, stores them sealed, and resumes from the cursor', async () => {
     const db = await openCandorDb('event-sync-1');
     const key = await generateUserKey(me, 0);

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -21,6 +22,20 @@ export interface ApiOptions extends ApiDeps {
   verify: TokenVerifier;
   /** Exact origins allowed to call the API cross-origin (the add-in's, when not same-origin). */
   corsOrigins: string[];
+}
+
+/**
+ * The address the per-IP limit counts. A client that hung up before its request reached the hooks
+ * leaves `req.ip` undefined (Node forgets a destroyed socket's peer unless it was read while
+ * connected — see rememberPeerAddresses); such requests share one fixed bucket rather than fail.
+ */
+function clientAddress(req: FastifyRequest): string {
+  return req.ip ?? req.socket?.remoteAddress ?? 'address-unknown';
+}
+
+/** Reads each connection's peer address once on connect; Node keeps it after the socket closes. */
+function rememberPeerAddresses(app: FastifyInstance): void {
+  app.server.on('connection', (socket: Socket) => void socket.remoteAddress);
 }
 
 export function apiRoutes(deps: ApiDeps): ApiRoute[] {
@@ -50,13 +65,15 @@ export async function registerApi(app: FastifyInstance, options: ApiOptions): Pr
         maxAge: 600,
       });
       await api.register(rateLimit, { global: false });
+      rememberPeerAddresses(api);
 
       // Rate-limit keys never hold a raw address: a per-process keyed hash of it.
       const ipKey = randomBytes(32);
       const perIp = api.createRateLimit({
         max: options.limits.ipPerMinute,
         timeWindow: 60_000,
-        keyGenerator: (req) => `ip:${createHmac('sha256', ipKey).update(req.ip).digest('base64url')}`,
+        keyGenerator: (req) =>
+          `ip:${createHmac('sha256', ipKey).update(clientAddress(req)).digest('base64url')}`,
       });
       const perUser = api.createRateLimit({
         max: options.limits.userPerMinute,

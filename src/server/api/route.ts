@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { principalOf } from '../auth/require-user';
+import { principalOf, type RouteAccess } from '../auth/require-user';
 import type { Principal } from '../auth/verify-token';
 import { HttpError } from './http-error';
 import { BadRequestResponse, ErrorResponse, NoQuery, RateLimitedResponse } from './schemas';
@@ -32,6 +32,12 @@ export interface ApiRoute<
   bodyLimit?: number;
   /** The route's own answers; those every route can give are added by `responsesOf`. */
   responses: Record<number, RouteResponse>;
+  /**
+   * The route by which a user leaves (DELETE /me): also admits a user of a tenant whose contract
+   * has ended but whose data still exists, and a user whose earlier disconnect did not finish.
+   * Every other route refuses both like any bad token.
+   */
+  forLeaving?: boolean;
   handler: (ctx: {
     principal: Principal;
     params: z.output<P>;
@@ -106,6 +112,7 @@ export function mountRoute(app: FastifyInstance, route: ApiRoute): void {
     method: route.method,
     url: route.url,
     ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
+    config: { forLeaving: route.forLeaving === true } satisfies RouteAccess,
     handler: async (req, reply) => {
       const params = route.params ? route.params.parse(req.params ?? {}) : undefined;
       // A route without a query schema takes no query parameters, and one without a body schema no body.

@@ -9,6 +9,11 @@ declare module 'fastify' {
   }
 }
 
+/** Per-route access flags, set by mountRoute from the route's declaration. */
+export interface RouteAccess {
+  forLeaving?: boolean;
+}
+
 /**
  * Admits only a valid bearer token for Candor's API. Every refusal is the same bare 401 (503 if the
  * key set cannot be fetched, so an outage is not mistaken for a bad token); only the failure code
@@ -18,8 +23,10 @@ export function requireUser(verify: TokenVerifier) {
   return async function requireUserHook(req: FastifyRequest): Promise<void> {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{1,16384})$/.exec(header) : null;
+    // Only the route that declares it (DELETE /me) admits an ended contract or an unfinished disconnect.
+    const forLeaving = (req.routeOptions.config as RouteAccess | undefined)?.forLeaving === true;
     try {
-      req.principal = await verify(match?.[1] ?? '');
+      req.principal = await verify(match?.[1] ?? '', { forLeaving });
     } catch (err) {
       const reason = err instanceof AuthError ? err.reason : 'keys-unavailable';
       req.log.info({ authFailure: reason }, 'api token rejected');

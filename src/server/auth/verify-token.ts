@@ -2,12 +2,18 @@ import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose'
 import type { Clock } from '../../shared/clock';
 import { API_SCOPE_NAME } from '../../shared/scopes';
 import type { AuthConfig } from '../config';
+import { isContractActive } from '../retention/contract';
 import type { KeySource } from './key-source';
 
 /** The caller of the API: Entra tenant id and object id. Never an email or UPN (security.md §1.2 row 9). */
 export interface Principal {
   tid: string;
   oid: string;
+  /**
+   * Set only for the leaving route (`forLeaving`): the tenant's contract ended at this
+   * instant but its data is not purged yet.
+   */
+  contractEndedAt?: number;
 }
 
 /**
@@ -29,6 +35,7 @@ export type AuthFailure =
   | 'scope'
   | 'client'
   | 'tenant-inactive'
+  | 'user-leaving'
   | 'keys-unavailable';
 
 export class AuthError extends Error {
@@ -38,14 +45,28 @@ export class AuthError extends Error {
   }
 }
 
-export type TokenVerifier = (token: string) => Promise<Principal>;
+export type TokenVerifier = (
+  token: string,
+  options?: {
+    /**
+     * The route by which a user leaves (DELETE /me): also admit a tenant whose contract has ended
+     * but whose data still exists (the principal then carries `contractEndedAt`), and a user whose
+     * earlier disconnect did not finish.
+     */
+    forLeaving?: boolean;
+  },
+) => Promise<Principal>;
 
 export interface TokenVerifierOptions {
   auth: AuthConfig;
   keys: KeySource;
   clock: Clock;
-  /** Whether the tenant is onboarded with a contract still running at `now` (checked on every call). */
-  isTenantActive: (tid: string, now: number) => Promise<boolean>;
+  /**
+   * The onboarded tenant's contract end (null: open-ended) and whether this user's disconnect is
+   * under way; null if the tenant is not onboarded (never was, or already purged). Looked up on
+   * every call (Store.getAccess: one query).
+   */
+  access: (tid: string, oid: string) => Promise<{ contractEndsAt: number | null; leaving: boolean } | null>;
   /** Allowed clock skew for exp/nbf, seconds. */
   clockToleranceSeconds?: number;
 }
@@ -65,7 +86,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const tolerance = options.clockToleranceSeconds ?? 60;
   const addins = new Set(auth.addinClientIds.map((x) => x.toLowerCase()));
 
-  return async (token) => {
+  return async (token, verifyOptions = {}) => {
     if (!token) throw new AuthError('missing');
     let kid: string | undefined;
     try {
@@ -109,7 +130,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       throw new AuthError('client');
 
     // Authorization state is checked server-side on every request, not inferred from the token.
-    if (!(await options.isTenantActive(tid, now))) throw new AuthError('tenant-inactive');
+    const tenant = await options.access(tid, oid);
+    if (!tenant) throw new AuthError('tenant-inactive');
+    // A disconnect that stopped part-way (crash) is only ever finished, never used again.
+    if (tenant.leaving && !verifyOptions.forLeaving) throw new AuthError('user-leaving');
+    if (!isContractActive(tenant, now)) {
+      if (!verifyOptions.forLeaving) throw new AuthError('tenant-inactive');
+      return { tid, oid, contractEndedAt: tenant.contractEndsAt as number };
+    }
     return { tid, oid };
   };
 }

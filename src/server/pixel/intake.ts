@@ -36,7 +36,7 @@ export interface OpenRequest {
 
 /**
  * Event ids: 6 bytes of the event time (ms) then 10 random bytes. Time-ordered ids land at the end
- * of the (tid, event_id) index instead of at random pages (measured: ~30% less insert cost on
+ * of the (tid, oid, event_id) index instead of at random pages (measured: ~30% less insert cost on
  * SQLite); the time is no secret, it is stored in clear as occurred_at. Random bytes come from a
  * pooled CSPRNG buffer: one getrandom call per 256 ids.
  */

@@ -47,7 +47,9 @@ export async function runPurge(options: PurgeOptions): Promise<PurgedTenant[]> {
       if (progress.done) break;
     }
   }
-  return recordFinishedPurges(store);
+  const written = await recordFinishedPurges(store);
+  if (written.length > 0) await store.reclaimDeletedSpace();
+  return written;
 }
 
 /** Tenants still holding data `overdueDays` after their contract ended (the purge is failing). */
@@ -80,6 +82,7 @@ async function recordFinishedPurges(store: Store): Promise<PurgedTenant[]> {
       subjectRef: c.tid,
       counts: c.deleted,
       at: finishedAt,
+      contractEndsAt: c.contractEndsAt,
       prevHash: null,
       hash: null,
     });

@@ -8,6 +8,11 @@ export interface StoreOptions {
    * event loop, kept for measurement (docs/backend-storage.md compares the two).
    */
   sqliteEventWriter?: 'thread' | 'inline';
+  /**
+   * SQLite only: rows per transaction when deleting a user (default 500, a few ms each); the
+   * event loop runs other requests between chunks.
+   */
+  deleteChunkRows?: number;
   /** PostgreSQL only: pool size (default 10). */
   poolSize?: number;
 }

@@ -1,4 +1,4 @@
-/** Row mapping shared by both backends: ids as bytes, key material, opaque cursors. */
+/** Row mapping shared by both backends: ids as bytes, key material, counts and limits. */
 import { decodeBase64urlCanonical, encodeBase64url } from '../crypto/base64url';
 import { InvalidInputError, type PublicKeyMaterial, type TableCounts, type UserKey } from './store';
 
@@ -39,21 +39,6 @@ export function columnsToKey(
       ? { format: 'raw', raw: new Uint8Array(material) }
       : { format: 'jwk', jwk: JSON.parse(Buffer.from(material).toString('utf8')) as JsonWebKey };
   return { keyId, key, updatedAt: Number(updatedAt) };
-}
-
-const CURSOR_PREFIX = 'e1:';
-
-export const encodeCursor = (seq: number | string | bigint): string =>
-  Buffer.from(CURSOR_PREFIX + String(seq), 'utf8').toString('base64url');
-
-/** The sequence number after which to list; 0 for the start. */
-export function decodeCursor(cursor: string | null | undefined): string {
-  if (cursor === null || cursor === undefined || cursor === '') return '0';
-  const bytes = decodeBase64urlCanonical(cursor);
-  const text = bytes?.toString('utf8') ?? '';
-  const m = /^e1:(0|[1-9][0-9]{0,17})$/.exec(text);
-  if (!m?.[1]) throw new InvalidInputError('invalid cursor');
-  return m[1];
 }
 
 export const sumCounts = (c: TableCounts): number =>

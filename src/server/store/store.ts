@@ -76,7 +76,7 @@ export interface EventRow {
   tid: string;
   oid: string;
   sendId: string;
-  /** base64url of 16 random bytes; unique per tenant. Appending the same id twice is a no-op. */
+  /** base64url of 16 random bytes; unique per user. Appending the same id twice is a no-op. */
   eventId: string;
   kind: EventKind;
   /** Machine-open verdict for opens; null for replies. */
@@ -121,6 +121,8 @@ export interface PurgeCheckpoint {
   finishedAt: number | null;
   /** Cumulative rows deleted over every batch so far. */
   deleted: TableCounts;
+  /** The tenant's contract end when its purge began (null: open-ended, or unknown). */
+  contractEndsAt: number | null;
 }
 
 /** Proof of a deletion. Holds no personal data: subjectRef is a keyed hash computed by the caller. */
@@ -129,6 +131,8 @@ export interface NewDeletionRecord {
   subjectRef: string;
   counts: TableCounts;
   at: number;
+  /** The tenant's contract end the deletion happened under (null: open-ended). */
+  contractEndsAt: number | null;
   /** Optional hash chaining, owned by the caller (e.g. SHA-256 over the previous record). */
   prevHash: string | null;
   hash: string | null;
@@ -149,6 +153,11 @@ export interface Store {
   // Tenants (the onboarded-tenant list with contract end dates)
   upsertTenant(tenant: { tid: string; contractEndsAt: number | null }, now: number): Promise<Tenant>;
   getTenant(tid: string): Promise<Tenant | null>;
+  /**
+   * What the token check needs on every request, in one lookup: the tenant's contract end, and
+   * whether this user's disconnect is under way. null if the tenant is not onboarded.
+   */
+  getAccess(tid: string, oid: string): Promise<{ contractEndsAt: number | null; leaving: boolean } | null>;
   listTenants(): Promise<Tenant[]>;
 
   // Users and their public keys
@@ -163,8 +172,19 @@ export interface Store {
   ): Promise<void>;
 
   // Sends
-  /** Registers a batch atomically. Throws on a duplicate or malformed send id. */
-  registerSends(tid: string, oid: string, campaignId: string, sends: NewSend[], now: number): Promise<Send[]>;
+  /**
+   * Registers a batch atomically. Throws on a duplicate or malformed send id, and with
+   * SendLimitError when the user's sends in the 24 hours up to `now` plus this batch would exceed
+   * `maxPerDay` (checked and written in one serialized step, so it holds across instances).
+   */
+  registerSends(
+    tid: string,
+    oid: string,
+    campaignId: string,
+    sends: NewSend[],
+    now: number,
+    limit?: { maxPerDay: number },
+  ): Promise<Send[]>;
   listSends(tid: string, oid: string, campaignId: string): Promise<Send[]>;
   /** The pixel's lookup: by send id alone (the token carries no tenant). */
   getSendForPixel(sendId: string): Promise<PixelSend | null>;
@@ -190,7 +210,14 @@ export interface Store {
   listCampaigns(tid: string, oid: string): Promise<CampaignSummary[]>;
 
   // Retention
-  /** Disconnect: deletes the user's events, sends, campaign states, key and user row in one transaction. */
+  /**
+   * Disconnect: deletes the user's events, sends, campaign states, key and user row. First marks
+   * the user as leaving and drops their key (from then on the pixel records nothing for them and
+   * the API refuses them except to finish leaving). SQLite then deletes in bounded chunks, never
+   * holding the event loop for long, the user row last; PostgreSQL in one transaction (its work
+   * does not run on the event loop). A call after a crash part-way continues where the last one
+   * stopped; the counts are those of this call.
+   */
   deleteUser(tid: string, oid: string): Promise<TableCounts>;
   /**
    * Deletes up to `maxRows` of the tenant's rows in dependency order (events, sends, campaign
@@ -198,6 +225,13 @@ export interface Store {
    * transaction, so a crash between calls loses nothing and a re-run just continues.
    */
   purgeTenantBatch(tid: string, maxRows: number, now: number): Promise<PurgeProgress>;
+  /**
+   * After a disconnect or a finished purge: makes the deleted rows' bytes go from the database
+   * files without waiting for background maintenance. SQLite zeroes freed content on every
+   * delete already (secure_delete) and here truncates the WAL when no one is writing; PostgreSQL
+   * vacuums the tenant tables. Best effort: never throws, the deletion itself is already done.
+   */
+  reclaimDeletedSpace(): Promise<void>;
   getPurgeCheckpoint(tid: string): Promise<PurgeCheckpoint | null>;
   listPurgeCheckpoints(): Promise<PurgeCheckpoint[]>;
   /** Rows the tenant still has, per table (all zero after a finished purge). */
@@ -213,6 +247,23 @@ export interface Store {
 /** Thrown for a malformed id, key, limit or cursor passed in by a caller (an API maps it to 400). */
 export class InvalidInputError extends Error {
   override readonly name = 'InvalidInputError';
+}
+
+/** The rolling window of the per-user send limit. */
+export const SEND_WINDOW_MS = 24 * 3600 * 1000;
+
+/** Thrown by registerSends when the batch would exceed the user's sends per rolling 24 hours. */
+export class SendLimitError extends Error {
+  override readonly name = 'SendLimitError';
+  constructor(
+    readonly maxPerDay: number,
+    /** Sends the user may still register right now. */
+    readonly remaining: number,
+    /** Until enough of the window frees for this batch; null if the batch alone exceeds the limit. */
+    readonly retryAfterMs: number | null,
+  ) {
+    super('send limit reached');
+  }
 }
 
 /** Thrown by registerSends for a send id that already exists. */

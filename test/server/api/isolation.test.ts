@@ -149,7 +149,7 @@ describeStores('API isolation', (open) => {
       expect(after.key.publicKey).toBe(a1Key);
     });
 
-    it(`${other} cannot forge A1's event id into its own stream to hide or replace it`, async () => {
+    it(`${other} reusing A1's event id stores its own event normally and learns nothing of A1's`, async () => {
       const mine = await h.app.inject({
         method: 'POST',
         url: '/api/v1/campaigns/own/sends',
@@ -158,15 +158,55 @@ describeStores('API isolation', (open) => {
       });
       const sendId = mine.json().sends[0].sendId as string;
       const before = await a1Snapshot();
-      await h.app.inject({
-        method: 'POST',
-        url: `/api/v1/sends/${sendId}/reply`,
-        headers: as(other),
-        payload: { eventId: a1Event, sealed: opaqueSealedReply(await publicKeyB64()) },
-      });
+      const sealer = await createEventSealer(await importRecipientPublicKey(await publicKeyB64()));
+      const sealed = toBase64url(
+        await sealer.seal(
+          {
+            kind: 'reply',
+            tid: other === 'a2' ? A : B,
+            oid: other === 'a2' ? a2 : b1,
+            sendId,
+            eventId: a1Event,
+          },
+          { subject: 'y', from: 'y@y.z', receivedAt: 2, ip: null },
+        ),
+      );
+      const post = () =>
+        h.app.inject({
+          method: 'POST',
+          url: `/api/v1/sends/${sendId}/reply`,
+          headers: as(other),
+          payload: { eventId: a1Event, sealed },
+        });
+      // Exactly what a fresh id gets (201, stored) — ids are unique per user, not per tenant.
+      const first = await post();
+      expect(first.statusCode).toBe(201);
+      expect(first.json()).toEqual({ eventId: a1Event, stored: true });
+      expect((await post()).json()).toEqual({ eventId: a1Event, stored: false });
+      const events = await h.app.inject({ method: 'GET', url: '/api/v1/events', headers: as(other) });
+      expect(
+        events.json().events.map((e: { eventId: string; sendId: string }) => [e.eventId, e.sendId]),
+      ).toEqual([[a1Event, sendId]]);
       expect(await a1Snapshot()).toEqual(before);
     });
   }
+
+  it("refuses A1's event cursor to A2 and B1, and an altered one to A1 (400 invalid-cursor)", async () => {
+    const page = await h.app.inject({ method: 'GET', url: '/api/v1/events?limit=1', headers: as('a1') });
+    const next = page.json().next as string;
+    expect(next).toEqual(expect.any(String));
+    const list = (who: keyof typeof tokens, after: string) =>
+      h.app.inject({ method: 'GET', url: `/api/v1/events?after=${after}`, headers: as(who) });
+    expect((await list('a1', next)).statusCode).toBe(200);
+    for (const other of ['a2', 'b1'] as const) {
+      const res = await list(other, next);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: 'invalid-cursor' });
+    }
+    const altered = Buffer.from(next, 'base64url');
+    altered[20]! ^= 0x80;
+    expect((await list('a1', altered.toString('base64url'))).json()).toEqual({ error: 'invalid-cursor' });
+  });
 
   it("disconnecting A2 and B1 deletes only their own rows; A1's data and tenant stay", async () => {
     const before = await a1Snapshot();

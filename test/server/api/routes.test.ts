@@ -14,7 +14,7 @@ describeStores('API routes', (open) => {
   let tid: string;
 
   beforeAll(async () => {
-    h = await open({ env: { MAX_SENDS_PER_BATCH: '50', MAX_STATE_BYTES: '4096' } });
+    h = await open({ env: { MAX_SENDS_PER_BATCH: '50', MAX_SENDS_PER_DAY: '50', MAX_STATE_BYTES: '4096' } });
     tid = await h.onboard();
   });
   afterAll(() => h.close());
@@ -71,6 +71,32 @@ describeStores('API routes', (open) => {
       if (flags[i]) expect(s.pixelUrl).toContain(s.sendId);
       else expect(s.pixelUrl).toBeNull();
     });
+  });
+
+  it('refuses sends past the daily cap with 429 send-limit and Retry-After', async () => {
+    const oid = randomUUID();
+    // A fresh token per call: the clock moves a day.
+    const post = async (n: number) =>
+      h.app.inject({
+        method: 'POST',
+        url: '/api/v1/campaigns/capped/sends',
+        headers: bearer(await h.token(tid, oid)),
+        payload: { sends: Array.from({ length: n }, () => ({ trackOpens: true })) },
+      });
+    expect((await post(40)).statusCode).toBe(201);
+    await h.clock.advance(3_600_000);
+    const refused = await post(20);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toEqual({
+      error: 'send-limit',
+      limitPerDay: 50,
+      remaining: 10,
+      retryAfterSeconds: 23 * 3600,
+    });
+    expect(refused.headers['retry-after']).toBe(String(23 * 3600));
+    expect((await post(10)).statusCode).toBe(201);
+    await h.clock.advance(23 * 3_600_000);
+    expect((await post(20)).statusCode).toBe(201);
   });
 
   it('bounds the batch and rejects unknown fields, wrong types and non-JSON bodies', async () => {

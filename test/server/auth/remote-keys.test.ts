@@ -51,7 +51,7 @@ function verifierFor(url: string, issuer: LocalIssuer, cooldownMs = 30_000) {
     },
     keys: remoteKeySource(url, { cooldownMs, timeoutMs: 2000 }),
     clock,
-    isTenantActive: async (t) => t === tid,
+    access: async (t) => (t === tid ? { contractEndsAt: null, leaving: false } : null),
   });
 }
 

@@ -11,6 +11,7 @@ import { createStore } from '../../../src/server/store/create-store';
 import {
   DuplicateSendError,
   InvalidInputError,
+  SendLimitError,
   type EventRow,
   type Store,
 } from '../../../src/server/store/store';
@@ -151,6 +152,44 @@ function contractSuite(backend: () => Backend) {
     expect(await store.getSendForPixel(fresh)).toBeNull();
   });
 
+  it('caps each user’s sends per rolling 24 hours, atomically, with the time until a batch fits', async () => {
+    const { tid, oid } = await seedUser();
+    const other = await seedUser(tid);
+    const H = 3_600_000;
+    const reg = (n: number, at: number, who = oid) =>
+      store.registerSends(
+        tid,
+        who,
+        'c',
+        Array.from({ length: n }, () => ({ sendId: id(), trackOpens: true })),
+        at,
+        { maxPerDay: 5 },
+      );
+    await reg(3, T0);
+    await reg(2, T0 + H);
+    const refused = await reg(1, T0 + 2 * H).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SendLimitError);
+    expect(refused).toMatchObject({ maxPerDay: 5, remaining: 0, retryAfterMs: 22 * H });
+    // Another user of the tenant has their own allowance.
+    expect(await reg(5, T0 + 2 * H, other.oid)).toHaveLength(5);
+    // Four more need the first three and one of the second pair gone: 24 h after T0 + 1 h.
+    await expect(reg(4, T0 + 24 * H)).rejects.toMatchObject({ remaining: 3, retryAfterMs: H });
+    expect(await store.listSends(tid, oid, 'c')).toHaveLength(5); // refused batches stored nothing
+    expect(await reg(3, T0 + 24 * H)).toHaveLength(3);
+    // A batch larger than the limit itself can never fit.
+    await expect(reg(6, T0 + 99 * H)).rejects.toMatchObject({ remaining: 5, retryAfterMs: null });
+  });
+
+  it('holds the send cap under concurrent registrations', async () => {
+    const { tid, oid } = await seedUser();
+    const batch = () => Array.from({ length: 3 }, () => ({ sendId: id(), trackOpens: true }));
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () => store.registerSends(tid, oid, 'c', batch(), T0, { maxPerDay: 7 })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect(await store.listSends(tid, oid, 'c')).toHaveLength(6);
+  });
+
   it('rejects malformed send ids (wrong length, padding, non-canonical)', async () => {
     const { tid, oid } = await seedUser();
     for (const bad of ['abc', `${id()}==`, 'AAAAAAAAAAAAAAAAAAAAAB']) {
@@ -196,6 +235,23 @@ function contractSuite(backend: () => Backend) {
     expect((await store.listEvents(tid, oid, { limit: 10 })).events).toEqual([e]);
   });
 
+  it('keeps event ids unique per user: another user of the tenant may use the same id', async () => {
+    const a = await seedUser();
+    const b = await seedUser(a.tid);
+    const [sa, sb] = [id(), id()];
+    await store.registerSends(a.tid, a.oid, 'c', [{ sendId: sa, trackOpens: true }], T0);
+    await store.registerSends(b.tid, b.oid, 'c', [{ sendId: sb, trackOpens: true }], T0);
+    const ea = event(a.tid, a.oid, sa);
+    const eb = event(b.tid, b.oid, sb, { eventId: ea.eventId });
+    expect(await store.appendEvents([ea])).toEqual({ inserted: 1 });
+    expect(await store.appendEvents([eb])).toEqual({ inserted: 1 });
+    expect((await store.listEvents(a.tid, a.oid, { limit: 10 })).events).toEqual([ea]);
+    expect((await store.listEvents(b.tid, b.oid, { limit: 10 })).events).toEqual([eb]);
+    // A purge takes both, counted once each.
+    const p = await store.purgeTenantBatch(a.tid, 1000, T0);
+    expect(p).toMatchObject({ done: true, deleted: { events: 2 } });
+  });
+
   it('drops, without failing the group, events for unknown sends or another user’s send', async () => {
     const { tid, oid } = await seedUser();
     const other = await seedUser(tid);
@@ -215,6 +271,47 @@ function contractSuite(backend: () => Backend) {
     );
     await expect(store.listEvents(tid, oid, { limit: 0 })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(store.listEvents(tid, oid, { limit: 100_000 })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('gives opaque cursors bound to the user: another user’s or an altered one is refused', async () => {
+    const a = await seedUser();
+    const b = await seedUser(a.tid);
+    const s = id();
+    await store.registerSends(a.tid, a.oid, 'c', [{ sendId: s, trackOpens: true }], T0);
+    await store.appendEvents([event(a.tid, a.oid, s), event(a.tid, a.oid, s)]);
+    const page = await store.listEvents(a.tid, a.oid, { limit: 1 });
+    const cursor = page.next as string;
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    // Nothing readable inside: no sequence number in any encoding a user could try.
+    expect(Buffer.from(cursor, 'base64url').toString('latin1')).not.toMatch(/e1:|[0-9]{2,}/);
+    expect((await store.listEvents(a.tid, a.oid, { after: cursor, limit: 10 })).events).toHaveLength(1);
+    await expect(store.listEvents(b.tid, b.oid, { after: cursor, limit: 10 })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    await expect(store.listEvents(randomUUID(), a.oid, { after: cursor, limit: 10 })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    const bytes = Buffer.from(cursor, 'base64url');
+    for (const at of [0, 5, 14, bytes.length - 1]) {
+      const t = Buffer.from(bytes);
+      t[at]! ^= 0x01;
+      await expect(
+        store.listEvents(a.tid, a.oid, { after: t.toString('base64url'), limit: 10 }),
+      ).rejects.toBeInstanceOf(InvalidInputError);
+    }
+    // The old readable format is no longer accepted.
+    const legacy = Buffer.from('e1:1', 'utf8').toString('base64url');
+    await expect(store.listEvents(a.tid, a.oid, { after: legacy, limit: 10 })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    // A second instance on the same database reads the same cursors.
+    const again = await backend().open();
+    await again.migrate();
+    try {
+      expect((await again.listEvents(a.tid, a.oid, { after: cursor, limit: 10 })).events).toHaveLength(1);
+    } finally {
+      await again.close();
+    }
   });
 
   it('versions campaign state blobs optimistically', async () => {
@@ -330,6 +427,7 @@ function contractSuite(backend: () => Backend) {
     });
     const cp = await store.getPurgeCheckpoint(a.tid);
     expect(cp).toMatchObject({ tid: a.tid, startedAt: T0, finishedAt: T0 + 4, deleted: before });
+    expect(cp?.contractEndsAt).toBeNull();
     expect(await store.countTenantRows(b.tid)).toEqual(bBefore);
     // Running again after completion is harmless.
     expect(await store.purgeTenantBatch(a.tid, 5, T0 + 99)).toMatchObject({ done: true, remaining: 0 });
@@ -348,6 +446,7 @@ function contractSuite(backend: () => Backend) {
       T0,
     );
     await store.appendEvents(sends.map((s) => event(u.tid, u.oid, s)));
+    await store.upsertTenant({ tid: u.tid, contractEndsAt: T0 - 1 }, T0);
     const first = await store.purgeTenantBatch(u.tid, 3, T0);
     expect(first).toMatchObject({ done: false, remaining: 3 });
     const fresh = await backend().open();
@@ -362,6 +461,8 @@ function contractSuite(backend: () => Backend) {
         users: 1,
         tenants: 1,
       });
+      // The contract end is kept from the first batch, though the tenant row is gone now.
+      expect((await fresh.getPurgeCheckpoint(u.tid))?.contractEndsAt).toBe(T0 - 1);
     } finally {
       await fresh.close();
     }
@@ -375,6 +476,7 @@ function contractSuite(backend: () => Backend) {
       subjectRef: ref,
       counts,
       at: T0,
+      contractEndsAt: null,
       prevHash: null,
       hash: 'h1',
     });
@@ -383,6 +485,7 @@ function contractSuite(backend: () => Backend) {
       subjectRef: ref,
       counts,
       at: T0 + 1,
+      contractEndsAt: T0 - 5,
       prevHash: 'h1',
       hash: 'h2',
     });
@@ -401,6 +504,7 @@ function contractSuite(backend: () => Backend) {
       subjectRef: tid,
       counts,
       at: T0 + 7,
+      contractEndsAt: T0,
       prevHash: null,
       hash: null,
     };

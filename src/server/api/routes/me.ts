@@ -57,7 +57,8 @@ export function meRoutes(deps: ApiDeps) {
       method: 'DELETE',
       url: '/me',
       summary:
-        'Disconnect: delete every row of the caller (sends, events, campaign state) and their key, at once.',
+        'Disconnect: delete every row of the caller (sends, events, campaign state) and their key, at once. Also accepted after the tenant contract has ended, until its data is purged.',
+      forLeaving: true,
       responses: { 200: { description: 'Deleted; counts per table', schema: DisconnectResponse } },
       handler: async ({ principal }) => ({ deleted: await deps.disconnect(principal.tid, principal.oid) }),
     }),

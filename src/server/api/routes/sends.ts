@@ -1,5 +1,6 @@
 import { sealedReplyProblem } from '../../crypto/ciphertext-shape';
 import type { ApiDeps } from '../deps';
+import { SendLimitError } from '../../store/store';
 import { HttpError, notFound } from '../http-error';
 import { defineRoute } from '../route';
 import { CampaignParams, ReplyBody, ReplyResponse, SendParams, SendsBody, SendsResponse } from '../schemas';
@@ -13,12 +14,31 @@ export function sendRoutes(deps: ApiDeps) {
         'Register a batch of sends; returns one pixel URL per send (null when opens are not tracked), in order.',
       params: CampaignParams,
       body: SendsBody(deps.limits.maxSendsPerBatch),
-      responses: { 201: { description: 'Sends registered', schema: SendsResponse } },
+      responses: {
+        201: { description: 'Sends registered', schema: SendsResponse },
+        429: {
+          description:
+            'send-limit: the batch would take the caller past their sends per rolling 24 hours (Exchange allows 10,000 recipients a day); `remaining` may still be sent now, Retry-After says when this batch fits (absent if it never can, being larger than the limit)',
+        },
+      },
       handler: async ({ principal, params, body, reply }) => {
         const now = deps.clock.now();
         await deps.store.upsertUser(principal.tid, principal.oid, now);
         const sends = body.sends.map((s) => ({ sendId: deps.pixel.newSendId(), trackOpens: s.trackOpens }));
-        await deps.store.registerSends(principal.tid, principal.oid, params.campaignId, sends, now);
+        await deps.store
+          .registerSends(principal.tid, principal.oid, params.campaignId, sends, now, {
+            maxPerDay: deps.limits.maxSendsPerDay,
+          })
+          .catch((e: unknown) => {
+            if (!(e instanceof SendLimitError)) throw e;
+            const retryAfterSeconds = e.retryAfterMs === null ? null : Math.ceil(e.retryAfterMs / 1000);
+            throw new HttpError(
+              429,
+              'send-limit',
+              { limitPerDay: e.maxPerDay, remaining: e.remaining, retryAfterSeconds },
+              retryAfterSeconds === null ? {} : { 'retry-after': String(retryAfterSeconds) },
+            );
+          });
         reply.code(201);
         return {
           sends: sends.map((s) => ({

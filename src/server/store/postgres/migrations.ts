@@ -100,4 +100,47 @@ CREATE UNIQUE INDEX deletion_records_one_per_purge ON deletion_records (subject_
   WHERE kind = 'tenant-purge';
 `,
   },
+  {
+    // The API accepts any safe integer as expectedVersion (up to 2^53-1); an integer column turned
+    // a large one into an out-of-range error (500) where SQLite answered a plain conflict (409).
+    version: 3,
+    name: 'campaign state versions are bigint',
+    sql: `ALTER TABLE campaign_states ALTER COLUMN version TYPE bigint;`,
+  },
+  {
+    // Event ids are unique per user, not per tenant: a same-tenant user reusing another's id is
+    // stored like any new id, so the answer says nothing about other users' events.
+    version: 4,
+    name: 'event ids unique per user',
+    sql: `ALTER TABLE events DROP CONSTRAINT events_pkey, ADD PRIMARY KEY (tid, oid, event_id);`,
+  },
+  {
+    // Server-held secrets shared by every instance (the event-cursor key).
+    version: 5,
+    name: 'server secrets',
+    sql: `CREATE TABLE server_secrets (name text PRIMARY KEY, secret bytea NOT NULL);`,
+  },
+  {
+    // The per-user send limit counts a user's sends of the last 24 hours on every registration.
+    version: 6,
+    name: 'sends by user and time',
+    sql: `CREATE INDEX sends_by_user_time ON sends (tid, oid, created_at);`,
+  },
+  {
+    // Deletion records (and the purge checkpoints they are written from) keep the contract end
+    // the data was deleted under: a user leaving during the grace period, or the purge after it.
+    version: 7,
+    name: 'contract end on deletion records',
+    sql: `
+ALTER TABLE deletion_records ADD COLUMN contract_ends_at bigint;
+ALTER TABLE purge_checkpoints ADD COLUMN contract_ends_at bigint;
+`,
+  },
+  {
+    // A disconnect marks the user first: a crash part-way leaves a user that is refused
+    // everywhere but DELETE /me, which finishes the job.
+    version: 8,
+    name: 'users leaving',
+    sql: `ALTER TABLE users ADD COLUMN leaving boolean NOT NULL DEFAULT false;`,
+  },
 ];

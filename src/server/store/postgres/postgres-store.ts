@@ -3,10 +3,12 @@
  * it. A commit returns after the WAL is flushed (synchronous_commit=on, the default), which is what
  * the pixel's "every 200 is committed" relies on.
  */
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import {
   DuplicateSendError,
   InvalidInputError,
+  SEND_WINDOW_MS,
   zeroCounts,
   type CampaignState,
   type CampaignSummary,
@@ -27,16 +29,9 @@ import {
   type User,
 } from '../store';
 import type { StoreOptions } from '../create-store';
-import {
-  bytesToId,
-  checkLimit,
-  columnsToKey,
-  decodeCursor,
-  encodeCursor,
-  idToBytes,
-  keyToColumns,
-  sumCounts,
-} from '../rows';
+import { bytesToId, checkLimit, columnsToKey, idToBytes, keyToColumns, sumCounts } from '../rows';
+import { CURSOR_KEY_BYTES, CursorCodec } from '../cursor';
+import { sendLimitError, sendToOutlast } from '../send-limit';
 import { postgresMigrations } from './migrations';
 import { postgresQueries as q } from './queries';
 
@@ -48,6 +43,9 @@ const sqlState = (e: unknown) => (e as { code?: string }).code;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
+  #cursors: CursorCodec | null = null;
+  #vacuum: Promise<void> | null = null;
+  #vacuumAgain: Promise<void> | null = null;
 
   constructor(url: string, options: StoreOptions = {}) {
     this.#pool = new pg.Pool({
@@ -94,6 +92,9 @@ export class PostgresStore implements Store {
         await c.query(q.recordMigration, [m.version, m.name, Date.now()]);
       }
     });
+    await this.#pool.query(q.createSecret, ['event-cursor', randomBytes(CURSOR_KEY_BYTES)]);
+    const [secret] = await this.#rows(q.getSecret, ['event-cursor']);
+    this.#cursors = new CursorCodec(secret?.secret as Buffer);
   }
 
   async close(): Promise<void> {
@@ -108,6 +109,16 @@ export class PostgresStore implements Store {
   async getTenant(tid: string): Promise<Tenant | null> {
     const [row] = await this.#rows(q.getTenant, [tid]);
     return row ? toTenant(row) : null;
+  }
+
+  async getAccess(
+    tid: string,
+    oid: string,
+  ): Promise<{ contractEndsAt: number | null; leaving: boolean } | null> {
+    const [row] = await this.#rows(q.getAccess, [tid, oid]);
+    return row
+      ? { contractEndsAt: nullableNumber(row.contract_ends_at), leaving: row.leaving === true }
+      : null;
   }
 
   async listTenants(): Promise<Tenant[]> {
@@ -149,11 +160,23 @@ export class PostgresStore implements Store {
     campaignId: string,
     sends: NewSend[],
     now: number,
+    limit?: { maxPerDay: number },
   ): Promise<Send[]> {
     const ids = sends.map((s) => idToBytes(s.sendId, 'sendId'));
+    const since = now - SEND_WINDOW_MS;
     try {
       await this.#tx(async (c) => {
         await c.query(q.upsertUser, [tid, oid, now]);
+        if (limit) {
+          // The user's row lock serializes their registrations on every instance: count, then insert.
+          await c.query(q.lockUser, [tid, oid]);
+          const recent = Number((await c.query(q.countRecentSends, [tid, oid, since])).rows[0]?.n ?? 0);
+          const k = sendToOutlast(limit.maxPerDay, recent, ids.length);
+          if (k !== null) {
+            const [row] = (await c.query(q.nthRecentSend, [tid, oid, since, k])).rows as Row[];
+            throw sendLimitError(limit.maxPerDay, recent, now, row ? Number(row.created_at) : null);
+          }
+        }
         await c.query(q.insertSends, [tid, oid, campaignId, now, ids, sends.map((s) => s.trackOpens)]);
       });
     } catch (e) {
@@ -217,11 +240,13 @@ export class PostgresStore implements Store {
     options: { after?: string | null; limit: number },
   ): Promise<EventPage> {
     const limit = checkLimit(options.limit);
-    const rows = await this.#rows(q.listEvents, [tid, oid, decodeCursor(options.after), limit]);
+    const cursors = this.#cursors;
+    if (!cursors) throw new Error('PostgresStore: call migrate() first');
+    const rows = await this.#rows(q.listEvents, [tid, oid, cursors.decode(tid, oid, options.after), limit]);
     const last = rows.at(-1);
     return {
       events: rows.map(toEvent),
-      next: last ? encodeCursor(last.seq as string) : (options.after ?? null),
+      next: last ? cursors.encode(tid, oid, last.seq as string) : (options.after ?? null),
     };
   }
 
@@ -268,7 +293,10 @@ export class PostgresStore implements Store {
   }
 
   async deleteUser(tid: string, oid: string): Promise<TableCounts> {
+    // One transaction: PostgreSQL works on its own processes, the event loop stays free meanwhile.
+    // The leaving mark and key removal come first, as on SQLite, so the order of effects matches.
     return this.#tx(async (c): Promise<TableCounts> => {
+      await c.query(q.markLeaving, [tid, oid]);
       await c.query(q.lockUserSends, [tid, oid]);
       const n = async (sql: string) => (await c.query(sql, [tid, oid])).rowCount ?? 0;
       const events = await n(q.deleteUserEvents);
@@ -295,6 +323,8 @@ export class PostgresStore implements Store {
     return this.#tx(async (c): Promise<PurgeProgress> => {
       await c.query(q.lockPurge, [tid]);
       const deleted = zeroCounts();
+      // Read before any row goes: the batch that deletes the tenant row still records it.
+      const [tenant] = (await c.query(q.getTenant, [tid])).rows as Row[];
       let budget = maxRows;
       const step = async (sql: string) => {
         const n = budget > 0 ? ((await c.query(sql, [tid, budget])).rowCount ?? 0) : 0;
@@ -320,9 +350,30 @@ export class PostgresStore implements Store {
         deleted.campaignStates,
         deleted.users,
         deleted.tenants,
+        nullableNumber(tenant?.contract_ends_at),
       ]);
       return { done: remaining === 0, deleted, remaining };
     });
+  }
+
+  reclaimDeletedSpace(): Promise<void> {
+    // One VACUUM at a time per instance; requests arriving meanwhile share one more run after it,
+    // which then also covers their deletions.
+    if (this.#vacuum) {
+      this.#vacuumAgain ??= this.#vacuum.then(() => {
+        this.#vacuumAgain = null;
+        return this.reclaimDeletedSpace();
+      });
+      return this.#vacuumAgain;
+    }
+    const run = this.#pool.query(q.vacuumTenantTables).then(
+      () => undefined,
+      () => undefined, // autovacuum still removes the dead tuples later
+    );
+    this.#vacuum = run.finally(() => {
+      this.#vacuum = null;
+    });
+    return this.#vacuum;
   }
 
   async getPurgeCheckpoint(tid: string): Promise<PurgeCheckpoint | null> {
@@ -346,6 +397,7 @@ export class PostgresStore implements Store {
       record.at,
       record.prevHash,
       record.hash,
+      record.contractEndsAt,
     ]);
     return row ? { ...record, id: Number(row.id) } : null;
   }
@@ -409,6 +461,7 @@ const toCheckpoint = (row: Row): PurgeCheckpoint => ({
   startedAt: Number(row.started_at),
   updatedAt: Number(row.updated_at),
   finishedAt: nullableNumber(row.finished_at),
+  contractEndsAt: nullableNumber(row.contract_ends_at),
   deleted: {
     events: Number(row.deleted_events),
     sends: Number(row.deleted_sends),
@@ -424,6 +477,7 @@ const toDeletionRecord = (row: Row): DeletionRecord => ({
   subjectRef: row.subject_ref as string,
   counts: row.counts as TableCounts,
   at: Number(row.at),
+  contractEndsAt: nullableNumber(row.contract_ends_at),
   prevHash: (row.prev_hash as string | null) ?? null,
   hash: (row.hash as string | null) ?? null,
 });

@@ -7,10 +7,16 @@ export const postgresQueries = {
   appliedVersions: `SELECT version FROM schema_migrations ORDER BY version`,
   recordMigration: `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 
+  // The first instance to start creates the secret; every later one reads the same.
+  createSecret: `INSERT INTO server_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+  getSecret: `SELECT secret FROM server_secrets WHERE name = $1`,
+
   upsertTenant: `INSERT INTO tenants (tid, contract_ends_at, created_at, updated_at) VALUES ($1, $2, $3, $3)
     ON CONFLICT (tid) DO UPDATE SET contract_ends_at = excluded.contract_ends_at, updated_at = excluded.updated_at
     RETURNING tid, contract_ends_at, created_at, updated_at`,
   getTenant: `SELECT tid, contract_ends_at, created_at, updated_at FROM tenants WHERE tid = $1`,
+  getAccess: `SELECT t.contract_ends_at, coalesce(u.leaving, false) AS leaving FROM tenants t
+    LEFT JOIN users u ON u.tid = t.tid AND u.oid = $2 WHERE t.tid = $1`,
   listTenants: `SELECT tid, contract_ends_at, created_at, updated_at FROM tenants ORDER BY tid`,
 
   upsertUser: `INSERT INTO users (tid, oid, created_at) VALUES ($1, $2, $3) ON CONFLICT (tid, oid) DO NOTHING`,
@@ -21,12 +27,18 @@ export const postgresQueries = {
 
   insertSends: `INSERT INTO sends (tid, send_id, oid, campaign_id, track_opens, created_at)
     SELECT $1, s.send_id, $2, $3, s.track_opens, $4 FROM unnest($5::bytea[], $6::boolean[]) AS s(send_id, track_opens)`,
+  // Serializes one user's registrations across instances, so the limit check and insert are exact.
+  lockUser: `SELECT 1 FROM users WHERE tid = $1 AND oid = $2 FOR UPDATE`,
+  countRecentSends: `SELECT count(*) AS n FROM sends WHERE tid = $1 AND oid = $2 AND created_at > $3`,
+  // The send whose expiry frees enough of the window: the k-th oldest still inside it.
+  nthRecentSend: `SELECT created_at FROM sends WHERE tid = $1 AND oid = $2 AND created_at > $3
+    ORDER BY created_at LIMIT 1 OFFSET $4`,
   listSends: `SELECT tid, send_id, oid, campaign_id, track_opens, created_at FROM sends
     WHERE tid = $1 AND oid = $2 AND campaign_id = $3 ORDER BY created_at, send_id`,
   getSendForPixel: `SELECT s.tid, s.send_id, s.oid, s.campaign_id, s.track_opens, s.created_at,
       u.key_id, u.key_format, u.key_material, u.key_updated_at, t.contract_ends_at
     FROM sends s JOIN users u ON u.tid = s.tid AND u.oid = s.oid JOIN tenants t ON t.tid = s.tid
-    WHERE s.send_id = $1`,
+    WHERE s.send_id = $1 AND NOT u.leaving`,
 
   // One statement (one implicit transaction, one round trip) for the whole group. The join drops
   // an event whose send was deleted after intake looked it up, or that names another user's send.
@@ -36,7 +48,7 @@ export const postgresQueries = {
       WITH ORDINALITY AS e(tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed, n)
     JOIN sends s ON s.tid = e.tid AND s.send_id = e.send_id AND s.oid = e.oid
     ORDER BY e.n
-    ON CONFLICT (tid, event_id) DO NOTHING`,
+    ON CONFLICT (tid, oid, event_id) DO NOTHING`,
   listEvents: `SELECT seq, tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed FROM events
     WHERE tid = $1 AND oid = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
 
@@ -51,13 +63,18 @@ export const postgresQueries = {
 
   // Blocks event inserts that reference these sends until the deletion commits (their FK check then fails).
   lockUserSends: `SELECT 1 FROM sends WHERE tid = $1 AND oid = $2 FOR UPDATE`,
+  markLeaving: `UPDATE users SET leaving = true, key_id = NULL, key_format = NULL, key_material = NULL,
+    key_updated_at = NULL WHERE tid = $1 AND oid = $2`,
   deleteUserEvents: `DELETE FROM events WHERE tid = $1 AND oid = $2`,
   deleteUserSends: `DELETE FROM sends WHERE tid = $1 AND oid = $2`,
   deleteUserCampaignStates: `DELETE FROM campaign_states WHERE tid = $1 AND oid = $2`,
   deleteUser: `DELETE FROM users WHERE tid = $1 AND oid = $2`,
 
+  // Not in a transaction (VACUUM cannot be); SKIP_LOCKED: never wait behind another vacuum.
+  vacuumTenantTables: `VACUUM (SKIP_LOCKED) events, sends, campaign_states, users, tenants`,
   lockPurge: `SELECT pg_advisory_xact_lock(7340022, hashtext($1))`,
-  purgeEvents: `DELETE FROM events WHERE tid = $1 AND event_id IN (SELECT event_id FROM events WHERE tid = $1 LIMIT $2)`,
+  purgeEvents: `DELETE FROM events WHERE tid = $1 AND (oid, event_id) IN
+    (SELECT oid, event_id FROM events WHERE tid = $1 LIMIT $2)`,
   purgeSends: `DELETE FROM sends WHERE tid = $1 AND send_id IN (SELECT send_id FROM sends WHERE tid = $1 LIMIT $2)`,
   purgeCampaignStates: `DELETE FROM campaign_states WHERE tid = $1 AND (oid, campaign_id) IN
     (SELECT oid, campaign_id FROM campaign_states WHERE tid = $1 LIMIT $2)`,
@@ -70,9 +87,10 @@ export const postgresQueries = {
       (SELECT count(*) FROM users WHERE tid = $1) AS users,
       (SELECT count(*) FROM tenants WHERE tid = $1) AS tenants`,
   advancePurgeCheckpoint: `INSERT INTO purge_checkpoints (tid, started_at, updated_at, finished_at,
-      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants)
-    VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8)
+      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants, contract_ends_at)
+    VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9)
     ON CONFLICT (tid) DO UPDATE SET updated_at = $2,
+      contract_ends_at = coalesce(purge_checkpoints.contract_ends_at, $9),
       finished_at = coalesce(purge_checkpoints.finished_at, $3),
       deleted_events = purge_checkpoints.deleted_events + $4,
       deleted_sends = purge_checkpoints.deleted_sends + $5,
@@ -82,8 +100,8 @@ export const postgresQueries = {
   getPurgeCheckpoint: `SELECT * FROM purge_checkpoints WHERE tid = $1`,
   listPurgeCheckpoints: `SELECT * FROM purge_checkpoints ORDER BY started_at, tid`,
 
-  addDeletionRecord: `INSERT INTO deletion_records (kind, subject_ref, counts, at, prev_hash, hash)
-    VALUES ($1, $2, $3, $4, $5, $6)
+  addDeletionRecord: `INSERT INTO deletion_records (kind, subject_ref, counts, at, prev_hash, hash, contract_ends_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
     ON CONFLICT (subject_ref, at) WHERE kind = 'tenant-purge' DO NOTHING RETURNING id`,
   listDeletionRecords: `SELECT * FROM deletion_records WHERE id > $1 ORDER BY id LIMIT $2`,
 } as const;

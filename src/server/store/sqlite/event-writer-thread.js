@@ -10,6 +10,8 @@
  * and pragmas arrive in workerData.
  *
  * Protocol: in { id, rows: unknown[][] } → out { id, inserted } or { id, error: { code, name } };
+ * in { id, checkpoint: 'PASSIVE' | 'TRUNCATE' } writes what is waiting, then checkpoints the WAL
+ * here, off the event loop → out { id, inserted: 0 };
  * in { close: true } writes what is waiting, closes the connection and ends the thread.
  * No row value is ever put in an error: SQLite messages can quote them.
  */
@@ -61,17 +63,37 @@ function writeWaiting() {
   }
 }
 
-port.on('message', (/** @type {{ id: number, rows?: unknown[][], close?: true }} */ msg) => {
-  if (msg.close) {
-    if (waiting.length > 0) writeWaiting();
-    db.close();
-    port.close();
-    return;
-  }
-  waiting.push({ id: msg.id, rows: msg.rows ?? [] });
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(writeWaiting);
-  }
-});
+port.on(
+  'message',
+  (/** @type {{ id: number, rows?: unknown[][], close?: true, checkpoint?: string }} */ msg) => {
+    if (msg.checkpoint === 'PASSIVE' || msg.checkpoint === 'TRUNCATE') {
+      if (waiting.length > 0) writeWaiting();
+      try {
+        db.pragma(`wal_checkpoint(${msg.checkpoint})`);
+        port.postMessage({ id: msg.id, inserted: 0 });
+      } catch (e) {
+        const err = /** @type {{ code?: unknown, name?: unknown }} */ (e);
+        port.postMessage({
+          id: msg.id,
+          error: {
+            code: typeof err.code === 'string' ? err.code : 'UNKNOWN',
+            name: String(err.name ?? 'Error'),
+          },
+        });
+      }
+      return;
+    }
+    if (msg.close) {
+      if (waiting.length > 0) writeWaiting();
+      db.close();
+      port.close();
+      return;
+    }
+    waiting.push({ id: msg.id, rows: msg.rows ?? [] });
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(writeWaiting);
+    }
+  },
+);
 port.postMessage({ ready: true });

@@ -47,6 +47,18 @@ export class ThreadedEventWriter {
 
   /** Writes the rows (statement parameters) as one transaction; resolves with rows inserted. */
   write(rows: unknown[][]): Promise<number> {
+    return this.#send({ rows });
+  }
+
+  /**
+   * Checkpoints the WAL on the thread's connection, so its copying and fsync never hold the event
+   * loop (PASSIVE: what no reader needs; TRUNCATE: everything, then empties the WAL file).
+   */
+  async checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): Promise<void> {
+    await this.#send({ checkpoint: mode });
+  }
+
+  #send(message: { rows: unknown[][] } | { checkpoint: 'PASSIVE' | 'TRUNCATE' }): Promise<number> {
     if (this.#closed) return Promise.reject(new Error('event writer is closed'));
     const starting = this.#start();
     // While batches are in flight the thread keeps the process alive; when idle it does not, so
@@ -57,7 +69,7 @@ export class ThreadedEventWriter {
         new Promise<number>((resolve, reject) => {
           const id = this.#nextId++;
           this.#pending.set(id, { resolve, reject });
-          worker.postMessage({ id, rows });
+          worker.postMessage({ id, ...message });
         }),
     );
     this.#inFlight.add(written);

@@ -110,4 +110,43 @@ CREATE UNIQUE INDEX deletion_records_one_per_purge ON deletion_records (subject_
   WHERE kind = 'tenant-purge';
 `,
   },
+  {
+    // Event ids are unique per user, not per tenant: a same-tenant user reusing another's id is
+    // stored like any new id, so the answer says nothing about other users' events.
+    version: 3,
+    name: 'event ids unique per user',
+    sql: `
+DROP INDEX events_by_event_id;
+CREATE UNIQUE INDEX events_by_event_id ON events (tid, oid, event_id);
+`,
+  },
+  {
+    // Server-held secrets shared by every connection and instance (the event-cursor key).
+    version: 4,
+    name: 'server secrets',
+    sql: `CREATE TABLE server_secrets (name TEXT PRIMARY KEY, secret BLOB NOT NULL) STRICT;`,
+  },
+  {
+    // The per-user send limit counts a user's sends of the last 24 hours on every registration.
+    version: 5,
+    name: 'sends by user and time',
+    sql: `CREATE INDEX sends_by_user_time ON sends (tid, oid, created_at);`,
+  },
+  {
+    // Deletion records (and the purge checkpoints they are written from) keep the contract end
+    // the data was deleted under: a user leaving during the grace period, or the purge after it.
+    version: 6,
+    name: 'contract end on deletion records',
+    sql: `
+ALTER TABLE deletion_records ADD COLUMN contract_ends_at INTEGER;
+ALTER TABLE purge_checkpoints ADD COLUMN contract_ends_at INTEGER;
+`,
+  },
+  {
+    // A disconnect marks the user first, then deletes in chunks: a crash part-way leaves a user
+    // that is refused everywhere but DELETE /me, which finishes the job.
+    version: 7,
+    name: 'users leaving',
+    sql: `ALTER TABLE users ADD COLUMN leaving INTEGER NOT NULL DEFAULT 0 CHECK (leaving IN (0, 1));`,
+  },
 ];

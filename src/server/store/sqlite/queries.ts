@@ -5,9 +5,15 @@ export const sqliteQueries = {
   appliedVersions: `SELECT version FROM schema_migrations ORDER BY version`,
   recordMigration: `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 
+  // The first instance to start creates the secret; every later one reads the same.
+  createSecret: `INSERT INTO server_secrets (name, secret) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
+  getSecret: `SELECT secret FROM server_secrets WHERE name = ?`,
+
   upsertTenant: `INSERT INTO tenants (tid, contract_ends_at, created_at, updated_at) VALUES (@tid, @contractEndsAt, @now, @now)
     ON CONFLICT (tid) DO UPDATE SET contract_ends_at = excluded.contract_ends_at, updated_at = excluded.updated_at`,
   getTenant: `SELECT tid, contract_ends_at, created_at, updated_at FROM tenants WHERE tid = ?`,
+  getAccess: `SELECT t.contract_ends_at, coalesce(u.leaving, 0) AS leaving FROM tenants t
+    LEFT JOIN users u ON u.tid = t.tid AND u.oid = ? WHERE t.tid = ?`,
   listTenants: `SELECT tid, contract_ends_at, created_at, updated_at FROM tenants ORDER BY tid`,
 
   upsertUser: `INSERT INTO users (tid, oid, created_at) VALUES (?, ?, ?) ON CONFLICT (tid, oid) DO NOTHING`,
@@ -16,18 +22,22 @@ export const sqliteQueries = {
     WHERE tid = @tid AND oid = @oid`,
 
   insertSend: `INSERT INTO sends (tid, send_id, oid, campaign_id, track_opens, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  countRecentSends: `SELECT count(*) AS n FROM sends WHERE tid = ? AND oid = ? AND created_at > ?`,
+  // The send whose expiry frees enough of the window: the k-th oldest still inside it.
+  nthRecentSend: `SELECT created_at FROM sends WHERE tid = ? AND oid = ? AND created_at > ?
+    ORDER BY created_at LIMIT 1 OFFSET ?`,
   listSends: `SELECT tid, send_id, oid, campaign_id, track_opens, created_at FROM sends
     WHERE tid = ? AND oid = ? AND campaign_id = ? ORDER BY created_at, send_id`,
   getSendForPixel: `SELECT s.tid, s.send_id, s.oid, s.campaign_id, s.track_opens, s.created_at,
       u.key_id, u.key_format, u.key_material, u.key_updated_at, t.contract_ends_at
     FROM sends s JOIN users u ON u.tid = s.tid AND u.oid = s.oid JOIN tenants t ON t.tid = s.tid
-    WHERE s.send_id = ?`,
+    WHERE s.send_id = ? AND u.leaving = 0`,
 
   // The EXISTS guard drops an event whose send (or owner) was deleted after intake looked it up,
   // and refuses an event that names another user's send.
   insertEvent: `INSERT INTO events (tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed)
     SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sends WHERE tid = ? AND send_id = ? AND oid = ?)
-    ON CONFLICT (tid, event_id) DO NOTHING`,
+    ON CONFLICT (tid, oid, event_id) DO NOTHING`,
   listEvents: `SELECT seq, tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed FROM events
     WHERE tid = ? AND oid = ? AND seq > ? ORDER BY seq LIMIT ?`,
 
@@ -40,6 +50,13 @@ export const sqliteQueries = {
   listCampaigns: `SELECT campaign_id, version, updated_at FROM campaign_states WHERE tid = ? AND oid = ?
     ORDER BY campaign_id`,
 
+  markLeaving: `UPDATE users SET leaving = 1, key_id = NULL, key_format = NULL, key_material = NULL,
+    key_updated_at = NULL WHERE tid = ? AND oid = ?`,
+  // In seq order: each chunk empties whole table pages instead of touching a row on every page.
+  deleteUserEventsChunk: `DELETE FROM events WHERE seq IN
+    (SELECT seq FROM events WHERE tid = ? AND oid = ? ORDER BY seq LIMIT ?)`,
+  deleteUserSendsChunk: `DELETE FROM sends WHERE tid = ? AND send_id IN
+    (SELECT send_id FROM sends WHERE tid = ? AND oid = ? LIMIT ?)`,
   deleteUserEvents: `DELETE FROM events WHERE tid = ? AND oid = ?`,
   deleteUserSends: `DELETE FROM sends WHERE tid = ? AND oid = ?`,
   deleteUserCampaignStates: `DELETE FROM campaign_states WHERE tid = ? AND oid = ?`,
@@ -58,9 +75,10 @@ export const sqliteQueries = {
       (SELECT count(*) FROM users WHERE tid = @tid) AS users,
       (SELECT count(*) FROM tenants WHERE tid = @tid) AS tenants`,
   advancePurgeCheckpoint: `INSERT INTO purge_checkpoints (tid, started_at, updated_at, finished_at,
-      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants)
-    VALUES (@tid, @now, @now, @finishedAt, @events, @sends, @campaignStates, @users, @tenants)
+      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants, contract_ends_at)
+    VALUES (@tid, @now, @now, @finishedAt, @events, @sends, @campaignStates, @users, @tenants, @contractEndsAt)
     ON CONFLICT (tid) DO UPDATE SET updated_at = @now,
+      contract_ends_at = coalesce(purge_checkpoints.contract_ends_at, @contractEndsAt),
       finished_at = coalesce(purge_checkpoints.finished_at, @finishedAt),
       deleted_events = deleted_events + @events, deleted_sends = deleted_sends + @sends,
       deleted_campaign_states = deleted_campaign_states + @campaignStates,
@@ -68,8 +86,8 @@ export const sqliteQueries = {
   getPurgeCheckpoint: `SELECT * FROM purge_checkpoints WHERE tid = ?`,
   listPurgeCheckpoints: `SELECT * FROM purge_checkpoints ORDER BY started_at, tid`,
 
-  addDeletionRecord: `INSERT INTO deletion_records (kind, subject_ref, counts, at, prev_hash, hash)
-    VALUES (@kind, @subjectRef, @counts, @at, @prevHash, @hash)
+  addDeletionRecord: `INSERT INTO deletion_records (kind, subject_ref, counts, at, contract_ends_at, prev_hash, hash)
+    VALUES (@kind, @subjectRef, @counts, @at, @contractEndsAt, @prevHash, @hash)
     ON CONFLICT (subject_ref, at) WHERE kind = 'tenant-purge' DO NOTHING`,
   listDeletionRecords: `SELECT * FROM deletion_records WHERE id > ? ORDER BY id LIMIT ?`,
 } as const;

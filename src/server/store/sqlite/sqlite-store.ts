@@ -10,10 +10,13 @@
  * appendEvents resolves — the pixel's "every 200 is committed" holds across a power loss, not only
  * a process crash. NORMAL is available for measurement (see docs/backend-storage.md).
  */
+import { randomBytes } from 'node:crypto';
+import { setImmediate } from 'node:timers';
 import Database from 'better-sqlite3';
 import {
   DuplicateSendError,
   InvalidInputError,
+  SEND_WINDOW_MS,
   zeroCounts,
   type CampaignState,
   type CampaignSummary,
@@ -34,16 +37,9 @@ import {
   type User,
 } from '../store';
 import type { StoreOptions } from '../create-store';
-import {
-  bytesToId,
-  checkLimit,
-  columnsToKey,
-  decodeCursor,
-  encodeCursor,
-  idToBytes,
-  keyToColumns,
-  sumCounts,
-} from '../rows';
+import { bytesToId, checkLimit, columnsToKey, idToBytes, keyToColumns, sumCounts } from '../rows';
+import { CURSOR_KEY_BYTES, CursorCodec } from '../cursor';
+import { sendLimitError, sendToOutlast } from '../send-limit';
 import { sqliteMigrations } from './migrations';
 import { sqliteQueries as q } from './queries';
 import { ThreadedEventWriter } from './event-writer';
@@ -55,6 +51,9 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   #stmts: Statements | null = null;
+  #cursors: CursorCodec | null = null;
+  readonly #deleteChunkRows: number;
+  readonly #synchronous: 'FULL' | 'NORMAL';
   /** Event appends go through a writer thread, except for an in-memory database it cannot open. */
   readonly #events: ThreadedEventWriter | null;
 
@@ -66,13 +65,23 @@ export class SqliteStore implements Store {
       // Another connection (the event writer thread, a second instance, the purge CLI) may hold
       // the write lock briefly.
       'busy_timeout = 5000',
+      // Deleted rows are overwritten with zeros, not just unlinked: a disconnected user's ids and
+      // ciphertext do not linger in free pages of the file (docs/backend-storage.md).
+      'secure_delete = ON',
     ];
+    this.#deleteChunkRows = options.deleteChunkRows ?? 500;
+    this.#synchronous = options.sqliteSynchronous ?? 'FULL';
     this.#db = new Database(path);
     for (const p of pragmas) this.#db.pragma(p);
     this.#events =
       path === ':memory:' || path === '' || options.sqliteEventWriter === 'inline'
         ? null
         : new ThreadedEventWriter({ path, pragmas, insertSql: q.insertEvent });
+  }
+
+  get #cursor(): CursorCodec {
+    if (!this.#cursors) throw new Error('SqliteStore: call migrate() first');
+    return this.#cursors;
   }
 
   get #s(): Statements {
@@ -97,6 +106,8 @@ export class SqliteStore implements Store {
     const stmts = {} as Statements;
     for (const [name, sql] of Object.entries(q)) stmts[name as keyof Statements] = db.prepare(sql);
     this.#stmts = stmts;
+    stmts.createSecret.run('event-cursor', randomBytes(CURSOR_KEY_BYTES));
+    this.#cursors = new CursorCodec((stmts.getSecret.get('event-cursor') as { secret: Buffer }).secret);
   }
 
   async close(): Promise<void> {
@@ -153,15 +164,28 @@ export class SqliteStore implements Store {
     campaignId: string,
     sends: NewSend[],
     now: number,
+    limit?: { maxPerDay: number },
   ): Promise<Send[]> {
     const rows = sends.map((s) => ({ ...s, bytes: idToBytes(s.sendId, 'sendId') }));
+    const since = now - SEND_WINDOW_MS;
     try {
-      this.#db.transaction(() => {
-        this.#s.upsertUser.run(tid, oid, now);
-        for (const r of rows) {
-          this.#s.insertSend.run(tid, r.bytes, oid, campaignId, r.trackOpens ? 1 : 0, now);
-        }
-      })();
+      this.#db
+        .transaction(() => {
+          // Counted and inserted in one write transaction: no other registration can come between.
+          if (limit) {
+            const recent = (this.#s.countRecentSends.get(tid, oid, since) as { n: number }).n;
+            const k = sendToOutlast(limit.maxPerDay, recent, rows.length);
+            if (k !== null) {
+              const row = this.#s.nthRecentSend.get(tid, oid, since, k) as Row | undefined;
+              throw sendLimitError(limit.maxPerDay, recent, now, row ? (row.created_at as number) : null);
+            }
+          }
+          this.#s.upsertUser.run(tid, oid, now);
+          for (const r of rows) {
+            this.#s.insertSend.run(tid, r.bytes, oid, campaignId, r.trackOpens ? 1 : 0, now);
+          }
+        })
+        .immediate();
     } catch (e) {
       if (
         (e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') ||
@@ -212,12 +236,12 @@ export class SqliteStore implements Store {
     options: { after?: string | null; limit: number },
   ): Promise<EventPage> {
     const limit = checkLimit(options.limit);
-    const after = BigInt(decodeCursor(options.after));
+    const after = BigInt(this.#cursor.decode(tid, oid, options.after));
     const rows = this.#s.listEvents.all(tid, oid, after, limit) as Row[];
     const last = rows.at(-1);
     return {
       events: rows.map(toEvent),
-      next: last ? encodeCursor(last.seq as number) : (options.after ?? null),
+      next: last ? this.#cursor.encode(tid, oid, last.seq as number) : (options.after ?? null),
     };
   }
 
@@ -268,15 +292,64 @@ export class SqliteStore implements Store {
   }
 
   async deleteUser(tid: string, oid: string): Promise<TableCounts> {
-    return this.#db
-      .transaction((): TableCounts => ({
-        events: this.#s.deleteUserEvents.run(tid, oid).changes,
-        sends: this.#s.deleteUserSends.run(tid, oid).changes,
-        campaignStates: this.#s.deleteUserCampaignStates.run(tid, oid).changes,
-        users: this.#s.deleteUser.run(tid, oid).changes,
-        tenants: 0,
-      }))
+    const counts = zeroCounts();
+    // 1. One transaction: the user is leaving and their key is gone. From here the pixel records
+    //    nothing for them and the API refuses them except DELETE /me, which finishes this.
+    this.#s.markLeaving.run(tid, oid);
+    // 2. Bounded chunks, yielding to the event loop between them: other requests are served while
+    //    a large history is deleted (docs/backend-storage.md has the measurement).
+    //    Chunks commit without their own fsync (synchronous=NORMAL, set and reset within the same
+    //    synchronous step, so no other write on this connection ever runs with it): the FULL
+    //    commit of step 3 syncs the WAL, and every chunk before it with it. A power loss before
+    //    then loses only chunks, which the next DELETE /me deletes again.
+    const chunk = this.#deleteChunkRows;
+    let chunks = 0;
+    const inChunks = async (step: () => number): Promise<number> => {
+      let total = 0;
+      for (;;) {
+        // No automatic checkpoint on this connection either: its copying and fsync would run
+        // here, on the event loop; the writer thread checkpoints instead, between chunks.
+        this.#db.pragma('synchronous = NORMAL');
+        this.#db.pragma('wal_autocheckpoint = 0');
+        let n: number;
+        try {
+          n = this.#db.transaction(step).immediate();
+        } finally {
+          this.#db.pragma(`synchronous = ${this.#synchronous}`);
+          this.#db.pragma('wal_autocheckpoint = 1000');
+        }
+        total += n;
+        if (n < chunk) return total;
+        if (this.#events && ++chunks % 10 === 0)
+          await this.#events.checkpoint('PASSIVE').catch(() => undefined);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
+    counts.events = await inChunks(() => this.#s.deleteUserEventsChunk.run(tid, oid, chunk).changes);
+    counts.sends = await inChunks(() => this.#s.deleteUserSendsChunk.run(tid, tid, oid, chunk).changes);
+    // 3. The rest in one transaction, with anything that raced in meanwhile; the user row last.
+    //    The writer thread first syncs the WAL the chunks wrote, so this FULL commit's own fsync
+    //    on the event loop has little left to flush.
+    if (this.#events) await this.#events.checkpoint('PASSIVE').catch(() => undefined);
+    this.#db
+      .transaction(() => {
+        counts.events += this.#s.deleteUserEvents.run(tid, oid).changes;
+        counts.sends += this.#s.deleteUserSends.run(tid, oid).changes;
+        counts.campaignStates = this.#s.deleteUserCampaignStates.run(tid, oid).changes;
+        counts.users = this.#s.deleteUser.run(tid, oid).changes;
+      })
       .immediate();
+    return counts;
+  }
+
+  async getAccess(
+    tid: string,
+    oid: string,
+  ): Promise<{ contractEndsAt: number | null; leaving: boolean } | null> {
+    const row = this.#s.getAccess.get(oid, tid) as Row | undefined;
+    return row
+      ? { contractEndsAt: (row.contract_ends_at as number | null) ?? null, leaving: row.leaving === 1 }
+      : null;
   }
 
   async purgeTenantBatch(tid: string, maxRows: number, now: number): Promise<PurgeProgress> {
@@ -284,6 +357,8 @@ export class SqliteStore implements Store {
     return this.#db
       .transaction((): PurgeProgress => {
         const deleted = zeroCounts();
+        // Read before any row goes: the batch that deletes the tenant row still records it.
+        const tenant = this.#s.getTenant.get(tid) as Row | undefined;
         let budget = maxRows;
         // Children before parents, so every foreign key holds at every step.
         deleted.events = this.#s.purgeEvents.run(tid, budget).changes;
@@ -303,11 +378,31 @@ export class SqliteStore implements Store {
           tid,
           now,
           finishedAt: remaining === 0 ? now : null,
+          contractEndsAt: (tenant?.contract_ends_at as number | null | undefined) ?? null,
           ...deleted,
         });
         return { done: remaining === 0, deleted, remaining };
       })
       .immediate();
+  }
+
+  async reclaimDeletedSpace(): Promise<void> {
+    // The WAL still holds page images from before the delete: copy them back and empty it.
+    try {
+      if (this.#events) {
+        await this.#events.checkpoint('TRUNCATE'); // on the writer thread, off the event loop
+        return;
+      }
+      // No writer thread (in-memory or inline): only if nobody is writing, never waiting.
+      this.#db.pragma('busy_timeout = 0');
+      try {
+        this.#db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        this.#db.pragma('busy_timeout = 5000');
+      }
+    } catch {
+      // Busy or closed: the next automatic checkpoint reuses the WAL from its start.
+    }
   }
 
   async getPurgeCheckpoint(tid: string): Promise<PurgeCheckpoint | null> {
@@ -394,6 +489,7 @@ const toCheckpoint = (row: Row): PurgeCheckpoint => ({
   startedAt: row.started_at as number,
   updatedAt: row.updated_at as number,
   finishedAt: (row.finished_at as number | null) ?? null,
+  contractEndsAt: (row.contract_ends_at as number | null) ?? null,
   deleted: {
     events: row.deleted_events as number,
     sends: row.deleted_sends as number,
@@ -409,6 +505,7 @@ const toDeletionRecord = (row: Row): DeletionRecord => ({
   subjectRef: row.subject_ref as string,
   counts: JSON.parse(row.counts as string) as TableCounts,
   at: row.at as number,
+  contractEndsAt: (row.contract_ends_at as number | null) ?? null,
   prevHash: (row.prev_hash as string | null) ?? null,
   hash: (row.hash as string | null) ?? null,
 });
