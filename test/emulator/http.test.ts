@@ -56,7 +56,7 @@ describe('registerEmulator (demo HTTP mount)', () => {
     });
     expect(sent.statusCode).toBe(202);
     expect(sent.body).toBe('');
-    await clock.advance(5000);
+    await clock.advance(95_000);
     expect(emulator.sentItems(USER.oid).map((m) => m.subject)).toEqual(['Over HTTP']);
 
     const list = await app.inject({

@@ -69,6 +69,9 @@ describe('Graph boundary against the mailbox emulator', () => {
     });
     await expect(graph.listSentSince(before)).resolves.toEqual([]);
     await clock.advance(2_000);
+    // The copy is filed late (90 s after transport by default): not there yet.
+    await expect(graph.listSentSince(before)).resolves.toEqual([]);
+    await clock.advance(90_000);
     const sent = await graph.listSentSince(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({
@@ -146,15 +149,16 @@ describe('Graph boundary against the mailbox emulator', () => {
     expect(emulator.deliveries(user.oid)).toHaveLength(1);
   });
 
-  it('stops the campaign when the daily recipient quota is spent', async () => {
-    const { graph, sendPosts } = await setup({ limits: { recipientsPerDay: 1 } });
+  it('a spent daily recipient quota is not an API error: the send is accepted and an NDR arrives in the Inbox', async () => {
+    const { graph, clock, sendPosts } = await setup({ limits: { recipientsPerDay: 1 } });
     await expect(graph.sendMail(mailTo('a+silent@prospect.example'))).resolves.toEqual({ kind: 'accepted' });
-    await expect(graph.sendMail(mailTo('b+silent@prospect.example'))).resolves.toMatchObject({
-      kind: 'rejected',
-      code: 'ErrorSubmissionQuotaExceeded',
-      fatal: true,
-    });
+    await expect(graph.sendMail(mailTo('b+silent@prospect.example'))).resolves.toEqual({ kind: 'accepted' });
     expect(sendPosts()).toBe(2);
+    await clock.advance(5 * 60_000);
+    const { messages } = await graph.mailFolderDelta('inbox');
+    expect(messages.map((m) => [m.subject, m.from?.address])).toEqual([
+      ['Undeliverable: A role you might like', 'postmaster@contoso.example'],
+    ]);
   });
 
   it('stops the campaign when the grant is revoked', async () => {
