@@ -151,6 +151,20 @@ describe('mailFolderDelta against the emulator', () => {
   });
 });
 
+describe('read retries through the emulator', () => {
+  it('a delta page answered 504 is retried after the backoff; a 500 is not', async () => {
+    const { emulator, graph, clock, deltaRequests } = await setup();
+    emulator.injectFault({ kind: '504', match: { path: /\/delta$/ } });
+    const pending = graph.mailFolderDelta('inbox');
+    // The retry waits on the injected clock.
+    for (let s = 0; s < 120 && deltaRequests() < 2; s++) await clock.advance(1_000);
+    await expect(pending).resolves.toMatchObject({ fullSync: true });
+    expect(emulator.requestLog.map((e) => e.status)).toEqual([504, 200]);
+    emulator.injectFault({ kind: '500', match: { path: /\/delta$/ } });
+    await expect(graph.mailFolderDelta('inbox')).rejects.toMatchObject({ status: 500 });
+  });
+});
+
 describe('getInternetHeaders against the emulator', () => {
   it.each([
     ['returned', 'ok'],

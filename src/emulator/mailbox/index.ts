@@ -329,6 +329,21 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
       case '503-before-accept':
         logShortCircuit(503);
         return toResponse(serverBusy(now, requestId), requestId, clientRequestId, now);
+      case '500':
+      case '502':
+      case '504': {
+        const status = Number(fault.kind);
+        logShortCircuit(status);
+        // Codes as Graph's error reference names them; the bodies of real gateway errors vary [guess].
+        const code =
+          { 500: 'generalException', 502: 'BadGateway', 504: 'GatewayTimeout' }[status] ?? 'generalException';
+        return toResponse(
+          graphError(status, code, 'The service is temporarily unavailable.', { now, requestId }),
+          requestId,
+          clientRequestId,
+          now,
+        );
+      }
       case 'revoked': {
         const claims = await authenticate(req, requestId);
         if (!('status' in claims)) {

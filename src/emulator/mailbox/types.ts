@@ -153,7 +153,11 @@ export type FaultKind =
   | '503-after-accept'
   | 'timeout-after-accept'
   | 'network-error-before-accept'
-  | 'revoked';
+  | 'revoked'
+  /** Gateway and server errors answered before the request is processed (nothing happens). */
+  | '500'
+  | '502'
+  | '504';
 
 export interface FaultSpec {
   kind: FaultKind;
