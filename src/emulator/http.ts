@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ControlCommand, runControl } from './control';
 import type { LocalIssuer } from './identity/issuer';
 import type { MailboxEmulator, UserRecord } from './mailbox';
 import type { TimeScale } from '../shared/accelerated-clock';
@@ -92,6 +93,23 @@ export async function registerEmulator(app: FastifyInstance, options: EmulatorPl
         (_req, body, done) => done(null, body),
       );
       scope.all('/graph/v1.0/*', (req, reply) => relay(emulator, req, reply));
+      // Scenario knobs for the demo user's mailbox (docs/emulator.md "Over HTTP").
+      scope.post('/control', async (req, reply) => {
+        reply.header('cache-control', 'no-store');
+        let body: unknown;
+        try {
+          body = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '');
+        } catch {
+          return reply.code(400).send({ error: 'The body must be JSON.' });
+        }
+        const command = ControlCommand.safeParse(body);
+        if (!command.success)
+          return reply.code(400).send({ error: command.error.issues[0]?.message ?? 'Invalid command.' });
+        const result = runControl(emulator, demoUser.oid, command.data);
+        if (command.data.action === 'act' && (result as { id: string | null }).id === null)
+          return reply.code(404).send({ error: 'No visible message has that id.' });
+        return result;
+      });
       scope.get('/clock', async (_req, reply) => {
         reply.header('cache-control', 'no-store');
         return options.timeScale ?? { factor: 1, anchor: 0 };

@@ -41,39 +41,69 @@ export interface GraphProfile {
   userPrincipalName: string;
 }
 
-export interface InboxDeltaState {
-  /** The `@odata.deltaLink` returned by the previous round. Absent: a full sync. */
+/** The folders Candor watches for answers: replies also land in Junk Email (graph-mail.md §3.2). */
+export type WatchedFolder = 'inbox' | 'junkemail';
+
+export interface FolderDeltaState {
+  /** The `@odata.deltaLink` returned by the previous round for the same folder. Absent: a full sync. */
   deltaLink?: string;
   /** For a full sync (first or restarted): only messages received at or after this ISO time. */
   receivedSince?: string;
 }
 
-export interface InboxDeltaResult {
-  /** New or changed Inbox messages, header fields only, one per id. */
+export interface FolderDeltaResult {
+  /**
+   * New or changed messages of the folder, header fields only, one per id (the latest version seen):
+   * upsert them by id. A message read, flagged or otherwise changed is reported again with the same id;
+   * a message moved away is reported in `removedIds` (and appears under a new id where it went).
+   */
   messages: MailHeaderRecord[];
+  /** Ids Graph reported `@removed` (deleted, or moved out of the folder). */
   removedIds: string[];
   /** Store this and pass it back next round. */
   deltaLink: string;
-  /** True when this round enumerated the whole (filtered) Inbox rather than changes since a deltaLink. */
+  /** True when this round enumerated the whole (filtered) folder rather than changes since a deltaLink. */
   fullSync: boolean;
-  /** True when Graph no longer knew the stored deltaLink (410 / syncStateNotFound) and a full sync was run instead. */
+  /** True when Graph no longer knew the sync state (410, or a 4xx such as syncStateNotFound) and a full sync ran instead. */
   restarted: boolean;
+  /**
+   * True when Graph refused the `receivedDateTime ge …` filter (400) and the full sync ran without it:
+   * the round then covers the whole folder, older mail included.
+   */
+  fallbackUnfiltered: boolean;
 }
+
+/** What `getInternetHeaders` found. Never thrown for 400/403/404. */
+export type InternetHeadersResult =
+  | { status: 'ok'; headers: { name: string; value: string }[] }
+  /** 404: the message was moved or deleted since it was listed. Skip it; delta reports where it went. */
+  | { status: 'gone' }
+  /**
+   * Graph will not give headers: `forbidden` (403; remembered for the rest of the session, no more
+   * requests), `omitted` (200 without them, e.g. Sent Items or Mail.ReadBasic leaving them out) or
+   * `badRequest` (400).
+   */
+  | { status: 'unavailable'; reason: 'forbidden' | 'omitted' | 'badRequest' };
 
 /** Candor's whole view of Microsoft Graph: typed calls, headers only. */
 export interface Graph extends MailSender {
   getProfile(signal?: AbortSignal): Promise<GraphProfile>;
   sendMail(mail: OutgoingMail, signal?: AbortSignal): Promise<SendOutcome>;
   listSentSince(since: string, signal?: AbortSignal): Promise<MailHeaderRecord[]>;
-  inboxDelta(state?: InboxDeltaState, signal?: AbortSignal): Promise<InboxDeltaResult>;
   /**
-   * A received message's internet headers (for the reply's connecting-server IP), or null when Graph
-   * will not return them — undocumented under Mail.ReadBasic, so absence is normal.
+   * One delta round of a watched folder: follows every nextLink to the deltaLink (no page cap), restarts
+   * a full sync when Graph lost the sync state, and drops the date filter when Graph refuses it.
    */
-  getInternetHeaders(
-    messageId: string,
+  mailFolderDelta(
+    folder: WatchedFolder,
+    state?: FolderDeltaState,
     signal?: AbortSignal,
-  ): Promise<{ name: string; value: string }[] | null>;
+  ): Promise<FolderDeltaResult>;
+  /**
+   * A received message's internet headers (Auto-Submitted, NDR markers, connecting-server IP). Graph's
+   * behaviour under Mail.ReadBasic is undocumented, so `unavailable` is normal; `gone` means skip it.
+   */
+  getInternetHeaders(messageId: string, signal?: AbortSignal): Promise<InternetHeadersResult>;
 }
 
 export const GRAPH_V1_BASE_URL = 'https://graph.microsoft.com/v1.0';
@@ -81,9 +111,12 @@ export const GRAPH_V1_BASE_URL = 'https://graph.microsoft.com/v1.0';
 /** Statuses an idempotent read may retry; a send retries only 429. */
 const READ_RETRY_STATUSES = [429, 503, 504] as const;
 const SEND_RETRY_STATUSES = [429] as const;
-const MAX_PAGES = 1_000;
 /** Graph's maximum `$top` for messages: one request usually covers a whole reconciliation window. */
 const PAGE_SIZE = 1000;
+/** Asked of delta with `Prefer: odata.maxpagesize`; Graph may answer with smaller pages. */
+const DELTA_PAGE_SIZE = 1000;
+/** Full resyncs one delta call may start after Graph lost its sync state (a nextLink can expire mid-sync too). */
+const MAX_DELTA_RESTARTS = 2;
 
 interface Exchange {
   status: number;
@@ -121,9 +154,11 @@ export function createGraph(options: GraphOptions): Graph {
     policy: { retryOn: readonly number[]; finalCodes?: ReadonlySet<string> },
     signal: AbortSignal | undefined,
     body?: unknown,
+    headers: Record<string, string> = {},
   ): Promise<Exchange> {
     const state = new RequestState(policy.retryOn, policy.finalCodes);
     let request = client.api(path).responseType(ResponseType.RAW).middlewareOptions([state]);
+    if (Object.keys(headers).length > 0) request = request.headers(headers);
     if (signal) request = request.option('signal', signal);
     try {
       const response = (method === 'GET' ? await request.get() : await request.post(body)) as Response;
@@ -138,10 +173,14 @@ export function createGraph(options: GraphOptions): Graph {
     }
   }
 
-  async function getJson<T>(path: string, signal: AbortSignal | undefined): Promise<T> {
+  async function getJson<T>(
+    path: string,
+    signal: AbortSignal | undefined,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     let result: Exchange;
     try {
-      result = await exchange('GET', path, { retryOn: READ_RETRY_STATUSES }, signal);
+      result = await exchange('GET', path, { retryOn: READ_RETRY_STATUSES }, signal, undefined, headers);
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       if (err instanceof TransportError) {
@@ -173,15 +212,100 @@ export function createGraph(options: GraphOptions): Graph {
 
   async function allPages(first: string, signal: AbortSignal | undefined): Promise<GraphMessageJson[]> {
     const items: GraphMessageJson[] = [];
+    const followed = new LinkLoopGuard();
     let next: string | undefined = first;
-    for (let page = 0; next !== undefined; page++) {
-      if (page >= MAX_PAGES) throw new GraphError(0, 'tooManyPages', `Stopped after ${MAX_PAGES} pages`);
+    while (next !== undefined) {
+      followed.visit(next);
       const body: CollectionPage = await getJson<CollectionPage>(next, signal);
       items.push(...(body.value ?? []));
       next = body['@odata.nextLink'] ? relative(body['@odata.nextLink']) : undefined;
     }
     return items;
   }
+
+  /** One round of `mailFolders/{folder}/messages/delta`; see `Graph.mailFolderDelta`. */
+  async function folderDelta(
+    folder: WatchedFolder,
+    state: FolderDeltaState,
+    signal: AbortSignal | undefined,
+  ): Promise<FolderDeltaResult> {
+    const since = state.receivedSince ? isoInstant(state.receivedSince) : undefined;
+    const initial = (filtered: boolean) =>
+      `me/mailFolders/${folder}/messages/delta?${query({
+        $select: MESSAGE_HEADER_FIELDS.join(','),
+        ...(filtered && since ? { $filter: `receivedDateTime ge ${since}` } : {}),
+      })}`;
+    // Options ride inside the tokens; the page size is a header and must be sent on every page.
+    const prefer = { Prefer: `odata.maxpagesize=${DELTA_PAGE_SIZE}` };
+    let filtered = since !== undefined;
+    let fromStart = !state.deltaLink;
+    let onFirstPage = fromStart;
+    let restarts = 0;
+    let fallbackUnfiltered = false;
+    let next = state.deltaLink ? relative(state.deltaLink) : initial(filtered);
+    let followed = new LinkLoopGuard();
+    const messages = new Map<string, MailHeaderRecord>();
+    const removed = new Set<string>();
+    const startOver = () => {
+      messages.clear();
+      removed.clear();
+      followed = new LinkLoopGuard();
+      fromStart = true;
+      onFirstPage = true;
+      next = initial(filtered);
+    };
+    for (;;) {
+      followed.visit(next);
+      let body: DeltaPage;
+      try {
+        body = await getJson<DeltaPage>(next, signal, prefer);
+      } catch (err) {
+        if (syncStateLost(err) && restarts < MAX_DELTA_RESTARTS) {
+          restarts++;
+          startOver();
+          continue;
+        }
+        if (filtered && onFirstPage && filterRefused(err)) {
+          filtered = false;
+          fallbackUnfiltered = true;
+          startOver();
+          continue;
+        }
+        throw err;
+      }
+      onFirstPage = false;
+      for (const item of body.value ?? []) {
+        if (typeof item?.id !== 'string') continue;
+        if (item['@removed']) {
+          messages.delete(item.id);
+          removed.add(item.id);
+        } else {
+          removed.delete(item.id);
+          messages.set(item.id, toHeaderRecord(item));
+        }
+      }
+      const deltaLink = body['@odata.deltaLink'];
+      if (deltaLink) {
+        // Never hand the caller a link the next round would refuse to follow.
+        relative(deltaLink);
+        return {
+          messages: [...messages.values()],
+          removedIds: [...removed],
+          deltaLink,
+          fullSync: fromStart,
+          restarted: restarts > 0,
+          fallbackUnfiltered,
+        };
+      }
+      const nextLink = body['@odata.nextLink'];
+      if (!nextLink)
+        throw new GraphError(200, 'malformedDelta', 'A delta page had neither a nextLink nor a deltaLink');
+      next = relative(nextLink);
+    }
+  }
+
+  /** Set after Graph answered 403 to `$select=internetMessageHeaders`: this session asks no more. */
+  let headersForbidden = false;
 
   return {
     async getProfile(signal) {
@@ -242,65 +366,30 @@ export function createGraph(options: GraphOptions): Graph {
       return (await allPages(path, signal)).map(toHeaderRecord);
     },
 
-    async inboxDelta(state = {}, signal) {
-      const initial = `me/mailFolders/inbox/messages/delta?${query({
-        $select: MESSAGE_HEADER_FIELDS.join(','),
-        ...(state.receivedSince ? { $filter: `receivedDateTime ge ${isoInstant(state.receivedSince)}` } : {}),
-      })}`;
-      let restarted = false;
-      let next = state.deltaLink ? relative(state.deltaLink) : initial;
-      const messages = new Map<string, MailHeaderRecord>();
-      const removed = new Set<string>();
-      for (let page = 0; page < MAX_PAGES; page++) {
-        let body: DeltaPage;
-        try {
-          body = await getJson<DeltaPage>(next, signal);
-        } catch (err) {
-          if (restarted || !syncStateLost(err)) throw err;
-          restarted = true;
-          messages.clear();
-          removed.clear();
-          next = initial;
-          continue;
-        }
-        for (const item of body.value ?? []) {
-          if (item['@removed']) {
-            messages.delete(item.id);
-            removed.add(item.id);
-          } else {
-            removed.delete(item.id);
-            messages.set(item.id, toHeaderRecord(item));
-          }
-        }
-        const deltaLink = body['@odata.deltaLink'];
-        if (deltaLink) {
-          // Never hand the caller a link the next round would refuse to follow.
-          relative(deltaLink);
-          return {
-            messages: [...messages.values()],
-            removedIds: [...removed],
-            deltaLink,
-            fullSync: restarted || !state.deltaLink,
-            restarted,
-          };
-        }
-        const nextLink = body['@odata.nextLink'];
-        if (!nextLink)
-          throw new GraphError(200, 'malformedDelta', 'A delta page had neither a nextLink nor a deltaLink');
-        next = relative(nextLink);
-      }
-      throw new GraphError(0, 'tooManyPages', `Stopped after ${MAX_PAGES} pages`);
+    mailFolderDelta(folder, state = {}, signal) {
+      return folderDelta(folder, state, signal);
     },
 
     async getInternetHeaders(messageId, signal) {
+      if (headersForbidden) return { status: 'unavailable', reason: 'forbidden' };
       try {
         const m = await getJson<GraphMessageJson>(
           `me/messages/${encodeURIComponent(messageId)}?${query({ $select: 'internetMessageHeaders' })}`,
           signal,
         );
-        return m.internetMessageHeaders ?? null;
+        const headers = m.internetMessageHeaders;
+        return headers && headers.length > 0
+          ? { status: 'ok', headers }
+          : { status: 'unavailable', reason: 'omitted' };
       } catch (err) {
-        if (err instanceof GraphError && (err.status === 400 || err.status === 403)) return null;
+        if (!(err instanceof GraphError)) throw err;
+        if (err.status === 404) return { status: 'gone' };
+        if (err.status === 403) {
+          // Mail.ReadBasic refusing the property is a property of the grant, not of this message.
+          headersForbidden = true;
+          return { status: 'unavailable', reason: 'forbidden' };
+        }
+        if (err.status === 400) return { status: 'unavailable', reason: 'badRequest' };
         throw err;
       }
     },
@@ -316,12 +405,35 @@ interface DeltaPage extends CollectionPage {
   '@odata.deltaLink'?: string;
 }
 
+/**
+ * Graph no longer knows the sync state: 410 Gone, or any 4xx "with error codes such as
+ * syncStateNotFound" (delta-query-overview.md) — resyncRequired, syncStateInvalid,
+ * ErrorInvalidSyncStateData, an invalid or expired delta/skip token. 401/403/429 are never this.
+ */
 function syncStateLost(err: unknown): boolean {
   if (!(err instanceof GraphError)) return false;
-  return (
-    err.status === 410 ||
-    ['syncstatenotfound', 'resyncrequired', 'syncstateinvalid'].includes(err.code.toLowerCase())
-  );
+  if (err.status === 410) return true;
+  if (err.status < 400 || err.status >= 500 || [401, 403, 429].includes(err.status)) return false;
+  return /syncstate|resync|(delta|skip)\s*token/i.test(err.code);
+}
+
+/** A 400 on the first page of a filtered delta: Graph refused the `receivedDateTime` filter (graph-mail.md §5). */
+function filterRefused(err: unknown): boolean {
+  return err instanceof GraphError && err.status === 400;
+}
+
+/**
+ * No page cap (a 50,000-message first sync must finish); only a guard against Graph handing back a
+ * link already followed in this round, which would otherwise loop for ever.
+ */
+class LinkLoopGuard {
+  readonly #seen = new Set<string>();
+
+  visit(link: string): void {
+    if (this.#seen.has(link))
+      throw new GraphError(0, 'pagingLoop', 'Graph returned a paging link already followed in this round');
+    this.#seen.add(link);
+  }
 }
 
 function graphErrorBody(json: unknown): { code: string; message: string } {

@@ -5,6 +5,7 @@ import { LocalIssuer } from '../emulator/identity/issuer';
 import { localKeySource, type KeySource } from './auth/key-source';
 import type { FastifyInstance } from 'fastify';
 import { registerEmulator } from '../emulator/http';
+import { emulatorScenarioFromEnv } from '../emulator/scenario-env';
 import { createMailboxEmulator, jwksTokenVerifier, type UserRecord } from '../emulator/mailbox';
 import { DEMO_CONTRACT_END, DEMO_TENANT_ID, DEMO_USER_OID, type Config } from './config';
 import { allowedHostnames, requireAllowedHost } from './host-guard';
@@ -43,7 +44,12 @@ export const DEMO_USER: UserRecord = {
  * Demo mode: the local issuer stands in for Entra (the API validates its tokens with the same code),
  * and the demo tenant is onboarded so the pane works on first start.
  */
-export async function setupDemo(config: Config, store: Store, clock: Clock): Promise<Demo> {
+export async function setupDemo(
+  config: Config,
+  store: Store,
+  clock: Clock,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Demo> {
   const issuer = await openDemoIssuer(config, clock);
   const existing = await store.getTenant(DEMO_TENANT_ID);
   if (!existing) {
@@ -55,10 +61,15 @@ export async function setupDemo(config: Config, store: Store, clock: Clock): Pro
   // The fast demo clock moves the mailbox only; tokens keep real lifetimes (verified on `clock`).
   const timeScale: TimeScale | undefined =
     config.demoClockFactor > 1 ? { factor: config.demoClockFactor, anchor: clock.now() } : undefined;
+  // Scenario switches (docs/emulator.md): e.g. CANDOR_EMULATOR_HEADERS=omitted for the without-headers run.
+  const scenario = emulatorScenarioFromEnv(env);
   const emulator = createMailboxEmulator({
     clock: timeScale ? acceleratedClock(timeScale, () => clock.now()) : clock,
     verifyToken: jwksTokenVerifier(issuer.jwks(), clock),
+    ...scenario.options,
   });
+  emulator.addUser(DEMO_USER);
+  if (scenario.inboxSize > 0) emulator.fillFolder(DEMO_USER.oid, 'inbox', scenario.inboxSize);
   return {
     issuer,
     keys: localKeySource(() => issuer.jwks()),

@@ -41,8 +41,11 @@ describe('Inbox delta', () => {
     expect(new Set(got).has(round.json.value![0]!.id as string)).toBe(false);
   });
 
-  it('an unknown or expired delta token answers 410 SyncStateNotFound', async () => {
-    const { call, clock, emulator } = await setup({ deltaTokenLifetimeMs: HOUR });
+  it('an unknown or expired delta token answers 410 SyncStateNotFound when so configured', async () => {
+    const { call, clock, emulator } = await setup({
+      deltaTokenLifetimeMs: HOUR,
+      expiredDeltaAnswer: 'gone-syncStateNotFound',
+    });
     const first = await call('GET', '/me/mailFolders/inbox/messages/delta?$select=subject');
     const deltaLink = relative(first.json['@odata.deltaLink'] as string);
     const bogus = await call('GET', '/me/mailFolders/inbox/messages/delta?$deltatoken=nope');
@@ -107,7 +110,7 @@ describe('$batch', () => {
     // The default scopes hold Mail.ReadBasic only: a body is refused inside a batch as outside.
     expect(byId.get('3')!.status).toBe(403);
     expect(errorCode(byId.get('3')!.body)).toBe('ErrorAccessDenied');
-    await clock.advance(5000);
+    await clock.advance(95_000);
     expect(emulator.sentItems(USER.oid).map((m) => m.subject)).toEqual(['In a batch']);
     expect(emulator.requestLog.filter((e) => e.inBatch)).toHaveLength(3);
   });

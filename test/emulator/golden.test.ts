@@ -48,7 +48,10 @@ const valueKeys = (o: unknown) => keys(o).filter((k) => !k.startsWith('@odata.co
 
 /** A mailbox with replies, sent mail and a message titled as in the query-parameters examples. */
 async function withMail() {
-  const env = await setup({ ambientMailEveryMs: 3_600_000 });
+  const env = await setup({
+    ambientMailEveryMs: 3_600_000,
+    internetMessageHeadersUnderReadBasic: 'returned',
+  });
   await env.send('ana+reply@example.org', 'Role at Contoso');
   await env.send('bo+silent@example.org', "let's meet for lunch?");
   await env.send('cy+silent@example.org', 'welcome');
@@ -74,7 +77,7 @@ describe.skipIf(!referenceAvailable)(
           body: '',
         });
       }
-      await clock.advance(10_000);
+      await clock.advance(100_000);
       // Example 1 asks for no copy ("saveToSentItems": "false"); 2, 3 and 4 keep one.
       expect(
         emulator
@@ -209,33 +212,104 @@ describe.skipIf(!referenceAvailable)(
       expect(shapeProblems(exApi.response.body, api.json)).toEqual([]);
     });
 
-    it('delta-query-messages 4: the next round from the deltaLink has only changes', async () => {
-      const { call, send, clock } = await withMail();
-      let res = await call('GET', '/me/mailFolders/inbox/messages/delta?$select=subject,sender,isRead');
-      while (res.json['@odata.nextLink'])
-        res = await call('GET', pathOf(res.json['@odata.nextLink'] as string));
-      const deltaLink = res.json['@odata.deltaLink'] as string;
-      const idle = await call('GET', pathOf(deltaLink), {
-        headers: example('delta-query-messages--4').request.headers,
-      });
-      expect(idle.json.value).toEqual([]);
-      expect(idle.json['@odata.deltaLink']).toBeDefined();
-      await send('dan+reply@example.org', 'Next round');
-      await clock.advance(3_600_000);
-      const round = await call('GET', pathOf(idle.json['@odata.deltaLink'] as string));
-      expect(round.json.value!.map((m) => m.subject)).toContain('RE: Next round');
+    it('delta-query-messages 1–3 (behaviour): 5 messages at maxpagesize=2 come as 2, 2 (the documented second page) and 1, each once', async () => {
+      const { call, emulator } = await setup();
+      emulator.fillFolder(USER.oid, 'inbox', 5);
+      const [ex1, ex2, ex3] = [1, 2, 3].map((n) => example(`delta-query-messages--${n}`));
+      const docPages = [ex1!, ex2!, ex3!].map(
+        (e) => e.response.body as Record<string, unknown> & { value: unknown[] },
+      );
+      const prefer = { headers: ex1!.request.headers };
+      const first = await call(
+        'GET',
+        '/me/mailFolders/inbox/messages/delta?$select=subject,sender,isRead',
+        prefer,
+      );
+      const second = await call('GET', pathOf(first.json['@odata.nextLink'] as string), prefer);
+      const third = await call('GET', pathOf(second.json['@odata.nextLink'] as string), prefer);
+      const pages = [first, second, third];
+      // The same number of items per page and the same link kind as the documented rounds.
+      expect(pages.map((p) => p.json.value!.length)).toEqual(docPages.map((d) => d.value.length));
+      expect(pages.map((p) => valueKeys(p.json).sort())).toEqual(docPages.map((d) => valueKeys(d).sort()));
+      expect(shapeProblems(docPages[1], second.json)).toEqual([]);
+      expect(second.headers.get('preference-applied')).toBe('odata.maxpagesize=2');
+      const ids = pages.flatMap((p) => p.json.value!.map((m) => m.id));
+      expect(new Set(ids).size).toBe(5);
     });
 
-    it('delta-query-messages 5–7: changeType=created is accepted on the first request', async () => {
-      const { call } = await withMail();
-      const ex = example('delta-query-messages--5');
-      const res = await call(
+    it('delta-query-messages 4 (behaviour): the next round re-reports a message read since, under the same id, and an @removed item', async () => {
+      const { call, emulator } = await setup();
+      emulator.fillFolder(USER.oid, 'inbox', 3, { readShare: 0 });
+      const ex = example('delta-query-messages--4');
+      const doc = ex.response.body as { value: Record<string, unknown>[] };
+      const prefer = { headers: ex.request.headers };
+      let res = await call(
         'GET',
-        pathOf(ex.request.url!).replace(/mailFolders\/[^/]+/, 'mailFolders/inbox'),
-        { headers: ex.request.headers },
+        '/me/mailFolders/inbox/messages/delta?$select=subject,sender,isRead',
+        prefer,
       );
-      expect(res.status).toBe(200);
-      expect(keys(res.json.value![0])).toEqual(keys((ex.response.body as { value: unknown[] }).value[0]));
+      const seen: Record<string, unknown>[] = [...res.json.value!];
+      while (res.json['@odata.nextLink']) {
+        res = await call('GET', pathOf(res.json['@odata.nextLink'] as string), prefer);
+        seen.push(...res.json.value!);
+      }
+      const [read, removed] = seen as { id: string }[];
+      emulator.act(USER.oid, read!.id, { action: 'read' });
+      emulator.act(USER.oid, removed!.id, { action: 'purge' });
+      const round = await call('GET', pathOf(res.json['@odata.deltaLink'] as string), prefer);
+      const documentedRemoved = doc.value.find((m) => m['@removed'])!;
+      const documentedChanged = doc.value.find((m) => !m['@removed'])!;
+      const ourRemoved = round.json.value!.find((m) => m['@removed'])!;
+      const ourChanged = round.json.value!.find((m) => !m['@removed'])!;
+      expect(round.json.value).toHaveLength(doc.value.length);
+      expect(keys(ourRemoved)).toEqual(keys(documentedRemoved));
+      expect(ourRemoved).toEqual({
+        '@odata.type': '#microsoft.graph.message',
+        id: removed!.id,
+        '@removed': { reason: 'deleted' },
+      });
+      expect(keys(ourChanged)).toEqual(keys(documentedChanged));
+      // Documented: the same id as in the first round, isRead now "true" (the page writes it as a string;
+      // the CSDL type is Boolean, which the emulator returns).
+      expect(ourChanged.id).toBe(read!.id);
+      expect(ourChanged.isRead).toBe(true);
+      expect(round.json['@odata.deltaLink']).toMatch(/\$deltatoken=/);
+    });
+
+    it('delta-query-messages 5–7 (behaviour): changeType=created pages like 5 and 6, and the next round reports only new messages (7)', async () => {
+      const { call, emulator, send, clock } = await setup();
+      emulator.fillFolder(USER.oid, 'inbox', 4, { readShare: 0 });
+      const [ex5, ex6, ex7] = [5, 6, 7].map((n) => example(`delta-query-messages--${n}`));
+      const prefer = { headers: ex5!.request.headers };
+      const first = await call(
+        'GET',
+        pathOf(ex5!.request.url!).replace(/mailFolders\/[^/?]+/, 'mailFolders/inbox'),
+        prefer,
+      );
+      expect(keys(first.json.value![0])).toEqual(keys((ex5!.response.body as { value: unknown[] }).value[0]));
+      expect(first.json['@odata.nextLink']).toMatch(/\$skiptoken=/);
+      const second = await call('GET', pathOf(first.json['@odata.nextLink'] as string), prefer);
+      const doc6 = ex6!.response.body as { value: unknown[] };
+      expect(second.json.value).toHaveLength(doc6.value.length);
+      expect(valueKeys(second.json).sort()).toEqual(valueKeys(doc6).sort());
+      // A change (read) and a removal are not "created"; two new messages are.
+      const firstId = first.json.value![0]!.id as string;
+      emulator.act(USER.oid, firstId, { action: 'read' });
+      emulator.act(USER.oid, second.json.value![0]!.id as string, { action: 'purge' });
+      await send('ana+reply@example.org', 'Nested Attachment');
+      await send('bo+reply@example.org', 'Attachment Testing');
+      await clock.advance(3_600_000);
+      const round = await call('GET', pathOf(second.json['@odata.deltaLink'] as string), prefer);
+      const doc7 = ex7!.response.body as { value: Record<string, unknown>[] };
+      expect(round.json.value).toHaveLength(doc7.value.length);
+      expect(round.json.value!.map((m) => m.subject).sort()).toEqual([
+        'RE: Attachment Testing',
+        'RE: Nested Attachment',
+      ]);
+      expect(round.json.value!.some((m) => m.id === firstId || m['@removed'])).toBe(false);
+      expect(keys(round.json.value![0])).toEqual(keys(doc7.value[0]));
+      // The page's deltaLink carries $skiptoken (a quirk of the example); the emulator writes $deltatoken.
+      expect(round.json['@odata.deltaLink']).toMatch(/\/messages\/delta\?\$deltatoken=/);
     });
 
     it('user-get: /me has the documented default property set and types', async () => {

@@ -56,7 +56,7 @@ describe('registerEmulator (demo HTTP mount)', () => {
     });
     expect(sent.statusCode).toBe(202);
     expect(sent.body).toBe('');
-    await clock.advance(5000);
+    await clock.advance(95_000);
     expect(emulator.sentItems(USER.oid).map((m) => m.subject)).toEqual(['Over HTTP']);
 
     const list = await app.inject({
@@ -81,5 +81,35 @@ describe('registerEmulator (demo HTTP mount)', () => {
     const { app, emulator } = await demoApp();
     emulator.injectFault({ kind: 'network-error-before-accept', match: 'any' });
     await expect(app.inject({ method: 'GET', url: '/emulator/graph/v1.0/me' })).rejects.toBeTruthy();
+  });
+
+  it('takes scenario commands for the demo mailbox on /emulator/control, and refuses malformed ones', async () => {
+    const { app, emulator, clock, send } = await demoApp();
+    const control = (body: unknown) =>
+      app.inject({
+        method: 'POST',
+        url: '/emulator/control',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    expect((await control({ action: 'fill', folder: 'inbox', count: 3 })).statusCode).toBe(200);
+    expect(emulator.inbox(USER.oid)).toHaveLength(3);
+    const id = emulator.inbox(USER.oid)[0]!.id;
+    const moved = await control({ action: 'act', messageId: id, do: 'move', to: 'junkemail' });
+    expect(moved.json().id).not.toBe(id);
+    expect(emulator.folder(USER.oid, 'junkemail')).toHaveLength(1);
+    expect((await control({ action: 'act', messageId: id, do: 'read' })).statusCode).toBe(404);
+    expect((await control({ action: 'block-sending', reason: 'tenant-limit' })).statusCode).toBe(200);
+    await send('ana+reply@example.org', 'Blocked');
+    await clock.advance(3_600_000);
+    expect(emulator.inbox(USER.oid).some((m) => m.body.content.includes('5.7.233'))).toBe(true);
+    expect(
+      (await control({ action: 'configure', switches: { internetMessageHeadersUnderReadBasic: 'returned' } }))
+        .statusCode,
+    ).toBe(200);
+    expect((await control({ action: 'configure', switches: { headers: 'yes' } })).statusCode).toBe(400);
+    expect((await control({ action: 'explode' })).statusCode).toBe(400);
+    const notJson = await app.inject({ method: 'POST', url: '/emulator/control', payload: '{' });
+    expect(notJson.statusCode).toBe(400);
   });
 });

@@ -48,17 +48,21 @@ describe('simulated prospects', () => {
     expect(emulator.inbox(USER.oid)).toHaveLength(1);
   });
 
-  it('a bounce is an NDR from the postmaster in a new conversation that points at ours', async () => {
+  it('a bounce is an NDR from the postmaster, threaded into our conversation (unless +unthreaded), pointing at ours', async () => {
     const { send, clock, emulator } = await setup();
     await send('dee+bounce@example.org', 'Hello');
+    await send('fee+bounce+unthreaded@example.org', 'Hello');
     await clock.advance(10 * 60_000);
-    const [ndr] = emulator.inbox(USER.oid);
-    const ours = emulator.sentItems(USER.oid)[0]!;
+    const [unthreaded, ndr] = emulator.inbox(USER.oid);
+    const [ours2, ours] = emulator.sentItems(USER.oid);
     expect(ndr!.subject).toBe('Undeliverable: Hello');
     expect(ndr!.from.emailAddress.name).toBe('Microsoft Outlook');
     expect(ndr!.from.emailAddress.address).toMatch(/^postmaster@/);
-    expect(ndr!.conversationId).not.toBe(ours.conversationId);
-    expect(header(ndr!, 'In-Reply-To')).toBe(ours.internetMessageId);
+    expect(ndr!.conversationId).toBe(ours!.conversationId);
+    expect(header(ndr!, 'In-Reply-To')).toBe(ours!.internetMessageId);
+    expect(header(ndr!, 'X-MS-Exchange-Message-Is-Ndr')).toBe('');
+    expect(header(ndr!, 'Content-Type')).toMatch(/^multipart\/report; report-type=delivery-status/);
+    expect(unthreaded!.conversationId).not.toBe(ours2!.conversationId);
     expect(emulator.deliveries(USER.oid)).toHaveLength(0);
   });
 
@@ -89,11 +93,21 @@ describe('simulated prospects', () => {
     const addresses = Array.from({ length: 400 }, (_, i) => `person${i}@example.org`);
     const kinds = addresses.map((a) => defaultBehaviour(a).kind);
     expect(addresses.map((a) => defaultBehaviour(a).kind)).toEqual(kinds);
-    const share = (k: string) => kinds.filter((x) => x === k).length / kinds.length;
-    expect(share('reply')).toBeGreaterThan(0.15);
+    const share = (...k: string[]) => kinds.filter((x) => k.includes(x)).length / kinds.length;
+    expect(share('reply', 'reply-new-subject', 'reply-other-address')).toBeGreaterThan(0.15);
+    expect(share('reply-new-subject', 'reply-other-address')).toBeGreaterThan(0.02);
+    expect(share('bounce')).toBeGreaterThan(0.03);
+    expect(share('out-of-office', 'script')).toBeGreaterThan(0.02);
     expect(share('silent')).toBeGreaterThan(0.5);
     expect(defaultBehaviour('x+bounce@example.org').kind).toBe('bounce');
-    expect(defaultBehaviour('X+OOO@example.org').kind).toBe('ooo');
+    expect(defaultBehaviour('X+OOO@example.org').kind).toBe('out-of-office');
+    // Not all English: the default mix speaks several languages.
+    const languages = new Set(
+      addresses
+        .map((a) => defaultBehaviour(a))
+        .flatMap((b) => ('language' in b && b.language ? [b.language] : [])),
+    );
+    expect(languages.size).toBeGreaterThan(5);
   });
 
   it('uses a custom prospectBehaviour', async () => {

@@ -69,6 +69,9 @@ describe('Graph boundary against the mailbox emulator', () => {
     });
     await expect(graph.listSentSince(before)).resolves.toEqual([]);
     await clock.advance(2_000);
+    // The copy is filed late (90 s after transport by default): not there yet.
+    await expect(graph.listSentSince(before)).resolves.toEqual([]);
+    await clock.advance(90_000);
     const sent = await graph.listSentSince(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({
@@ -82,12 +85,12 @@ describe('Graph boundary against the mailbox emulator', () => {
   it('sees the prospect’s reply in the next Inbox delta, in the same conversation', async () => {
     const { graph, clock } = await setup({ transportDelayMs: 2_000 });
     const start = new Date(clock.now()).toISOString();
-    const first = await graph.inboxDelta();
+    const first = await graph.mailFolderDelta('inbox');
     expect(first.fullSync).toBe(true);
     await graph.sendMail(mailTo('ana.lima+reply@prospect.example'));
     await clock.advance(60 * 60_000);
     const [ours] = await graph.listSentSince(start);
-    const next = await graph.inboxDelta({ deltaLink: first.deltaLink });
+    const next = await graph.mailFolderDelta('inbox', { deltaLink: first.deltaLink });
     expect(next).toMatchObject({ fullSync: false, restarted: false });
     const reply = next.messages.find((m) => m.from?.address === 'ana.lima+reply@prospect.example');
     expect(reply?.conversationId).toBe(ours?.conversationId);
@@ -96,9 +99,9 @@ describe('Graph boundary against the mailbox emulator', () => {
 
   it('restarts a full sync when the emulator has forgotten the delta token', async () => {
     const { graph, emulator } = await setup();
-    const first = await graph.inboxDelta();
+    const first = await graph.mailFolderDelta('inbox');
     emulator.expireDeltaTokens();
-    await expect(graph.inboxDelta({ deltaLink: first.deltaLink })).resolves.toMatchObject({
+    await expect(graph.mailFolderDelta('inbox', { deltaLink: first.deltaLink })).resolves.toMatchObject({
       fullSync: true,
       restarted: true,
     });
@@ -146,15 +149,16 @@ describe('Graph boundary against the mailbox emulator', () => {
     expect(emulator.deliveries(user.oid)).toHaveLength(1);
   });
 
-  it('stops the campaign when the daily recipient quota is spent', async () => {
-    const { graph, sendPosts } = await setup({ limits: { recipientsPerDay: 1 } });
+  it('a spent daily recipient quota is not an API error: the send is accepted and an NDR arrives in the Inbox', async () => {
+    const { graph, clock, sendPosts } = await setup({ limits: { recipientsPerDay: 1 } });
     await expect(graph.sendMail(mailTo('a+silent@prospect.example'))).resolves.toEqual({ kind: 'accepted' });
-    await expect(graph.sendMail(mailTo('b+silent@prospect.example'))).resolves.toMatchObject({
-      kind: 'rejected',
-      code: 'ErrorSubmissionQuotaExceeded',
-      fatal: true,
-    });
+    await expect(graph.sendMail(mailTo('b+silent@prospect.example'))).resolves.toEqual({ kind: 'accepted' });
     expect(sendPosts()).toBe(2);
+    await clock.advance(5 * 60_000);
+    const { messages } = await graph.mailFolderDelta('inbox');
+    expect(messages.map((m) => [m.subject, m.from?.address])).toEqual([
+      ['Undeliverable: A role you might like', 'postmaster@contoso.example'],
+    ]);
   });
 
   it('stops the campaign when the grant is revoked', async () => {
@@ -172,7 +176,7 @@ describe('Graph boundary against the mailbox emulator', () => {
     await graph.sendMail(mailTo('ana.lima+reply@prospect.example'));
     await clock.advance(60 * 60_000);
     await graph.listSentSince(start);
-    const { messages } = await graph.inboxDelta();
+    const { messages } = await graph.mailFolderDelta('inbox');
     await graph.getInternetHeaders(messages[0]?.id ?? '');
     const reads = emulator.requestLog.filter((e) => e.method === 'GET');
     expect(reads.length).toBeGreaterThanOrEqual(3);
@@ -194,11 +198,12 @@ describe('Graph boundary against the mailbox emulator', () => {
       const { graph, clock } = await setup({ internetMessageHeadersUnderReadBasic: mode });
       await graph.sendMail(mailTo('ana.lima+reply@prospect.example'));
       await clock.advance(60 * 60_000);
-      const { messages } = await graph.inboxDelta();
+      const { messages } = await graph.mailFolderDelta('inbox');
       const reply = messages.find((m) => m.from?.address === 'ana.lima+reply@prospect.example');
       const headers = await graph.getInternetHeaders(reply?.id ?? '');
-      if (present) expect(headers?.some((h) => /^received$/i.test(h.name))).toBe(true);
-      else expect(headers).toBeNull();
+      if (present)
+        expect(headers.status === 'ok' && headers.headers.some((h) => /^received$/i.test(h.name))).toBe(true);
+      else expect(headers).toEqual({ status: 'unavailable', reason: mode });
     },
   );
 });

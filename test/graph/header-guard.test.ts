@@ -90,7 +90,9 @@ describe('the guard inside the Graph client', () => {
     });
     // A stored deltaLink is followed verbatim, so a tampered one is the one way a caller can steer a URL.
     const tampered = `${BASE}/me/mailFolders/inbox/messages/delta?$select=id,body`;
-    await expect(graph.inboxDelta({ deltaLink: tampered })).rejects.toThrow(HeaderOnlyViolation);
+    await expect(graph.mailFolderDelta('inbox', { deltaLink: tampered })).rejects.toThrow(
+      HeaderOnlyViolation,
+    );
     await expect(graph.getInternetHeaders('AAMk=/$value')).rejects.toThrow(HeaderOnlyViolation);
     expect(fake.calls).toHaveLength(0);
     expect(tokens).toBe(0);

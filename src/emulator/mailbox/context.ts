@@ -3,7 +3,7 @@ import type { IdSource } from './ids';
 import type { LimitTracker } from './limits';
 import type { Mailbox } from './mailbox';
 import type { HeadersUnderReadBasic } from './message-fields';
-import type { Behaviour, InternalRequest, InternalResponse, TokenClaims } from './types';
+import type { Behaviour, ExpiredDeltaAnswer, InternalRequest, InternalResponse, TokenClaims } from './types';
 
 /** What the emulator shares with every handler. */
 export interface EmulatorCore {
@@ -11,7 +11,12 @@ export interface EmulatorCore {
   ids: IdSource;
   limits: LimitTracker;
   transportDelayMs: number;
+  sentItemsDelayMs: number;
+  exchangeClockOffsetMs: number;
   deltaTokenLifetimeMs: number;
+  expiredDeltaAnswer: ExpiredDeltaAnswer;
+  deltaFilterRefused: boolean;
+  maxDeltaPageSize: number;
   prospectBehaviour: (address: string) => Behaviour;
   headersUnderReadBasic: HeadersUnderReadBasic;
   /** Runs one request through authentication, limits and routing (used by `$batch`). */

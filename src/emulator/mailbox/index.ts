@@ -6,12 +6,15 @@ import { GraphFailure, graphError, methodNotAllowed } from './errors';
 import { FaultQueue } from './faults';
 import { IdSource } from './ids';
 import { DEFAULT_LIMITS, LimitTracker } from './limits';
-import { Mailbox, type Delivery } from './mailbox';
+import { fillFolder, type FillOptions } from './bulk';
+import { Mailbox, type Delivery, type MailboxAction } from './mailbox';
 import { defaultBehaviour } from './prospects';
 import { route } from './router';
 import { TokenError } from './token';
 import type {
+  Behaviour,
   EmulatorStats,
+  ExpiredDeltaAnswer,
   FaultKind,
   FaultSpec,
   FolderName,
@@ -20,12 +23,17 @@ import type {
   InternalResponse,
   MailboxEmulatorOptions,
   RequestLogEntry,
+  SendingBlock,
   TokenClaims,
   UserRecord,
 } from './types';
 
 export type * from './types';
-export type { Delivery } from './mailbox';
+export type { Delivery, MailboxAction } from './mailbox';
+export type { FillOptions } from './bulk';
+export type { Language } from './languages';
+export { LANGUAGES, LOCALES } from './languages';
+export { BOUNCE_STATUS } from './ndr';
 export { jwksTokenVerifier, TokenError } from './token';
 export { defaultBehaviour, connectingIp, TAG_DELAYS } from './prospects';
 export { DEFAULT_LIMITS } from './limits';
@@ -58,9 +66,46 @@ export interface MailboxEmulator {
   readonly stats: Readonly<EmulatorStats>;
   /** Lifts a 'revoked' fault for a user: even tokens issued before it are accepted again. */
   restoreAccess(oid: string): void;
-  /** Forgets every delta token of a mailbox (or all), so the next delta call gets 410. */
-  expireDeltaTokens(oid?: string): void;
+  /**
+   * Forgets every delta token of a mailbox (or all), so the next delta call is refused with
+   * `expiredDeltaAnswer` (optionally changed here first).
+   */
+  expireDeltaTokens(oid?: string, answer?: ExpiredDeltaAnswer): void;
+  /** Junk Email (or any folder) at the clock's now, newest first. */
+  folder(oid: string, folder: FolderName, options?: { includePending?: boolean }): GraphMessage[];
+  /**
+   * Does to a message what a user or a rule would: read, flag, move (new id), delete (to Deleted
+   * Items, new id), purge. `at` schedules it on the clock. Returns the message's id after the action
+   * (the same for read/flag), or null when no visible message has that id.
+   */
+  act(oid: string, messageId: string, action: MailboxAction, options?: { at?: number }): string | null;
+  /** Replaces the behaviour of one prospect address (case-insensitive); null restores the default. */
+  setProspectBehaviour(address: string, behaviour: Behaviour | null): void;
+  /** Adds `count` unrelated, already-delivered messages (fast: a 50,000-message Inbox in about a second). */
+  fillFolder(oid: string, folder: FolderName, count: number, options?: FillOptions): void;
+  /**
+   * From now on our own Exchange refuses every message of this mailbox: sendMail still answers 202 and
+   * an NDR follows (5.2.2 quota, 5.7.233 tenant limit, 5.1.8 spam restriction). null lifts it.
+   */
+  blockSending(oid: string, reason: SendingBlock | null): void;
+  /** Changes scenario switches while running (tests, the demo). */
+  configure(patch: ScenarioSwitches): void;
 }
+
+/** Switches a test or the demo may change while the emulator runs. */
+export type ScenarioSwitches = Partial<
+  Pick<
+    MailboxEmulatorOptions,
+    | 'internetMessageHeadersUnderReadBasic'
+    | 'expiredDeltaAnswer'
+    | 'deltaFilterRefused'
+    | 'sentItemsDelayMs'
+    | 'transportDelayMs'
+    | 'exchangeClockOffsetMs'
+    | 'maxDeltaPageSize'
+    | 'deltaTokenLifetimeMs'
+  >
+>;
 
 const CAE_CHALLENGE =
   'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp';
@@ -203,14 +248,21 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
     }
   }
 
+  const overrides = new Map<string, Behaviour>();
+  const baseBehaviour = options.prospectBehaviour ?? defaultBehaviour;
   const core: EmulatorCore = {
     clock,
     ids,
     limits,
     transportDelayMs: options.transportDelayMs ?? 2000,
+    sentItemsDelayMs: options.sentItemsDelayMs ?? 90_000,
+    exchangeClockOffsetMs: options.exchangeClockOffsetMs ?? 0,
     deltaTokenLifetimeMs: options.deltaTokenLifetimeMs ?? 7 * 24 * 3_600_000,
-    prospectBehaviour: options.prospectBehaviour ?? defaultBehaviour,
-    headersUnderReadBasic: options.internetMessageHeadersUnderReadBasic ?? 'returned',
+    expiredDeltaAnswer: options.expiredDeltaAnswer ?? 'badRequest-syncStateNotFound',
+    deltaFilterRefused: options.deltaFilterRefused ?? false,
+    maxDeltaPageSize: options.maxDeltaPageSize ?? 1000,
+    prospectBehaviour: (address) => overrides.get(address.toLowerCase()) ?? baseBehaviour(address),
+    headersUnderReadBasic: options.internetMessageHeadersUnderReadBasic ?? 'omitted',
     dispatch: async (req) => (await run(req)).res,
   };
 
@@ -283,6 +335,21 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
       case '503-before-accept':
         logShortCircuit(503);
         return toResponse(serverBusy(now, requestId), requestId, clientRequestId, now);
+      case '500':
+      case '502':
+      case '504': {
+        const status = Number(fault.kind);
+        logShortCircuit(status);
+        // Codes as Graph's error reference names them; the bodies of real gateway errors vary [guess].
+        const code =
+          { 500: 'generalException', 502: 'BadGateway', 504: 'GatewayTimeout' }[status] ?? 'generalException';
+        return toResponse(
+          graphError(status, code, 'The service is temporarily unavailable.', { now, requestId }),
+          requestId,
+          clientRequestId,
+          now,
+        );
+      }
       case 'revoked': {
         const claims = await authenticate(req, requestId);
         if (!('status' in claims)) {
@@ -324,6 +391,7 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
 
   function folderView(oid: string, folder: FolderName, includePending = false): GraphMessage[] {
     const m = mailboxOf(oid);
+    m.advance(clock.now());
     const list = includePending ? m.all(folder) : m.visible(clock.now(), folder);
     return list.sort((a, b) => b.seq - a.seq).map((s) => structuredClone(s.data));
   }
@@ -356,8 +424,41 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
     restoreAccess(oid) {
       mailboxOf(oid).revokedAtSeconds = null;
     },
-    expireDeltaTokens(oid) {
+    expireDeltaTokens(oid, answer) {
+      if (answer) core.expiredDeltaAnswer = answer;
       for (const [key, m] of mailboxes) if (!oid || key === oid) m.syncStates.clear();
+    },
+    folder: (oid, folder, o) => folderView(oid, folder, o?.includePending),
+    act(oid, messageId, action, o) {
+      const m = mailboxOf(oid);
+      const found = m.find(messageId, clock.now());
+      if (!found) return null;
+      if (o?.at !== undefined && o.at > clock.now()) {
+        m.schedule(found, action, o.at);
+        return found.data.id;
+      }
+      return m.apply(found, action, clock.now());
+    },
+    setProspectBehaviour(address, behaviour) {
+      if (behaviour) overrides.set(address.toLowerCase(), behaviour);
+      else overrides.delete(address.toLowerCase());
+    },
+    fillFolder(oid, folder, count, o) {
+      fillFolder(mailboxOf(oid), folder, count, clock.now(), o);
+    },
+    blockSending(oid, reason) {
+      mailboxOf(oid).sendingBlock = reason;
+    },
+    configure(patch) {
+      if (patch.internetMessageHeadersUnderReadBasic)
+        core.headersUnderReadBasic = patch.internetMessageHeadersUnderReadBasic;
+      if (patch.expiredDeltaAnswer) core.expiredDeltaAnswer = patch.expiredDeltaAnswer;
+      if (patch.deltaFilterRefused !== undefined) core.deltaFilterRefused = patch.deltaFilterRefused;
+      if (patch.sentItemsDelayMs !== undefined) core.sentItemsDelayMs = patch.sentItemsDelayMs;
+      if (patch.transportDelayMs !== undefined) core.transportDelayMs = patch.transportDelayMs;
+      if (patch.exchangeClockOffsetMs !== undefined) core.exchangeClockOffsetMs = patch.exchangeClockOffsetMs;
+      if (patch.maxDeltaPageSize !== undefined) core.maxDeltaPageSize = patch.maxDeltaPageSize;
+      if (patch.deltaTokenLifetimeMs !== undefined) core.deltaTokenLifetimeMs = patch.deltaTokenLifetimeMs;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { stableHash } from './ids';
-import type { Behaviour, InternetMessageHeader } from './types';
+import { LANGUAGES, type Language } from './languages';
+import type { Behaviour, BounceStyle, InternetMessageHeader, ProspectResponse } from './types';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -12,24 +13,157 @@ export const TAG_DELAYS = {
   ooo: 2 * MINUTE,
 } as const;
 
+const KIND_TAGS = new Set([
+  'reply',
+  'reply-late',
+  'reply-new-subject',
+  'reply-other-address',
+  'bounce',
+  'bounce-full',
+  'bounce-postfix',
+  'bounce-gmail',
+  'bounce-exim',
+  'bounce-code',
+  'ooo',
+  'ooo-vacation',
+  'ooo-then-reply',
+  'silent',
+]);
+
+const BOUNCE_STYLES: Record<string, BounceStyle> = {
+  'bounce-postfix': 'postfix',
+  'bounce-gmail': 'gmail',
+  'bounce-exim': 'exim',
+  'bounce-code': 'code-in-subject',
+};
+
+/** What the recruiter does with an answer after it arrived (`+read`, `+flagged`, `+moved`, `+deleted`). */
+function actionsFrom(tags: string[]): ProspectResponse['then'] {
+  const then: NonNullable<ProspectResponse['then']> = [];
+  if (tags.includes('read')) then.push({ afterMs: 5 * MINUTE, action: 'read' });
+  if (tags.includes('flagged')) then.push({ afterMs: 6 * MINUTE, action: 'flag' });
+  if (tags.includes('moved')) then.push({ afterMs: 10 * MINUTE, action: 'move', to: 'archive' });
+  if (tags.includes('deleted')) then.push({ afterMs: 15 * MINUTE, action: 'delete' });
+  return then.length ? then : undefined;
+}
+
+/** A behaviour from address tags, or null when the address names no behaviour. */
+function fromTags(tags: string[]): Behaviour | null {
+  const kind = tags.find((t) => KIND_TAGS.has(t));
+  if (!kind) return null;
+  if (kind === 'silent') return { kind: 'silent' };
+  const language = (LANGUAGES as readonly string[]).find((l) => tags.includes(`lang-${l}`)) as
+    Language | undefined;
+  const common: Partial<ProspectResponse> = {
+    ...(language ? { language } : {}),
+    ...(tags.includes('junk') ? { folder: 'junkemail' as const } : {}),
+    ...(actionsFrom(tags) ? { then: actionsFrom(tags) } : {}),
+  };
+  switch (kind) {
+    case 'reply-late':
+      return { ...common, kind: 'reply', delayMs: TAG_DELAYS.replyLate };
+    case 'reply':
+    case 'reply-new-subject':
+    case 'reply-other-address':
+      return { ...common, kind, delayMs: TAG_DELAYS.reply };
+    case 'ooo':
+    case 'ooo-vacation':
+      return {
+        ...common,
+        kind: 'out-of-office',
+        delayMs: TAG_DELAYS.ooo,
+        ...(kind === 'ooo-vacation' ? { outOfOffice: { style: 'vacation' as const } } : {}),
+      };
+    case 'ooo-then-reply':
+      return {
+        kind: 'script',
+        responses: [
+          { ...common, kind: 'out-of-office', delayMs: TAG_DELAYS.ooo },
+          { ...common, kind: 'reply', delayMs: TAG_DELAYS.replyLate },
+        ],
+      };
+    default:
+      return {
+        ...common,
+        kind: 'bounce',
+        delayMs: TAG_DELAYS.bounce,
+        bounce: {
+          reason: kind === 'bounce-full' ? 'mailbox-full' : 'unknown-recipient',
+          style: BOUNCE_STYLES[kind] ?? 'exchange',
+          ...(tags.includes('unthreaded') ? { threaded: false } : {}),
+        },
+      };
+  }
+}
+
+/** 40 % English, the rest spread over the other languages. */
+function languageOf(h: number): Language {
+  const i = h % 15;
+  return i < 6 ? 'en' : (LANGUAGES[i - 5] ?? 'en');
+}
+
 /**
- * What a prospect does, deterministically from the address. A tag in the local part wins
- * (`ana+reply@…`, `+reply-late`, `+silent`, `+bounce`, `+ooo`); otherwise a stable hash picks:
- * 25% reply within 1–48 h, 5% out of office, 5% bounce, the rest never answer.
+ * What a prospect does, deterministically from the address. Tags in the local part win
+ * (`ana+reply@…`; see TAG list in docs/emulator.md, combinable: `ana+reply+lang-de+junk+read@…`).
+ * Otherwise a stable hash picks a realistic, not an optimistic, mix: 20 % reply within 1–48 h (in ten
+ * languages, some with a new subject or from another address, some in Junk Email, most then read,
+ * some flagged, moved or deleted), 5 % out of office (some vacation-style, half replying days later),
+ * 6 % bounce in five shapes, the rest never answer.
  */
 export function defaultBehaviour(address: string): Behaviour {
   const local = address.toLowerCase().split('@')[0] ?? '';
-  const tags = local.split('+').slice(1);
-  if (tags.includes('reply-late')) return { kind: 'reply', delayMs: TAG_DELAYS.replyLate };
-  if (tags.includes('reply')) return { kind: 'reply', delayMs: TAG_DELAYS.reply };
-  if (tags.includes('silent')) return { kind: 'silent' };
-  if (tags.includes('bounce')) return { kind: 'bounce', delayMs: TAG_DELAYS.bounce };
-  if (tags.includes('ooo')) return { kind: 'ooo', delayMs: TAG_DELAYS.ooo };
+  const tagged = fromTags(local.split('+').slice(1));
+  if (tagged) return tagged;
   const h = stableHash(address.toLowerCase());
   const bucket = h % 100;
-  if (bucket < 25) return { kind: 'reply', delayMs: HOUR + (Math.floor(h / 100) % 47) * HOUR };
-  if (bucket < 30) return { kind: 'ooo', delayMs: TAG_DELAYS.ooo };
-  if (bucket < 35) return { kind: 'bounce', delayMs: TAG_DELAYS.bounce };
+  const language = languageOf(h >>> 20);
+  if (bucket < 20) {
+    const variant = (h >>> 8) % 20;
+    const kind = variant < 3 ? 'reply-new-subject' : variant < 6 ? 'reply-other-address' : 'reply';
+    const act = (h >>> 16) % 10;
+    const then: ProspectResponse['then'] =
+      act < 6
+        ? [{ afterMs: 20 * MINUTE, action: 'read' }]
+        : act === 6
+          ? [{ afterMs: 20 * MINUTE, action: 'flag' }]
+          : act === 7
+            ? [{ afterMs: HOUR, action: 'move', to: 'archive' }]
+            : act === 8
+              ? [{ afterMs: 2 * HOUR, action: 'delete' }]
+              : undefined;
+    return {
+      kind,
+      delayMs: HOUR + (Math.floor(h / 100) % 47) * HOUR,
+      language,
+      prefixVariant: (h >>> 4) % 2,
+      ...((h >>> 12) % 10 === 0 ? { folder: 'junkemail' as const } : {}),
+      ...(then ? { then } : {}),
+    };
+  }
+  if (bucket < 25) {
+    const ooo: ProspectResponse = {
+      kind: 'out-of-office',
+      delayMs: TAG_DELAYS.ooo,
+      language,
+      prefixVariant: (h >>> 4) % 2,
+      ...((h >>> 8) % 4 === 0 ? { outOfOffice: { style: 'vacation' as const } } : {}),
+    };
+    return (h >>> 10) % 2 === 0
+      ? { kind: 'script', responses: [ooo, { kind: 'reply', delayMs: 4 * 24 * HOUR, language }] }
+      : ooo;
+  }
+  if (bucket < 31) {
+    const styles: BounceStyle[] = ['exchange', 'exchange', 'gmail', 'postfix', 'exim', 'code-in-subject'];
+    return {
+      kind: 'bounce',
+      delayMs: TAG_DELAYS.bounce,
+      language,
+      bounce: {
+        reason: (h >>> 12) % 5 === 0 ? 'mailbox-full' : 'unknown-recipient',
+        style: styles[(h >>> 8) % styles.length] ?? 'exchange',
+      },
+    };
+  }
   return { kind: 'silent' };
 }
 
@@ -58,6 +192,8 @@ function rfc5322(ms: number): string {
 
 export interface InboundHeadersInput {
   from: string;
+  /** Display name in the From header; default derived from the address. */
+  fromName?: string;
   to: string;
   subject: string;
   messageId: string;
@@ -93,7 +229,7 @@ export function inboundHeaders(input: InboundHeadersInput): InternetMessageHeade
       name: 'Received-SPF',
       value: `Pass (protection.outlook.com: domain of ${senderDomain} designates ${ip} as permitted sender)`,
     },
-    { name: 'From', value: `${displayNameFor(input.from)} <${input.from}>` },
+    { name: 'From', value: `${input.fromName ?? displayNameFor(input.from)} <${input.from}>` },
     { name: 'To', value: input.to },
     { name: 'Subject', value: input.subject },
     { name: 'Date', value: rfc5322(input.sentMs) },

@@ -1,105 +1,175 @@
 import type { HandlerContext } from './context';
+import { LOCALES, NEW_SUBJECTS } from './languages';
 import { previewOf, type Mailbox } from './mailbox';
+import { bounceShape } from './ndr';
 import { displayNameFor, inboundHeaders } from './prospects';
-import type { ItemBody } from './types';
+import type { BounceReason, BounceStyle, ItemBody, ProspectResponse } from './types';
+
+/** Our message as the prospect's answers refer to it. */
+export interface OurMessage {
+  internetMessageId: string;
+  conversationId: string;
+  conversationIndex: string;
+  subject: string;
+  body: ItemBody;
+}
+
+/** The responses a behaviour describes (none for silence). */
+export function responsesOf(
+  behaviour: ReturnType<HandlerContext['core']['prospectBehaviour']>,
+): ProspectResponse[] {
+  if (behaviour.kind === 'silent') return [];
+  if (behaviour.kind === 'script') return behaviour.responses;
+  return [behaviour];
+}
 
 /** Replies, out-of-office answers and bounces, stored now and made visible by the clock later. */
 export function scheduleProspectResponses(
   ctx: HandlerContext,
   mailbox: Mailbox,
-  ours: {
-    internetMessageId: string;
-    conversationId: string;
-    conversationIndex: string;
-    subject: string;
-    body: ItemBody;
-  },
+  ours: OurMessage,
   to: string,
   deliveredAt: number,
 ): void {
-  const { core } = ctx;
-  const behaviour = core.prospectBehaviour(to);
-  const user = mailbox.user;
-  const me = { emailAddress: { name: user.displayName, address: user.mail } };
-  const prospectDomain = (to.split('@')[1] ?? 'example.org').toLowerCase();
-  if (behaviour.kind === 'silent') return;
-  const at = deliveredAt + behaviour.delayMs;
-  const networkMessageId = core.ids.uuid();
-  if (behaviour.kind === 'bounce') {
-    const postmaster = `postmaster@${(user.mail.split('@')[1] ?? 'contoso.com').toLowerCase()}`;
-    const messageId = `<${core.ids.hex('ndr', 24).toUpperCase()}@${prospectDomain.replace(/\W/g, '')}.prod.outlook.com>`;
-    const subject = `Undeliverable: ${ours.subject}`;
-    mailbox.add({
-      folder: 'inbox',
-      visibleAt: at,
-      sentMs: at - 1000,
-      receivedMs: at,
-      subject,
-      body: {
-        contentType: 'html',
-        content: `<html><body><p>Your message to ${to} couldn't be delivered.</p><p>Remote server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'</p></body></html>`,
-      },
-      from: { emailAddress: { name: 'Microsoft Outlook', address: postmaster } },
-      toRecipients: [me],
-      internetMessageId: messageId,
-      internetMessageHeaders: inboundHeaders({
-        from: postmaster,
-        to: user.mail,
-        subject,
-        messageId,
-        sentMs: at - 1000,
-        receivedMs: at,
-        networkMessageId,
-        inReplyTo: ours.internetMessageId,
-        extra: [
-          { name: 'Content-Type', value: 'multipart/report; report-type=delivery-status; boundary="NDR"' },
-          { name: 'Auto-Submitted', value: 'auto-replied' },
-          { name: 'X-MS-Exchange-Message-Is-Ndr', value: '' },
-        ],
-      }),
-    });
-    return;
+  for (const response of responsesOf(ctx.core.prospectBehaviour(to))) {
+    const at = deliveredAt + response.delayMs;
+    if (response.kind === 'bounce') {
+      addBounce(ctx, mailbox, ours, to, at, {
+        reason: response.bounce?.reason ?? 'unknown-recipient',
+        style: response.bounce?.style ?? 'exchange',
+        threaded: response.bounce?.threaded,
+        response,
+      });
+    } else {
+      addAnswer(ctx, mailbox, ours, to, at, response);
+    }
   }
-  const isOoo = behaviour.kind === 'ooo';
-  const subject = `${isOoo ? 'Automatic reply' : 'RE'}: ${ours.subject}`;
-  const messageId = `<${core.ids.hex('reply', 20).toUpperCase()}@mail.${prospectDomain}>`;
-  const name = displayNameFor(to);
-  const text = isOoo
-    ? `I am out of the office with limited access to email and will reply when I return.`
-    : `Hi, thanks for reaching out. I'd be happy to talk this week.\r\n\r\n> ${previewOf(ours.body).slice(0, 200)}`;
+}
+
+/** A conversation index continuing ours (22 bytes of header plus 5 per reply). */
+function childIndex(ctx: HandlerContext, ours: OurMessage): string {
+  return Buffer.concat([Buffer.from(ours.conversationIndex, 'base64'), ctx.core.ids.bytes('ci', 5)]).toString(
+    'base64',
+  );
+}
+
+/** An NDR for `to`, arriving at `at`; threaded into our conversation when its writer links it. */
+export function addBounce(
+  ctx: HandlerContext,
+  mailbox: Mailbox,
+  ours: OurMessage,
+  to: string,
+  at: number,
+  options: {
+    reason: BounceReason;
+    style: BounceStyle;
+    threaded?: boolean | undefined;
+    response?: ProspectResponse;
+  },
+): void {
+  const { core } = ctx;
+  const user = mailbox.user;
+  const shape = bounceShape({
+    reason: options.reason,
+    style: options.style,
+    language: options.response?.language ?? 'en',
+    subject: ours.subject,
+    internetMessageId: ours.internetMessageId,
+    recipient: to,
+    ourAddress: user.mail,
+    unique: core.ids.hex('ndr', 24).toUpperCase(),
+  });
+  // Exchange threads by In-Reply-To/References (graph-mail.md §3.2) [guess for NDRs]; a test may force either.
+  const threaded = options.threaded ?? shape.linked;
+  const stamp = core.exchangeClockOffsetMs;
   mailbox.add({
-    folder: 'inbox',
+    folder: options.response?.folder ?? 'inbox',
     visibleAt: at,
-    sentMs: at - 3000,
-    receivedMs: at,
+    sentMs: at - 1000 + stamp,
+    receivedMs: at + stamp,
+    subject: shape.subject,
+    body: { contentType: 'html', content: shape.bodyHtml },
+    from: { emailAddress: { name: shape.fromName, address: shape.fromAddress } },
+    toRecipients: [{ emailAddress: { name: user.displayName, address: user.mail } }],
+    ...(threaded ? { conversationId: ours.conversationId, conversationIndex: childIndex(ctx, ours) } : {}),
+    internetMessageId: shape.messageId,
+    internetMessageHeaders: inboundHeaders({
+      from: shape.fromAddress,
+      fromName: shape.fromName,
+      to: user.mail,
+      subject: shape.subject,
+      messageId: shape.messageId,
+      sentMs: at - 1000 + stamp,
+      receivedMs: at + stamp,
+      networkMessageId: core.ids.uuid(),
+      ...(shape.linked ? { inReplyTo: ours.internetMessageId } : {}),
+      extra: shape.headers,
+    }),
+    ...(options.response?.then ? { then: options.response.then } : {}),
+  });
+}
+
+/** A reply (any kind) or an out-of-office answer. */
+function addAnswer(
+  ctx: HandlerContext,
+  mailbox: Mailbox,
+  ours: OurMessage,
+  to: string,
+  at: number,
+  response: ProspectResponse,
+): void {
+  const { core } = ctx;
+  const user = mailbox.user;
+  const language = response.language ?? 'en';
+  const locale = LOCALES[language];
+  const pick = (list: readonly string[]) => list[(response.prefixVariant ?? 0) % list.length] ?? list[0]!;
+  const isOoo = response.kind === 'out-of-office' || response.kind === 'ooo';
+  const vacation = isOoo && response.outOfOffice?.style === 'vacation';
+  const from = response.kind === 'reply-other-address' ? (response.fromAddress ?? otherAddressOf(to)) : to;
+  let subject: string;
+  if (vacation) subject = `Re: ${ours.subject}`;
+  else if (isOoo) subject = `${pick(locale.oooPrefixes)}${ours.subject}`;
+  else if (response.kind === 'reply-new-subject') subject = response.subject ?? NEW_SUBJECTS[language];
+  else subject = `${pick(locale.replyPrefixes)}${ours.subject}`;
+  // Exchange starts a new conversation when the subject changes (graph-mail.md §3.2).
+  const threaded = response.kind !== 'reply-new-subject';
+  const domain = (from.split('@')[1] ?? 'example.org').toLowerCase();
+  const messageId = `<${core.ids.hex('reply', 20).toUpperCase()}@mail.${domain}>`;
+  const text = isOoo ? locale.oooText : `${locale.replyText}\r\n\r\n> ${previewOf(ours.body).slice(0, 200)}`;
+  const stamp = core.exchangeClockOffsetMs;
+  const extra = [{ name: 'Content-Type', value: 'text/plain; charset="utf-8"' }];
+  if (isOoo) {
+    extra.push({ name: 'Auto-Submitted', value: 'auto-replied' });
+    if (!vacation) extra.push({ name: 'X-Auto-Response-Suppress', value: 'All' });
+  }
+  mailbox.add({
+    folder: response.folder ?? 'inbox',
+    visibleAt: at,
+    sentMs: at - 3000 + stamp,
+    receivedMs: at + stamp,
     subject,
     body: { contentType: 'text', content: text },
-    from: { emailAddress: { name, address: to } },
-    toRecipients: [me],
-    conversationId: ours.conversationId,
-    conversationIndex: Buffer.concat([
-      Buffer.from(ours.conversationIndex, 'base64'),
-      core.ids.bytes('ci', 5),
-    ]).toString('base64'),
+    from: { emailAddress: { name: displayNameFor(from), address: from } },
+    toRecipients: [{ emailAddress: { name: user.displayName, address: user.mail } }],
+    ...(threaded ? { conversationId: ours.conversationId, conversationIndex: childIndex(ctx, ours) } : {}),
     internetMessageId: messageId,
     internetMessageHeaders: inboundHeaders({
-      from: to,
+      from,
       to: user.mail,
       subject,
       messageId,
-      sentMs: at - 3000,
-      receivedMs: at,
-      networkMessageId,
+      sentMs: at - 3000 + stamp,
+      receivedMs: at + stamp,
+      networkMessageId: core.ids.uuid(),
       inReplyTo: ours.internetMessageId,
-      extra: [
-        { name: 'Content-Type', value: 'text/plain; charset="utf-8"' },
-        ...(isOoo
-          ? [
-              { name: 'Auto-Submitted', value: 'auto-replied' },
-              { name: 'X-Auto-Response-Suppress', value: 'All' },
-            ]
-          : []),
-      ],
+      extra,
     }),
+    ...(response.then ? { then: response.then } : {}),
   });
+}
+
+/** A prospect's other (personal) address: `ana.lima+reply@acme.example` → `ana.lima@personal-mail.example`. */
+export function otherAddressOf(address: string): string {
+  const local = (address.split('@')[0] ?? 'someone').split('+')[0] || 'someone';
+  return `${local}@personal-mail.example`;
 }

@@ -1,7 +1,7 @@
 import { MAIL_SEND_SCOPES, hasAny, limitKey, type HandlerContext } from './context';
 import { GraphFailure, accessDenied, badRequest, parseJsonPayload } from './errors';
-import { scheduleProspectResponses } from './responses';
-import type { InternalResponse, InternetMessageHeader, ItemBody, Recipient } from './types';
+import { addBounce, responsesOf, scheduleProspectResponses, type OurMessage } from './responses';
+import type { BounceReason, InternalResponse, InternetMessageHeader, ItemBody, Recipient } from './types';
 
 interface ParsedSend {
   subject: string;
@@ -139,8 +139,9 @@ function parseMime(text: string): ParsedSend {
 }
 
 /**
- * POST /me/sendMail: 202 with no body. The Sent Items copy appears after transport (later still when
- * the mailbox is over 30 messages a minute); prospects answer on their own schedule.
+ * POST /me/sendMail: 202 with no body. The Sent Items copy appears after transport and `sentItemsDelayMs`
+ * (later still when the mailbox is over 30 messages a minute); prospects answer on their own schedule;
+ * a spent quota or a blocked mailbox answers with an NDR, not an error.
  */
 export function sendMail(ctx: HandlerContext): InternalResponse {
   const { core, req, claims, mailbox, now } = ctx;
@@ -156,20 +157,17 @@ export function sendMail(ctx: HandlerContext): InternalResponse {
     );
   }
   const key = limitKey(claims);
-  if (core.limits.overRecipientQuota(key, all.length, now)) {
-    core.limits.stats.recipientQuotaRejections++;
-    // Exchange's code for a spent sending quota (EWS ResponseCode; Dynamics 365 KB 4486353).
-    throw new GraphFailure(
-      429,
-      'ErrorSubmissionQuotaExceeded',
-      "The message couldn't be sent because the sender's submission quota was exceeded. Please try again later.",
-    );
-  }
+  // Over 10,000 recipients in 24 h Exchange still answers 202; the refusal comes back as an NDR
+  // (graph-mail.md §4.2). Likewise a tenant over its external limit or a mailbox restricted for spam.
+  const overQuota = core.limits.overRecipientQuota(key, all.length, now);
+  if (overQuota) core.limits.stats.recipientQuotaRejections++;
+  const blocked: BounceReason | null = overQuota ? 'sender-quota' : mailbox.sendingBlock;
   const sentAt = core.limits.bookTransport(key, all.length, now);
   const deliveredAt = sentAt + core.transportDelayMs;
+  const stamp = core.exchangeClockOffsetMs;
   const user = mailbox.user;
   const me = { emailAddress: { name: user.displayName, address: user.mail } };
-  const ours = {
+  const ours: OurMessage = {
     internetMessageId: `<${core.ids.hex('sent', 32).toUpperCase()}@${core.ids.hex('host', 10).toUpperCase()}.namprd11.prod.outlook.com>`,
     conversationId: core.ids.conversationId(),
     conversationIndex: core.ids.bytes('conversationIndex', 22).toString('base64'),
@@ -177,11 +175,12 @@ export function sendMail(ctx: HandlerContext): InternalResponse {
     body: parsed.body,
   };
   if (parsed.saveToSentItems) {
+    // [guess] a message our own Exchange refuses still gets its Sent Items copy.
     const copy = mailbox.add({
       folder: 'sentitems',
-      visibleAt: deliveredAt,
-      sentMs: sentAt,
-      receivedMs: sentAt,
+      visibleAt: deliveredAt + core.sentItemsDelayMs,
+      sentMs: sentAt + stamp,
+      receivedMs: sentAt + stamp,
       subject: parsed.subject,
       body: parsed.body,
       from: me,
@@ -198,8 +197,12 @@ export function sendMail(ctx: HandlerContext): InternalResponse {
   }
   for (const r of all) {
     const to = r.emailAddress.address;
-    const behaviour = core.prospectBehaviour(to);
-    if (behaviour.kind !== 'bounce') {
+    if (blocked) {
+      addBounce(ctx, mailbox, ours, to, deliveredAt, { reason: blocked, style: 'exchange' });
+      continue;
+    }
+    const bounces = responsesOf(core.prospectBehaviour(to)).some((x) => x.kind === 'bounce');
+    if (!bounces) {
       mailbox.deliveries.push({
         to,
         deliveredAt,

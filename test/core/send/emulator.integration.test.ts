@@ -82,7 +82,7 @@ describe('send engine × Graph boundary × mailbox emulator', () => {
   );
 
   it.each(['503-after-accept', 'timeout-after-accept'] as const)(
-    '%s: found in Sent Items with one read, never sent twice',
+    '%s: found in Sent Items (filed late, so a second read), never sent twice',
     async (kind) => {
       const t = await setup(8);
       t.emulator.injectFault({ kind, times: 2 });
@@ -96,7 +96,9 @@ describe('send engine × Graph boundary × mailbox emulator', () => {
       ).toHaveLength(2);
       expect(t.engine().progress()).toMatchObject({ sent: 8, uncertain: 0 });
       expect(t.sends()).toHaveLength(8);
-      expect(t.sentItemReads()).toHaveLength(1);
+      // The emulator files the Sent Items copy 90 s after transport: the first read may come too early.
+      expect(t.sentItemReads().length).toBeGreaterThanOrEqual(1);
+      expect(t.sentItemReads().length).toBeLessThanOrEqual(2);
       expectExactlyOnce(t.engine().recipients(), t.deliveries());
     },
   );
@@ -140,15 +142,23 @@ describe('send engine × Graph boundary × mailbox emulator', () => {
     expectExactlyOnce(t.engine().recipients(), t.deliveries());
   });
 
-  it("the mailbox's spent 24-hour recipient quota stops the campaign with a reason", async () => {
-    const t = await setup(8, { maxInFlight: 1 }, { emulator: { limits: { recipientsPerDay: 5 } } });
+  it("the mailbox's spent 24-hour recipient quota: Graph still accepts, NDRs follow; the engine's own count stops it", async () => {
+    // Mail sent from elsewhere used part of the quota: Exchange's limit (3 left) is below the engine's (5).
+    const t = await setup(
+      8,
+      { maxInFlight: 1, dailyRecipientLimit: 5 },
+      { emulator: { limits: { recipientsPerDay: 3 } } },
+    );
     t.engine().start();
     await runUntilIdle(t.clock, t.engine());
     expect(t.engine().status).toBe('stopped');
-    // Graph answers 429 ErrorSubmissionQuotaExceeded: either the boundary reports it as fatal, or the
-    // engine stops after a run of 429s. Either way the recruiter is told, and nothing is lost.
-    expect(['ErrorSubmissionQuotaExceeded', 'persistent-throttling']).toContain(t.engine().stopReason?.code);
+    expect(t.engine().stopReason?.code).toBe('daily-recipient-limit');
     expect(t.engine().progress()).toMatchObject({ sent: 5, queued: 3 });
+    // Graph answered 202 to all five (as Exchange does, graph-mail.md §4.2); the two over its limit
+    // come back as non-delivery reports, which only reply tracking can see.
+    await runFor(t.clock, 10 * 60_000);
+    const oid = t.emulator.requestLog[0]!.oid!;
+    expect(t.emulator.inbox(oid).filter((m) => m.subject.startsWith('Undeliverable:'))).toHaveLength(2);
     expectExactlyOnce(
       t
         .engine()
