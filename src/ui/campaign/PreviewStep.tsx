@@ -18,6 +18,7 @@ export const PREVIEW_PIXEL_URL = 'https://pixel.candor.invalid/o/preview.gif';
 
 const useStyles = makeStyles({
   frame: {
+    boxSizing: 'border-box',
     width: '100%',
     height: '260px',
     border: `1px solid ${tokens.colorNeutralStroke2}`,
