@@ -23,7 +23,10 @@ export const FOCUS_GUARDS = '[data-tabster-dummy]';
 export async function seriousViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   // Judge the settled page: mid-animation (a dialog fading in) colours are not what users read.
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+  // An animation replaced before it ends (the progress bar moving on) rejects `finished`: it has settled.
+  await page.evaluate(() =>
+    Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
+  );
   return page.evaluate(async (guards) => {
     const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
     const result = await axe.run({ exclude: [[guards]] }, { resultTypes: ['violations'] });
