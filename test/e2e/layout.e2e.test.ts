@@ -161,7 +161,9 @@ describe(`every screen fits a ${WIDTH} px task pane`, () => {
       expect(await m.evaluate((el) => el.scrollWidth <= el.clientWidth + 0.5)).toBe(true);
       expect(await m.evaluate((el) => el.scrollHeight <= el.clientHeight + 0.5)).toBe(true);
     }
-    // Rows do not overlap: each row's box ends where the next begins.
+    // The row's box holds all of its content (a fixed-height row would spill into the next one)...
+    expect(await row2.evaluate((el) => el.scrollHeight <= el.clientHeight + 0.5)).toBe(true);
+    // ...and rows do not overlap: each row's box ends where the next begins.
     const r2 = await row2.boundingBox();
     const r3 = await page.getByTestId('prospect-row-3').boundingBox();
     expect(r2 && r3 && r2.y + r2.height <= r3.y + 0.5).toBe(true);
