@@ -153,7 +153,8 @@ export default (_cliEnv, argv) => {
   }
   if (publicUrl && !publicUrl.startsWith('https://'))
     throw new Error('CANDOR_PUBLIC_URL must be an https:// URL');
-  if (production && !publicUrl) {
+  // `npm start` builds with --env local: the server then prints the manifest for its own address.
+  if (production && !publicUrl && !_cliEnv?.local) {
     console.warn(
       'CANDOR_PUBLIC_URL is not set: dist/manifest.xml points at https://localhost:3000 (local demo only).',
     );

@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from '../shared/clock';
 import { msalConfig } from './msal-config';
 import type { MsalFactory } from './msal-types';
-import { demoSession } from './sessions/demo-session';
+import { demoSession, tabSessionStorage, type SessionMarkerStorage } from './sessions/demo-session';
 import { dialogSession } from './sessions/dialog-session';
 import { msalSession } from './sessions/msal-session';
 import { chooseStrategy } from './strategy';
@@ -13,6 +13,8 @@ export interface AuthDependencies extends AuthOptions {
   /** Demo mode's fetch. */
   fetch?: typeof fetch;
   clock?: Clock;
+  /** Demo mode: where a sign-in is remembered across reloads. Default: this tab's sessionStorage. */
+  sessionStorage?: SessionMarkerStorage | null;
 }
 
 /**
@@ -27,7 +29,14 @@ export async function createAuth(
   const strategy = chooseStrategy(config.mode, host);
   const clock = deps.clock ?? systemClock;
   if (strategy === 'demo') {
-    return demoSession(config.demoTokenUrl, deps.fetch ?? ((i, init) => fetch(i, init)), clock, deps);
+    const storage = deps.sessionStorage === undefined ? tabSessionStorage() : deps.sessionStorage;
+    return demoSession(
+      config.demoTokenUrl,
+      deps.fetch ?? ((i, init) => fetch(i, init)),
+      clock,
+      deps,
+      storage,
+    );
   }
   const factory = deps.msal ?? (await import('./msal-loader')).msalFactory;
   const settings = msalConfig(config, config.redirectUri);

@@ -37,6 +37,10 @@ export interface AppDeps {
   registerEmulator?: (app: FastifyInstance) => Promise<void>;
   /** The built task pane (webpack output); not served when absent. */
   staticRoot?: string | null;
+  /** The add-in manifest for this server's own origin, served at /manifest.xml (src/server/manifest-origin.ts). */
+  manifestXml?: string | null;
+  /** PEM certificate and key: serve HTTPS (config.tls, read by main). */
+  https?: { cert: Buffer; key: Buffer } | null;
   /** office.js for the offline demo, served at /vendor/office.js when present. */
   officeJsFile?: string | null;
   version?: string;
@@ -59,6 +63,7 @@ export const OUTLOOK_FRAME_ANCESTORS = [
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
   const app = Fastify({
+    ...(deps.https ? { https: deps.https } : {}),
     loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
     // Trust exactly N proxy hops for the client address; X-Forwarded-For beyond them is ignored.
     trustProxy: (_addr: string, hop: number) => hop < config.trustProxyHops,
@@ -152,6 +157,12 @@ async function registerPages(app: FastifyInstance, config: Config, deps: AppDeps
     pages.addHook('onSend', async (_req, reply) => {
       reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
     });
+    if (deps.manifestXml) {
+      const xml = deps.manifestXml;
+      pages.get('/manifest.xml', async (_req, reply) =>
+        reply.type('application/xml; charset=utf-8').send(xml),
+      );
+    }
     // Source maps are never served (the production build keeps them outside dist/ anyway).
     if (root)
       await pages.register(fastifyStatic, {

@@ -39,6 +39,9 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(3000, 0, 65535),
   PUBLIC_URL: z.url().optional(),
+  /** PEM certificate and key: the server itself speaks HTTPS (npm run start:https sets them). */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
   PIXEL_BASE_URL: z.url().optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   DATABASE_URL: z
@@ -96,6 +99,8 @@ export interface Config {
   port: number;
   /** Origin the task pane and API are served from, e.g. `https://app.example.com`. */
   publicUrl: string;
+  /** PEM files when the server terminates TLS itself; null behind a TLS proxy or for plain HTTP. */
+  tls: { certFile: string; keyFile: string } | null;
   /** Origin pixel URLs point to (ideally a separate host, security.md §2.3). */
   pixelBaseUrl: string;
   dataDir: string;
@@ -134,7 +139,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const mode = e.CANDOR_MODE ?? (e.ENTRA_API_CLIENT_ID ? 'entra' : 'demo');
-  const publicUrl = stripSlash(e.PUBLIC_URL ?? `http://${urlHost(e.HOST)}:${e.PORT}`);
+  if (!!e.TLS_CERT_FILE !== !!e.TLS_KEY_FILE)
+    throw new ConfigError('Set both TLS_CERT_FILE and TLS_KEY_FILE (PEM files), or neither');
+  const tls =
+    e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : null;
+  // Over HTTPS on loopback the origin is https://localhost:<port>: the name localhost certificates
+  // (office-addin-dev-certs, mkcert) are issued for, and the one Outlook trusts for sideloading.
+  const defaultUrl = tls
+    ? `https://${LOOPBACK.has(e.HOST) ? 'localhost' : urlHost(e.HOST)}:${e.PORT}`
+    : `http://${urlHost(e.HOST)}:${e.PORT}`;
+  const publicUrl = stripSlash(e.PUBLIC_URL ?? defaultUrl);
 
   let auth: AuthConfig;
   if (mode === 'entra') {
@@ -174,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     publicUrl,
+    tls: tls && { certFile: resolve(tls.certFile), keyFile: resolve(tls.keyFile) },
     pixelBaseUrl: stripSlash(e.PIXEL_BASE_URL ?? publicUrl),
     dataDir,
     database: e.DATABASE_URL

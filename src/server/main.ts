@@ -3,12 +3,14 @@
  * in demo mode the emulated mailbox and identity issuer. Configuration comes from the environment
  * (src/server/config.ts, docs/backend.md).
  */
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { systemClock } from '../shared/clock';
 import { buildApp } from './app';
 import { ConfigError, DEMO_TENANT_ID, loadConfig, type Config } from './config';
 import { setupDemo } from './demo';
 import { createLogger } from './logging';
+import { localManifest } from './manifest-origin';
 import { loadPixelKeyRing } from './pixel/key-file';
 import { startPurgeSchedule } from './retention/scheduler';
 import { openStore } from './open-store';
@@ -19,7 +21,13 @@ async function main(config: Config): Promise<void> {
   const store = await openStore(config);
 
   const demo = config.mode === 'demo' ? await setupDemo(config, store, clock) : undefined;
+  const manifest = localManifest(resolve('dist'), config.publicUrl, config.dataDir);
   const app = await buildApp(config, {
+    https: config.tls && {
+      cert: readPem('TLS_CERT_FILE', config.tls.certFile),
+      key: readPem('TLS_KEY_FILE', config.tls.keyFile),
+    },
+    manifestXml: manifest?.xml,
     store,
     clock,
     logger,
@@ -65,8 +73,22 @@ async function main(config: Config): Promise<void> {
   console.log(`\nCandor is running (${config.mode} mode) on ${db}`);
   console.log(`  Task pane:  ${config.publicUrl}/taskpane.html`);
   console.log(`  API:        ${config.publicUrl}/api/v1  (OpenAPI: ${config.publicUrl}/openapi.json)`);
+  if (manifest) {
+    console.log(`  Manifest:   ${config.publicUrl}/manifest.xml`);
+    if (manifest.savedAs) console.log(`              for this address, saved as ${manifest.savedAs}`);
+    if (!config.publicUrl.startsWith('https://'))
+      console.log('              Outlook loads add-ins only over trusted HTTPS: `npm run start:https`');
+  }
   if (demo) console.log(`  Demo tenant ${DEMO_TENANT_ID}; API token for curl: npm run token`);
   console.log(`  Data:       ${join(config.dataDir)}\n`);
+}
+
+function readPem(variable: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new ConfigError(`${variable}: ${file} could not be read (${(err as Error).message})`);
+  }
 }
 
 try {

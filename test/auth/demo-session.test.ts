@@ -42,9 +42,24 @@ const noMsal: MsalFactory = {
   standard: () => Promise.reject(new Error('demo mode must not load MSAL')),
 };
 
-async function setup(onSignedOut = vi.fn()) {
+/** sessionStorage as a tab has it: survives a reload of the page, not the tab. */
+function tabStorage() {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => void items.set(k, v),
+    removeItem: (k: string) => void items.delete(k),
+  };
+}
+
+async function setup(
+  onSignedOut = vi.fn(),
+  storage: ReturnType<typeof tabStorage> | null = null,
+  endpointFor?: Awaited<ReturnType<typeof demoEndpoint>>,
+) {
   const clock = new ManualClock();
-  const endpoint = await demoEndpoint(clock);
+  const endpoint = endpointFor ?? (await demoEndpoint(clock));
   const createAuth = await loadAuth();
   const session = await createAuth(
     config,
@@ -54,9 +69,10 @@ async function setup(onSignedOut = vi.fn()) {
       clock,
       msal: noMsal,
       onSignedOut,
+      sessionStorage: storage,
     },
   );
-  return { clock, session, requests: endpoint.requests, onSignedOut };
+  return { clock, session, requests: endpoint.requests, onSignedOut, endpoint };
 }
 
 describe('demo session', () => {
@@ -94,6 +110,44 @@ describe('demo session', () => {
     expect(session.account()).toBeNull();
     await expect(session.restore()).resolves.toBeNull();
     await expect(session.getApiToken()).rejects.toMatchObject({ code: 'not_signed_in' });
+  });
+
+  it('keeps the demo user signed in across a reload of the tab, until sign-out', async () => {
+    const storage = tabStorage();
+    const first = await setup(vi.fn(), storage);
+    await first.session.signIn();
+    // Only a marker is kept: no token is written to storage.
+    expect([...storage.items.values()].join('')).toBe('1');
+
+    // The reload: a new page builds a new session on the same tab's storage.
+    const reloaded = await setup(vi.fn(), storage, first.endpoint);
+    await expect(reloaded.session.restore()).resolves.toEqual({ ...demoUser, username: 'dee@demo.example' });
+    expect(decodeJwt(await reloaded.session.getApiToken()).aud).toBe(CLIENT_ID);
+
+    await reloaded.session.signOut();
+    const afterSignOut = await setup(vi.fn(), storage, first.endpoint);
+    await expect(afterSignOut.session.restore()).resolves.toBeNull();
+    // A tab without the marker (a new tab) starts signed out.
+    const newTab = await setup(vi.fn(), tabStorage(), first.endpoint);
+    await expect(newTab.session.restore()).resolves.toBeNull();
+  });
+
+  it('still signs in when storage refuses access (it just does not survive a reload)', async () => {
+    const refusing = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: () => {
+        throw new Error('SecurityError');
+      },
+    };
+    const { session } = await setup(vi.fn(), refusing as unknown as ReturnType<typeof tabStorage>);
+    await expect(session.restore()).resolves.toBeNull();
+    await expect(session.signIn()).resolves.toMatchObject({ username: 'dee@demo.example' });
+    await session.signOut();
   });
 
   it('reports an unavailable or misbehaving demo endpoint clearly', async () => {

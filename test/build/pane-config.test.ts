@@ -74,6 +74,21 @@ describe('webpack configuration guards', () => {
     expect(() => webpackConfig({}, { mode: 'production' })).toThrow(/https/);
   });
 
+  it("warns that a build's manifest points at localhost:3000, except for `npm start`, whose server names its own", () => {
+    vi.stubEnv('CANDOR_CLIENT_ID', '');
+    vi.stubEnv('CANDOR_PUBLIC_URL', '');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      webpackConfig({}, { mode: 'production' });
+      expect(warn.mock.calls.flat().join(' ')).toContain('https://localhost:3000');
+      warn.mockClear();
+      webpackConfig({ local: true }, { mode: 'production' });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('serves the dev pane on loopback only, proxying the backend paths and the local office.js', () => {
     vi.stubEnv('CANDOR_CLIENT_ID', '');
     const devServer = webpackConfig({}, { mode: 'development' }).devServer as unknown as {

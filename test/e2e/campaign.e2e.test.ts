@@ -168,8 +168,9 @@ describe('campaign end to end (demo server, fast clock)', () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.reload();
-    // Connecting is enough: the send continues in the background while the recruiter is on Home.
-    await connect(page, server.origin);
+    // The demo session survives the reload (as MSAL's does), so the pane comes back connected
+    // without a click, and the send continues in the background while the recruiter is on Home.
+    await page.getByRole('heading', { level: 1, name: 'Connected' }).waitFor();
     await expect
       .poll(async () => (await sentItems(server.origin)).length, { timeout: 60_000 })
       .toBeGreaterThanOrEqual(before + 5);

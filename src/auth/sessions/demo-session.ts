@@ -13,6 +13,21 @@ import {
 /** Without an expiry claim, refetch after this long. */
 const FALLBACK_LIFETIME_MS = 5 * 60_000;
 
+/** Where a demo sign-in is remembered for this tab: a marker only, never a token. */
+export const DEMO_SIGNED_IN_KEY = 'candor.demo.signedIn';
+
+/** The part of Web Storage the demo session uses (sessionStorage in the pane). */
+export type SessionMarkerStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** This tab's sessionStorage, or null where there is none or it refuses access (sandboxed frames). */
+export function tabSessionStorage(): SessionMarkerStorage | null {
+  try {
+    return globalThis.sessionStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
 interface DemoTokens {
   account: Account;
   graph: TokenGrant;
@@ -22,14 +37,34 @@ interface DemoTokens {
 /**
  * Demo mode: the identity emulator mints both tokens for a demo user (POST `{}` → `{ graphToken,
  * apiToken, account }`). Tokens stay in memory and are fetched again when they near expiry.
+ *
+ * A reload keeps the recruiter signed in, as MSAL keeps a real session in sessionStorage: sign-in
+ * leaves a marker in `storage` (this tab only, gone when the tab closes), and `restore()` fetches
+ * fresh tokens when it finds one. Sign-out removes it.
  */
 export function demoSession(
   demoTokenUrl: string,
   fetchImpl: typeof fetch,
   clock: Clock,
   options: AuthOptions,
+  storage: SessionMarkerStorage | null = null,
 ): AuthSession {
   let held: DemoTokens | null = null;
+  const remember = (signedIn: boolean) => {
+    try {
+      if (signedIn) storage?.setItem(DEMO_SIGNED_IN_KEY, '1');
+      else storage?.removeItem(DEMO_SIGNED_IN_KEY);
+    } catch {
+      // Storage full or refused: the session still works, it just does not survive a reload.
+    }
+  };
+  const remembered = () => {
+    try {
+      return storage?.getItem(DEMO_SIGNED_IN_KEY) === '1';
+    } catch {
+      return false;
+    }
+  };
 
   const grant = (token: string): TokenGrant => ({
     token,
@@ -72,13 +107,18 @@ export function demoSession(
     strategy: 'demo',
     async signIn() {
       held = await fetchTokens();
+      remember(true);
       return held.account;
     },
-    restore: async () => held?.account ?? null,
+    async restore() {
+      if (!held && remembered()) held = await fetchTokens();
+      return held?.account ?? null;
+    },
     getGraphToken: async () => (await tokens()).graph.token as GraphAccessToken,
     getApiToken: async () => (await tokens()).api.token as CandorApiToken,
     async signOut() {
       held = null;
+      remember(false);
       await options.onSignedOut?.();
     },
     account: () => held?.account ?? null,

@@ -1,5 +1,5 @@
 import { Button, MessageBar, MessageBarBody, Spinner, Tab, TabList } from '@fluentui/react-components';
-import { useMemo, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { useScreenStyles } from '../components/screen-styles';
 import type { CampaignController } from './controller';
@@ -51,11 +51,36 @@ export function CampaignsScreen({ load, compose, focusHeading }: CampaignsScreen
   );
 }
 
+/** Where focus goes after the recruiter moves between building and sending (null: leave it). */
+type FocusMove = 'steps' | 'progress' | null;
+
 function CampaignBody({ controller, compose }: { controller: CampaignController; compose: ComposeSource }) {
   const state = useControllerState(controller);
   const [step, setStep] = useState<Step>('prospects');
   const draft = state.phase === 'editing' ? state.draft : null;
   const derived = useMemo(() => (draft ? deriveCampaign(draft) : null), [draft]);
+
+  // A new campaign (a new draft id) starts at its first step, not on the tab the last one ended on.
+  const [draftId, setDraftId] = useState(draft?.id);
+  if (draft && draft.id !== draftId) {
+    setDraftId(draft.id);
+    setStep('prospects');
+  }
+  // The screen the recruiter acted on disappears when sending starts (Send N messages) or a new
+  // campaign begins (New campaign): focus moves to what replaced it instead of dropping to <body>.
+  // Loading a campaign that is already sending moves nothing.
+  const [phase, setPhase] = useState(state.phase);
+  const [focusMove, setFocusMove] = useState<FocusMove>(null);
+  if (state.phase !== phase) {
+    setPhase(state.phase);
+    if (phase === 'editing' && state.phase === 'sending') setFocusMove('progress');
+    else if (phase === 'sending' && state.phase === 'editing') setFocusMove('steps');
+  }
+  const tabs = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    if (focusMove === 'steps')
+      tabs.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
+  }, [focusMove, draftId]);
 
   if (state.phase === 'loading') return <Spinner label="Opening your campaign…" />;
   if (state.phase === 'failed')
@@ -69,13 +94,15 @@ function CampaignBody({ controller, compose }: { controller: CampaignController;
         </MessageBarBody>
       </MessageBar>
     );
-  if (state.phase === 'sending') return <SendProgressView controller={controller} state={state} />;
+  if (state.phase === 'sending')
+    return <SendProgressView controller={controller} state={state} focusHeading={focusMove === 'progress'} />;
   if (!draft || !derived) return null;
 
   const update = controller.update.bind(controller);
   return (
     <>
       <TabList
+        ref={tabs}
         selectedValue={step}
         onTabSelect={(_e, d) => setStep(d.value as Step)}
         aria-label="Campaign steps"

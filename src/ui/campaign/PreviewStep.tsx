@@ -18,6 +18,7 @@ export const PREVIEW_PIXEL_URL = 'https://pixel.candor.invalid/o/preview.gif';
 
 const useStyles = makeStyles({
   frame: {
+    boxSizing: 'border-box',
     width: '100%',
     height: '260px',
     border: `1px solid ${tokens.colorNeutralStroke2}`,
@@ -109,14 +110,15 @@ export function PreviewStep({ draft, derived, update }: StepProps) {
         checked={draft.trackOpens}
         onChange={(_e, d) => update((dr) => ({ ...dr, trackOpens: d.checked }))}
       />
+      {/* disabledFocusable: at either end the button stays focusable, so focus is not lost to <body>. */}
       <div className={styles.actions}>
-        <Button size="small" disabled={at <= 0} onClick={() => setIndex(at - 1)}>
+        <Button size="small" disabledFocusable={at <= 0} onClick={() => setIndex(at - 1)}>
           Previous
         </Button>
         <span className={styles.text} role="status">
           {count ? `Prospect ${at + 1} of ${count}` : 'No prospects'}
         </span>
-        <Button size="small" disabled={at >= count - 1} onClick={() => setIndex(at + 1)}>
+        <Button size="small" disabledFocusable={at >= count - 1} onClick={() => setIndex(at + 1)}>
           Next
         </Button>
       </div>

@@ -28,13 +28,19 @@ export interface StepProps {
 }
 
 const useStyles = makeStyles({
+  // One column in a 320–350 px pane, more when there is room; each header sits above its select
+  // and wraps rather than being cut.
   mapping: {
     display: 'grid',
-    gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1fr)',
-    gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
-    alignItems: 'center',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(min(100%, 200px), 1fr))',
+    gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    alignItems: 'end',
   },
-  header: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  column: { minWidth: 0 },
+  // A select is as wide as its longest option ("Custom: {{notesFromTheFirstScreeningCall}}") unless told.
+  selectRoot: { minWidth: 0, maxWidth: '100%' },
+  select: { minWidth: 0, width: '100%', textOverflow: 'ellipsis' },
+  header: { overflowWrap: 'anywhere' },
   counts: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
 });
 
@@ -111,8 +117,14 @@ export function ProspectsStep({ draft, derived, update }: StepProps) {
               const custom = fieldNameFromHeader(header);
               const value = draft.mapping[column] ?? '';
               return (
-                <Field key={column} label={header || `Column ${column + 1}`} orientation="horizontal">
+                <Field
+                  key={column}
+                  className={own.column}
+                  label={{ children: header || `Column ${column + 1}`, className: own.header }}
+                >
                   <Select
+                    className={own.selectRoot}
+                    select={{ className: own.select }}
                     value={value}
                     onChange={(_e, d) =>
                       update((dr) => {

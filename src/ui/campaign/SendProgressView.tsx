@@ -9,7 +9,7 @@ import {
   ProgressBar,
   tokens,
 } from '@fluentui/react-components';
-import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { RecipientRecord, RecipientState, SendProgress } from '../../core/send';
 import { useScreenStyles } from '../components/screen-styles';
 import type { CampaignController, ControllerState } from './controller';
@@ -71,8 +71,22 @@ const useStyles = makeStyles({
 type Sending = Extract<ControllerState, { phase: 'sending' }>;
 
 /** A campaign being sent: progress, an honest ETA, controls, and every recipient's state. */
-export function SendProgressView({ controller, state }: { controller: CampaignController; state: Sending }) {
+export function SendProgressView({
+  controller,
+  state,
+  focusHeading = false,
+}: {
+  controller: CampaignController;
+  state: Sending;
+  /** Sending just started from the Send step: focus lands on this view's heading. */
+  focusHeading?: boolean;
+}) {
   const styles = useScreenStyles();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const focusOnMount = useRef(focusHeading);
+  useLayoutEffect(() => {
+    if (focusOnMount.current) heading.current?.focus();
+  }, []);
   const own = useStyles();
   const { progress, campaign } = state;
   const clock = controller.runtime.clock;
@@ -107,7 +121,9 @@ export function SendProgressView({ controller, state }: { controller: CampaignCo
 
   return (
     <div className={styles.screen}>
-      <h2 className={styles.subheading}>{campaign.name}</h2>
+      <h2 ref={heading} tabIndex={-1} className={styles.subheading}>
+        {campaign.name}
+      </h2>
       <p className={styles.text} role="status" aria-live="polite" data-testid="send-status">
         {statusText(progress)}
       </p>

@@ -7,7 +7,7 @@ import {
   Select,
   Spinner,
 } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { useScreenStyles } from '../components/screen-styles';
 import { plural } from './labels';
 import type { StepProps } from './ProspectsStep';
@@ -25,6 +25,18 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
   const [confirming, setConfirming] = useState(false);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // "Review and send" and "Back" replace each other: focus follows to what took the button's place.
+  const review = useRef<HTMLButtonElement>(null);
+  const confirm = useRef<HTMLDivElement>(null);
+  const toggled = useRef(false);
+  const question = useId();
+  useLayoutEffect(() => {
+    if (toggled.current) (confirming ? confirm.current : review.current)?.focus();
+  }, [confirming]);
+  const setConfirmingBy = (value: boolean) => {
+    toggled.current = true;
+    setConfirming(value);
+  };
   const { campaign, readiness } = derived;
   const n = campaign.prospects.length;
   const tracked = campaign.trackOpens ? campaign.prospects.filter((p) => p.trackOpens).length : 0;
@@ -86,13 +98,25 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
       )}
       {!confirming ? (
         <div className={styles.actions}>
-          <Button appearance="primary" disabled={blockers.length > 0} onClick={() => setConfirming(true)}>
+          <Button
+            ref={review}
+            appearance="primary"
+            disabled={blockers.length > 0}
+            onClick={() => setConfirmingBy(true)}
+          >
             Review and send
           </Button>
         </div>
       ) : (
-        <div role="group" aria-label="Confirm sending" className={styles.screen}>
-          <p className={styles.text}>
+        <div
+          ref={confirm}
+          role="group"
+          aria-label="Confirm sending"
+          aria-describedby={question}
+          tabIndex={-1}
+          className={styles.screen}
+        >
+          <p id={question} className={styles.text}>
             Send {plural(n, 'message')} now? Each prospect gets exactly one. You can pause or cancel at any
             time.
           </p>
@@ -100,7 +124,7 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
             <Button appearance="primary" onClick={() => void send()} disabledFocusable={starting}>
               {starting ? 'Starting…' : `Send ${plural(n, 'message')}`}
             </Button>
-            <Button onClick={() => setConfirming(false)} disabled={starting}>
+            <Button onClick={() => setConfirmingBy(false)} disabled={starting}>
               Back
             </Button>
             {starting && <Spinner size="tiny" aria-label="Starting" />}
