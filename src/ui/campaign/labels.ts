@@ -11,6 +11,7 @@ export const FIELD_LABELS: Record<string, string> = {
 
 export const PROBLEM_LABELS: Record<RowProblemKind, string> = {
   'unreadable-row': 'unreadable',
+  'extra-cells': 'extra cells',
   'invalid-email': 'invalid address',
   'duplicate-email': 'duplicate',
   'missing-field': 'missing value',
