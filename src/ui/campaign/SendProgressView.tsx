@@ -110,14 +110,6 @@ export function SendProgressView({ controller, state }: { controller: CampaignCo
         {etaText(progress, clock.now(), controller.runtime.timeFactor)}
       </p>
 
-      {controller.runtime.syncProblem() && (
-        <MessageBar intent="warning" layout="multiline">
-          <MessageBarBody>
-            Progress is saved on this device, but its encrypted copy on Candor’s service is not up to date (
-            {controller.runtime.syncProblem()}). Finish this campaign on this device.
-          </MessageBarBody>
-        </MessageBar>
-      )}
       {progress.status === 'stopped' && progress.stopReason && (
         <MessageBar intent="error" layout="multiline">
           <MessageBarBody>
