@@ -12,7 +12,7 @@ import { useEffect, useMemo } from 'react';
 import type { RecipientRecord, RecipientState, SendProgress } from '../../core/send';
 import { useScreenStyles } from '../components/screen-styles';
 import type { CampaignController, ControllerState } from './controller';
-import { plural } from './labels';
+import { countOf, NOUNS } from './labels';
 import { describeStop } from './stop-reason';
 import { VirtualList } from './VirtualList';
 
@@ -153,9 +153,9 @@ export function SendProgressView({ controller, state }: { controller: CampaignCo
 
 function etaText(p: SendProgress, now: number, factor: number): string {
   if (p.status === 'finished')
-    return `All done: ${plural(p.sent, 'message')} sent${p.failed ? `, ${p.failed} not sent` : ''}.`;
+    return `All done: ${countOf(p.sent, NOUNS.message)} sent${p.failed ? `, ${p.failed} not sent` : ''}.`;
   if (p.status !== 'running' || p.etaAt === null)
-    return p.queued ? `${plural(p.queued, 'message')} still waiting.` : '';
+    return p.queued ? `${countOf(p.queued, NOUNS.message)} still waiting.` : '';
   const minutes = Math.max(0, Math.ceil((p.etaAt - now) / 60_000));
   const pace = p.pacePerMinute ? ` at ${p.pacePerMinute.toFixed(1)} a minute` : '';
   const throttled = p.throttledUntil ? ' Exchange asked us to slow down; waiting as it said.' : '';

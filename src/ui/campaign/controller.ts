@@ -11,6 +11,7 @@ import {
   parseCampaignSnapshot,
   restoreCampaignSend,
 } from '../../core/campaign';
+import { userMessage } from '../components/error-message';
 import type { RecipientRecord, SendEngine, SendProgress, UncertainDecision } from '../../core/send';
 import { type CampaignDraft, deriveCampaign, emptyDraft } from './draft';
 import type { CampaignRuntime, PersistedCampaign } from './runtime';
@@ -79,7 +80,7 @@ export class CampaignController {
   #opened(loading: Promise<void>): Promise<void> {
     return loading.catch((error: unknown) => {
       this.#loaded = null;
-      this.#set({ phase: 'failed', message: messageOf(error), campaignId: this.#openingId });
+      this.#set({ phase: 'failed', message: userMessage(error), campaignId: this.#openingId });
     });
   }
 
@@ -248,8 +249,4 @@ export class CampaignController {
     this.#state = state;
     for (const l of this.#listeners) l();
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : 'Something went wrong.';
 }

@@ -82,7 +82,11 @@ describe('Preview step', () => {
     await userEvent.click(screen.getByRole('tab', { name: 'Preview' }));
     await userEvent.click(screen.getByRole('button', { name: 'Next' }));
     await userEvent.click(screen.getByRole('button', { name: 'Next' }));
-    expect(screen.getByText('Row 3 has no firstName and {{firstName}} has no fallback.')).toBeTruthy();
+    expect(
+      screen.getByText(
+        'Row 3 has no value for firstName. Fill it in on the Prospects step, or add a fallback: {{firstName|…}}.',
+      ),
+    ).toBeTruthy();
     expect(screen.queryByTitle('Message preview')).toBeNull();
   });
 });

@@ -36,7 +36,11 @@ describe('Prospects step', () => {
     );
     expect(summary()).toBe('2 prospects ready, 3 rows with problems.');
     const kinds = within(screen.getByRole('list', { name: 'Problems by kind' })).getAllByRole('listitem');
-    expect(kinds.map((k) => k.textContent)).toEqual(['1 invalid address', '1 duplicate', '1 missing value']);
+    expect(kinds.map((k) => k.textContent)).toEqual([
+      '1 invalid address',
+      '1 duplicate address',
+      '1 missing value',
+    ]);
     expect(
       within(screen.getByTestId('prospect-row-2')).getByText(/is not a valid email address/),
     ).toBeTruthy();
