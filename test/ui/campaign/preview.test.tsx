@@ -89,4 +89,17 @@ describe('Preview step', () => {
     ).toBeTruthy();
     expect(screen.queryByTitle('Message preview')).toBeNull();
   });
+
+  it('says a misspelt merge field is a column the list does not have, not a row problem', async () => {
+    await toPreview();
+    await userEvent.click(screen.getByRole('tab', { name: 'Template' }));
+    fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Hi {{frstName}}' } });
+    await userEvent.click(screen.getByRole('tab', { name: 'Preview' }));
+    expect(
+      screen.getByText(
+        'The template uses {{frstName}}, but your list has no column called frstName. Check the spelling, or add a fallback: {{frstName|…}}.',
+      ),
+    ).toBeTruthy();
+    expect(screen.queryByText(/Row 1/)).toBeNull();
+  });
 });
