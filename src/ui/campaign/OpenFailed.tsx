@@ -17,7 +17,8 @@ export function OpenFailed({ controller, state }: { controller: CampaignControll
     setBusy(true);
     void action().finally(() => setBusy(false));
   };
-  const hasCampaign = state.campaignId !== null;
+  // A campaign another window is sending is neither opened nor deleted here.
+  const hasCampaign = state.campaignId !== null && !state.sendingElsewhere;
 
   return (
     <div className={styles.screen} role="group" aria-labelledby="open-failed-title">

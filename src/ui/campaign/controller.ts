@@ -18,8 +18,11 @@ import type { CampaignRuntime, PersistedCampaign } from './runtime';
 
 export type ControllerState =
   | { phase: 'loading' }
-  /** `campaignId`: the campaign that would not open (null when none was chosen yet). */
-  | { phase: 'failed'; message: string; campaignId: string | null }
+  /**
+   * `campaignId`: the campaign that would not open (null when none was chosen yet). `sendingElsewhere`:
+   * another window of this device holds its send lock, so it must not be opened or deleted here.
+   */
+  | { phase: 'failed'; message: string; campaignId: string | null; sendingElsewhere: boolean }
   | { phase: 'editing'; draft: CampaignDraft }
   | { phase: 'sending'; campaign: Campaign; progress: SendProgress; tick: number };
 
@@ -80,7 +83,12 @@ export class CampaignController {
   #opened(loading: Promise<void>): Promise<void> {
     return loading.catch((error: unknown) => {
       this.#loaded = null;
-      this.#set({ phase: 'failed', message: userMessage(error), campaignId: this.#openingId });
+      this.#set({
+        phase: 'failed',
+        message: userMessage(error),
+        campaignId: this.#openingId,
+        sendingElsewhere: error instanceof SendingElsewhere,
+      });
     });
   }
 
@@ -180,10 +188,7 @@ export class CampaignController {
   async #hold(campaignId: string): Promise<void> {
     if (this.#release) return;
     const release = await this.runtime.lock.acquire(campaignId);
-    if (!release)
-      throw new Error(
-        'This campaign is being sent from another Candor window. Close that window (or let it finish), then try again.',
-      );
+    if (!release) throw new SendingElsewhere();
     this.#release = release;
   }
 
@@ -248,5 +253,13 @@ export class CampaignController {
   #set(state: ControllerState): void {
     this.#state = state;
     for (const l of this.#listeners) l();
+  }
+}
+
+class SendingElsewhere extends Error {
+  constructor() {
+    super(
+      'This campaign is being sent from another Candor window. Close that window (or let it finish), then try again.',
+    );
   }
 }
