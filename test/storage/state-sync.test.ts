@@ -273,3 +273,18 @@ describe('a copy the backend refuses for good (413: too large)', () => {
     expect(await a.db.count('snapshots')).toBe(0);
   });
 });
+
+describe('a copy this device cannot write', () => {
+  it('is reported as not saved locally', async () => {
+    const errors: boolean[] = [];
+    const a = await device(new FakeStateApi(), await userCipher(), {
+      onError: (_error, info) => errors.push(info.savedLocally),
+    });
+    a.db.close(); // IndexedDB gone (storage cleared or blocked): the local write fails
+    a.sync.save({ notes: ['lost'] });
+    await a.clock.advance(600);
+    await a.sync.flush().catch(() => undefined);
+    expect(errors).toEqual([false]);
+    expect(a.sync.status).toBe('error');
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/api/errors';
 import { GraphError, TokenUnavailableError, TransportError } from '../../src/graph/graph-error';
+import { describeSaveProblem } from '../../src/ui/campaign/save-problem';
 import { describeStop } from '../../src/ui/campaign/stop-reason';
 import { userMessage } from '../../src/ui/components/error-message';
 
@@ -69,5 +70,19 @@ describe('describeStop', () => {
     const local = new Date(retryAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
     expect(text).toContain(local);
     expect(text).toMatch(/sending continues where it stopped/);
+  });
+});
+
+describe('describeSaveProblem', () => {
+  it('says what a failed save means and what to do', () => {
+    expect(describeSaveProblem({ error: new ApiError('too-large'), savedLocally: true })).toMatch(
+      /too large for Candor’s encrypted backup, so it is kept on this device only\. You can keep working/,
+    );
+    expect(describeSaveProblem({ error: new ApiError('unauthorized'), savedLocally: true })).toMatch(
+      /saved on this device, but your sign-in to Candor expired.*connect again/,
+    );
+    expect(describeSaveProblem({ error: new Error('QuotaExceededError'), savedLocally: false })).toMatch(
+      /could not save this campaign on this device.*will be lost if you close the pane/,
+    );
   });
 });

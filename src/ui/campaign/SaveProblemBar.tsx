@@ -6,7 +6,7 @@ export function SaveProblemBar({ problem }: { problem: string | null }) {
   return (
     <MessageBar intent="warning" layout="multiline" data-testid="save-problem">
       <MessageBarBody>
-        <MessageBarTitle>Not backed up</MessageBarTitle> {problem}
+        <MessageBarTitle>Not fully saved</MessageBarTitle> {problem}
       </MessageBarBody>
     </MessageBar>
   );
