@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/api/errors';
 import { GraphError, TokenUnavailableError, TransportError } from '../../src/graph/graph-error';
 import { describeSaveProblem } from '../../src/ui/campaign/save-problem';
-import { describeStop } from '../../src/ui/campaign/stop-reason';
+import { describeFailure, describeStop } from '../../src/ui/campaign/stop-reason';
 import { userMessage } from '../../src/ui/components/error-message';
 
 const TECHNICAL = /Graph request failed|Graph answered|networkError|HTTP \d/;
@@ -83,6 +83,20 @@ describe('describeSaveProblem', () => {
     );
     expect(describeSaveProblem({ error: new Error('QuotaExceededError'), savedLocally: false })).toMatch(
       /could not save this campaign on this device.*will be lost if you close the pane/,
+    );
+  });
+});
+
+describe('describeFailure', () => {
+  it('explains a refused recipient without Graph’s raw text', () => {
+    expect(
+      describeFailure({
+        code: 'ErrorInvalidRecipients',
+        message: "Recipient 'x' is not resolved. (0x80070057)",
+      }),
+    ).toBe('Exchange did not accept this address, so nothing was sent to it. Check the address.');
+    expect(describeFailure({ code: 'cancelled', message: 'Cancelled before it was sent.' })).toBe(
+      'Cancelled before it was sent.',
     );
   });
 });

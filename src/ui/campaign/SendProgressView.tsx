@@ -13,7 +13,7 @@ import type { RecipientRecord, RecipientState, SendProgress } from '../../core/s
 import { useScreenStyles } from '../components/screen-styles';
 import type { CampaignController, ControllerState } from './controller';
 import { countOf, NOUNS } from './labels';
-import { describeStop } from './stop-reason';
+import { describeFailure, describeStop } from './stop-reason';
 import { VirtualList } from './VirtualList';
 
 const STATE_LABELS: Record<RecipientState, string> = {
@@ -249,7 +249,7 @@ function RecipientList({ recipients }: { recipients: RecipientRecord[] }) {
                       ? 'warning'
                       : 'informative'
               }
-              title={r.failure?.message}
+              title={r.failure ? describeFailure(r.failure) : undefined}
             >
               {r.state === 'failed' && r.failure?.code === 'cancelled' ? 'Cancelled' : STATE_LABELS[r.state]}
             </Badge>

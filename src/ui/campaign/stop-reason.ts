@@ -49,3 +49,11 @@ export function describeStop(reason: StopReason): string {
     return 'This mailbox cannot send through Microsoft Graph. Ask your IT team.';
   return `Outlook’s mail service refused to send (code ${reason.code}). Resume to try again; if it keeps happening, tell your IT team.`;
 }
+
+/** Why one recipient was not sent, for the recipient list (Graph's own text is not shown as is). */
+export function describeFailure(failure: { code: string; message: string }): string {
+  if (failure.code === 'cancelled' || failure.code === 'marked-not-sent') return failure.message;
+  if (/recipient|address|mailbox.*not.*found/i.test(failure.code))
+    return 'Exchange did not accept this address, so nothing was sent to it. Check the address.';
+  return `Exchange did not accept this message (code ${failure.code}), so it was not sent.`;
+}
