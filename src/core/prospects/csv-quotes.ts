@@ -28,8 +28,6 @@ export interface NormalisedCsv {
   /** The text papaparse reads: one record per line, empty lines dropped. */
   text: string;
   delimiter: CsvDelimiter;
-  /** Cells per record, in order (index 0 is the header row). */
-  cellCounts: number[];
   /** Records (0 = header) with a quote that opened a cell and never closed. */
   unclosed: number[];
 }
@@ -190,16 +188,14 @@ export function guessDelimiter(text: string): CsvDelimiter {
 export function normaliseQuotes(input: string, delimiter = guessDelimiter(stripBom(input))): NormalisedCsv {
   const text = stripBom(input);
   const lines: string[] = [];
-  const cellCounts: number[] = [];
   const unclosed: number[] = [];
   for (const record of records(text, delimiter)) {
     if (record.unclosed) unclosed.push(lines.length);
-    cellCounts.push(record.cells.length);
     lines.push(
       record.cells.map((c) => (c.wellFormed ? c.raw : `"${c.value.replace(/"/g, '""')}"`)).join(delimiter),
     );
   }
-  return { text: lines.join('\n'), delimiter: delimiter as CsvDelimiter, cellCounts, unclosed };
+  return { text: lines.join('\n'), delimiter: delimiter as CsvDelimiter, unclosed };
 }
 
 function stripBom(text: string): string {
