@@ -28,7 +28,8 @@ const MESSAGES: Record<ApiErrorKind, string> = {
     'Your organisation does not have access to Candor tracking (not set up, or the contract has ended).',
   'not-found': 'Candor could not find that item; it may have been deleted.',
   'invalid-request': 'Candor rejected the request as invalid. This is a bug; please report it.',
-  'too-large': 'This campaign is too large to save to Candor.',
+  'too-large':
+    'This campaign is too large for Candor’s encrypted backup. It is kept on this device; split large lists into smaller campaigns to have them on every device.',
   'rate-limited': 'Candor is receiving too many requests. Please wait a moment and try again.',
   unavailable:
     'Candor tracking is temporarily unavailable. Your work is kept on this device and will sync later.',

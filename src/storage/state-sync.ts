@@ -10,6 +10,8 @@
  *   the other device may have sent mail this device does not know about — and `onConflict`
  *   tells the UI so it can say that local edits were replaced.
  * - Offline: edits stay local and dirty; the next save, flush or open pushes them.
+ * - A push the backend refuses for good (e.g. 413, too large) never hides the local copy: `open`
+ *   still returns it and reports the refusal through `onError`, so the recruiter keeps working here.
  *
  * All steps for one campaign run one at a time, so a push never races a local write.
  */
@@ -39,8 +41,11 @@ export interface CampaignSyncOptions<T> {
   merge?: (local: T, remote: T) => T;
   onConflict?: (info: { merged: boolean; remoteVersion: number }) => void;
   onStatus?: (status: SyncStatus) => void;
-  /** Failures of background saves (a flush or open rejects instead). */
-  onError?: (error: unknown) => void;
+  /**
+   * Failures of background saves and of pushes while opening (a flush rejects instead).
+   * `savedLocally` says whether this device's copy is safe (only the backend copy failed).
+   */
+  onError?: (error: unknown, info: { savedLocally: boolean }) => void;
 }
 
 export interface CampaignSync<T> {
@@ -50,6 +55,10 @@ export interface CampaignSync<T> {
   save(value: T): void;
   /** Writes and pushes any pending change now (pane closing, sign-out). */
   flush(): Promise<void>;
+  /** This device's copy only, without asking the backend (the way forward when the backend fails). */
+  openLocal(): Promise<T | undefined>;
+  /** Deletes this device's copy (and anything pending); the backend's copy, if any, is left alone. */
+  discardLocal(): Promise<void>;
   readonly status: SyncStatus;
 }
 
@@ -154,7 +163,7 @@ export function createCampaignSync<T>(options: CampaignSyncOptions<T>): Campaign
       const local = await cipher.decrypt<T>(binding(snap!.version), snap!.blob);
       // Never pushed, or the backend lost it: ours is the only copy, so it becomes version 1.
       if (!snap!.dirty || snap!.version !== 1) await writeLocal(local, 1);
-      await push();
+      await pushOrReport();
       return local;
     }
     const theirs = await cipher.decrypt<T>(binding(remote.version), remote.blob);
@@ -172,7 +181,7 @@ export function createCampaignSync<T>(options: CampaignSyncOptions<T>): Campaign
         return theirs;
       }
       const result = await resolveConflict(local);
-      await push();
+      await pushOrReport();
       return result;
     }
     if (remote.version < base) {
@@ -180,9 +189,24 @@ export function createCampaignSync<T>(options: CampaignSyncOptions<T>): Campaign
       // keep ours and push it on top of what the backend has.
       await writeLocal(local, remote.version + 1);
     }
-    if (snap.dirty || remote.version < base) await push();
+    if (snap.dirty || remote.version < base) await pushOrReport();
     else setStatus('synced');
     return local;
+  }
+
+  /** While opening: the local copy is what matters; a refused push is reported, not thrown. */
+  async function pushOrReport(): Promise<void> {
+    try {
+      await push();
+    } catch (err) {
+      setStatus('error');
+      options.onError?.(err, { savedLocally: true });
+    }
+  }
+
+  async function openLocalNow(): Promise<T | undefined> {
+    const snap = await db.get('snapshots', dbKey);
+    return snap ? cipher.decrypt<T>(binding(snap.version), snap.blob) : undefined;
   }
 
   async function writePending(): Promise<void> {
@@ -207,8 +231,9 @@ export function createCampaignSync<T>(options: CampaignSyncOptions<T>): Campaign
       clock.sleep(debounceMs, ctl.signal).then(
         () =>
           serial(writePending).catch((err: unknown) => {
+            const savedLocally = status === 'saved-locally';
             setStatus('error');
-            options.onError?.(err);
+            options.onError?.(err, { savedLocally });
           }),
         () => undefined, // superseded by a newer change
       );
@@ -218,6 +243,15 @@ export function createCampaignSync<T>(options: CampaignSyncOptions<T>): Campaign
       return serial(async () => {
         await writePending();
         await push();
+      });
+    },
+    openLocal: () => serial(openLocalNow),
+    discardLocal() {
+      timer?.abort();
+      pending = undefined;
+      return serial(async () => {
+        await db.delete('snapshots', dbKey);
+        setStatus('idle');
       });
     },
   };

@@ -218,3 +218,73 @@ describe('campaign state sync', () => {
     expect((errors[0] as ApiError).kind).toBe('unauthorized');
   });
 });
+
+describe('a copy the backend refuses for good (413: too large)', () => {
+  async function tooLargeDevice() {
+    const api = new FakeStateApi();
+    api.putCampaignState = async () => {
+      throw new ApiError('too-large', { status: 413 });
+    };
+    const errors: { error: unknown; savedLocally: boolean }[] = [];
+    const cipher = await userCipher();
+    const a = await device(api, cipher, {
+      onError: (error, info) => errors.push({ error, savedLocally: info.savedLocally }),
+    });
+    return { api, a, errors, cipher };
+  }
+
+  it('reports the background save as kept on this device', async () => {
+    const { a, errors } = await tooLargeDevice();
+    a.sync.save({ notes: ['big'] });
+    await a.clock.advance(600);
+    await a.sync.openLocal(); // waits for the queued save
+    expect(errors).toHaveLength(1);
+    expect((errors[0]!.error as ApiError).kind).toBe('too-large');
+    expect(errors[0]!.savedLocally).toBe(true);
+  });
+
+  it('still opens the local copy after a reload, and reports the refused push instead of throwing', async () => {
+    const { api, a, errors, cipher } = await tooLargeDevice();
+    a.sync.save({ notes: ['big'] });
+    await a.clock.advance(600);
+    await a.sync.openLocal();
+    errors.length = 0;
+    // A reload: a new sync over the same database.
+    const reloaded = createCampaignSync<Campaign>({
+      db: a.db,
+      api,
+      cipher,
+      identity: me,
+      campaignId,
+      clock: a.clock,
+      onError: (error, info) => errors.push({ error, savedLocally: info.savedLocally }),
+    });
+    expect(await reloaded.open()).toEqual({ notes: ['big'] });
+    expect(reloaded.status).toBe('error');
+    expect(errors.map((e) => (e.error as ApiError).kind)).toEqual(['too-large']);
+  });
+
+  it('discardLocal deletes this device’s copy', async () => {
+    const { a } = await tooLargeDevice();
+    a.sync.save({ notes: ['big'] });
+    await a.clock.advance(600);
+    await a.sync.discardLocal();
+    expect(await a.sync.openLocal()).toBeUndefined();
+    expect(await a.db.count('snapshots')).toBe(0);
+  });
+});
+
+describe('a copy this device cannot write', () => {
+  it('is reported as not saved locally', async () => {
+    const errors: boolean[] = [];
+    const a = await device(new FakeStateApi(), await userCipher(), {
+      onError: (_error, info) => errors.push(info.savedLocally),
+    });
+    a.db.close(); // IndexedDB gone (storage cleared or blocked): the local write fails
+    a.sync.save({ notes: ['lost'] });
+    await a.clock.advance(600);
+    await a.sync.flush().catch(() => undefined);
+    expect(errors).toEqual([false]);
+    expect(a.sync.status).toBe('error');
+  });
+});

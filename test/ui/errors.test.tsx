@@ -1,6 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { TransportError } from '../../src/graph/graph-error';
 import { OfficeDialogError } from '../../src/outlook';
 import { App } from '../../src/ui/app/App';
 import { fakeGraph, fakeServices, fakeSession, RECRUITER } from './fake-services';
@@ -23,6 +24,23 @@ describe('errors', () => {
     expect(await screen.findByText(RECRUITER.displayName)).toBeTruthy();
     expect(screen.queryByText('Could not connect your mailbox')).toBeNull();
     expect(session.calls.filter((c) => c === 'signIn')).toHaveLength(2);
+  });
+
+  it('says a lost connection to Graph in plain words, never "Graph request failed: network"', async () => {
+    const user = userEvent.setup();
+    const session = fakeSession();
+    const graph = fakeGraph(session, [new TransportError('network')]);
+    const { services } = fakeServices({ session, graph });
+    render(<App services={services} />);
+    await user.click(screen.getByRole('button', { name: 'Connect' }));
+    expect(
+      await screen.findByText(
+        'Candor could not reach Outlook’s mail service. Check your connection, then try again.',
+      ),
+    ).toBeTruthy();
+    expect(screen.queryByText(/Graph request failed/)).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText(RECRUITER.mail!)).toBeTruthy();
   });
 
   it('reports a failing /me after sign-in and recovers on Retry', async () => {

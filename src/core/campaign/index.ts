@@ -9,3 +9,4 @@ export {
 export { campaignRenderer, previewMessage, type PixelUrlSource } from './render';
 export { type CampaignSnapshot, parseCampaignSnapshot } from './snapshot';
 export { type CampaignDeps, createCampaignSend, restoreCampaignSend, campaignSnapshot } from './run';
+export { MAX_CAMPAIGN_ROWS, sendingDays, firstRows } from './size';

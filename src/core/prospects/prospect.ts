@@ -12,6 +12,7 @@ export interface Prospect {
 
 export type RowProblemKind =
   | 'unreadable-row'
+  | 'extra-cells'
   | 'invalid-email'
   | 'duplicate-email'
   | 'missing-field'

@@ -37,10 +37,15 @@ export function validateProspects(
   const problems: RowProblem[] = [];
   const prospects: Prospect[] = [];
   const firstRowByAddress = new Map<string, number>();
-  const unreadable = new Set(table.problems.map((p) => p.row).filter((r): r is number => r !== null));
+  const unreadable = new Set<number>();
   for (const p of table.problems) {
-    if (p.row !== null)
+    if (p.row === null) continue;
+    if (p.kind === 'extra-cells') {
+      problems.push({ row: p.row, kind: 'extra-cells', severity: 'warning', message: p.message });
+    } else {
+      unreadable.add(p.row);
       problems.push({ row: p.row, kind: 'unreadable-row', severity: 'error', message: p.message });
+    }
   }
 
   table.rows.forEach((cells, index) => {

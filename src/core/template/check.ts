@@ -1,6 +1,7 @@
 import type { Prospect } from '../prospects/prospect';
 import { fieldKey } from '../prospects/fields';
 import type { CompiledTemplate, Segment, TemplateProblem } from './compile';
+import { missingValueMessage, unknownFieldMessage } from './messages';
 import { findSubjectControlCharacter } from './subject';
 import { lookupField } from './values';
 
@@ -23,20 +24,18 @@ export function checkTemplate(template: CompiledTemplate, fields: string[]): Tem
       message: `The subject contains ${bad.description}. A subject must be a single line of text.`,
     });
   }
+  // A field the list lacks is a problem only where it has no fallback: `{{nickname|there}}` always
+  // renders "there", which is what a template shared between lists may want.
   const reported = new Set<string>();
   for (const [part, segments] of [
     ['subject', template.subject],
     ['body', template.html],
   ] as const) {
     for (const s of segments) {
-      if (s.kind !== 'field' || known.has(fieldKey(s.name)) || reported.has(fieldKey(s.name))) continue;
+      if (s.kind !== 'field' || s.fallback !== null) continue;
+      if (known.has(fieldKey(s.name)) || reported.has(fieldKey(s.name))) continue;
       reported.add(fieldKey(s.name));
-      problems.push({
-        kind: 'unknown-field',
-        part,
-        field: s.name,
-        message: `{{${s.name}}} is not a column of the prospect list. Map a column to it or fix the name.`,
-      });
+      problems.push({ kind: 'unknown-field', part, field: s.name, message: unknownFieldMessage(s.name) });
     }
   }
   return problems;
@@ -80,7 +79,7 @@ export function checkProspects(
           row: prospect.row,
           field: f.name,
           kind: 'missing-value',
-          message: `Row ${prospect.row} has no ${f.name}. Fill it in or give the field a fallback: {{${f.name}|…}}.`,
+          message: missingValueMessage(prospect.row, f.name),
         });
       }
     }

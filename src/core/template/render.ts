@@ -1,6 +1,7 @@
 import type { MailAddress, OutgoingMail } from '../mail';
 import type { Prospect } from '../prospects/prospect';
 import type { CompiledTemplate, Segment } from './compile';
+import { missingValueMessage, unknownFieldMessage } from './messages';
 import { findSubjectControlCharacter, SUBJECT_CONTROL } from './subject';
 import { escapeHtml, lookupField } from './values';
 
@@ -53,7 +54,10 @@ function join(segments: Segment[], prospect: Prospect, escape: (v: string) => st
     const value = lookupField(prospect, s.name);
     if (value !== undefined && value !== '') out += escape(value);
     else if (s.fallback !== null) out += s.fallback;
-    else throw new RenderError(`Row ${prospect.row} has no ${s.name} and {{${s.name}}} has no fallback.`);
+    else
+      throw new RenderError(
+        value === undefined ? unknownFieldMessage(s.name) : missingValueMessage(prospect.row, s.name),
+      );
   }
   return out;
 }

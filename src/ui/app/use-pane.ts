@@ -1,11 +1,10 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { userMessage } from '../components/error-message';
 import type { PaneGraph, PaneServices, PaneSession } from '../pane-services';
 import { initialPaneState, paneReducer, type RouteName } from './pane-state';
 
-/** The message to show for a failure; errors from the boundaries are written for people. */
-function messageOf(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : 'Something went wrong. Please try again.';
-}
+/** The message to show for a failure, in plain words with the next step. */
+const messageOf = (error: unknown): string => userMessage(error);
 
 /** A memo of an async loader that forgets failures, so "Retry" loads again. */
 function useOnce<T>(load: () => Promise<T>): () => Promise<T> {

@@ -4,9 +4,11 @@ import { ScreenHeading } from '../components/ScreenHeading';
 import { useScreenStyles } from '../components/screen-styles';
 import type { CampaignController } from './controller';
 import { deriveCampaign } from './draft';
+import { OpenFailed } from './OpenFailed';
 import { PreviewStep } from './PreviewStep';
 import { ProspectsStep } from './ProspectsStep';
 import type { CampaignRuntime, ComposeSource } from './runtime';
+import { SaveProblemBar } from './SaveProblemBar';
 import { SendProgressView } from './SendProgressView';
 import { SendStep } from './SendStep';
 import { TemplateStep } from './TemplateStep';
@@ -83,24 +85,21 @@ function CampaignBody({ controller, compose }: { controller: CampaignController;
   }, [focusMove, draftId]);
 
   if (state.phase === 'loading') return <Spinner label="Opening your campaign…" />;
-  if (state.phase === 'failed')
-    return (
-      <MessageBar intent="error" layout="multiline">
-        <MessageBarBody>
-          {state.message}{' '}
-          <Button size="small" onClick={() => void controller.load()}>
-            Try again
-          </Button>
-        </MessageBarBody>
-      </MessageBar>
-    );
+  if (state.phase === 'failed') return <OpenFailed controller={controller} state={state} />;
+  const saveProblem = <SaveProblemBar problem={controller.runtime.syncProblem()} />;
   if (state.phase === 'sending')
-    return <SendProgressView controller={controller} state={state} focusHeading={focusMove === 'progress'} />;
+    return (
+      <>
+        {saveProblem}
+        <SendProgressView controller={controller} state={state} focusHeading={focusMove === 'progress'} />
+      </>
+    );
   if (!draft || !derived) return null;
 
   const update = controller.update.bind(controller);
   return (
     <>
+      {saveProblem}
       <TabList
         ref={tabs}
         selectedValue={step}

@@ -4,21 +4,26 @@ import {
   Field,
   makeStyles,
   MessageBar,
+  MessageBarActions,
   MessageBarBody,
+  MessageBarTitle,
   Select,
   Textarea,
   tokens,
 } from '@fluentui/react-components';
 import { useId, useMemo, useState } from 'react';
+import { firstRows, MAX_CAMPAIGN_ROWS, sendingDays } from '../../core/campaign';
 import {
   fieldNameFromHeader,
   parseProspectTable,
+  type ProspectTable as ParsedTable,
   type RowProblem,
   STANDARD_FIELDS,
 } from '../../core/prospects';
+import { DAILY_RECIPIENT_LIMIT } from '../../core/send';
 import { useScreenStyles } from '../components/screen-styles';
 import { type CampaignDraft, type DerivedCampaign, toggled, withCell, withTable } from './draft';
-import { FIELD_LABELS, plural, PROBLEM_LABELS } from './labels';
+import { countOf, FIELD_LABELS, NOUNS, PROBLEM_LABELS } from './labels';
 import { ProspectTable } from './ProspectTable';
 
 export interface StepProps {
@@ -52,8 +57,19 @@ export function ProspectsStep({ draft, derived, update }: StepProps) {
   const [problemsOnly, setProblemsOnly] = useState(false);
   const fileId = useId();
 
-  const load = (text: string) => update((d) => withTable(d, parseProspectTable(text)));
+  // A list too large for one campaign is held here until the recruiter decides what to import.
+  const [tooLarge, setTooLarge] = useState<ParsedTable | null>(null);
+  const accept = (parsed: ParsedTable) => {
+    setTooLarge(null);
+    update((d) => withTable(d, parsed));
+  };
+  const load = (text: string) => {
+    const parsed = parseProspectTable(text);
+    if (parsed.rows.length > MAX_CAMPAIGN_ROWS) setTooLarge(parsed);
+    else accept(parsed);
+  };
   const table = draft.table;
+  const days = sendingDays(derived.campaign.prospects.length);
 
   // The list's own problems, plus values the template needs that a row lacks (no fallback given):
   // both are fixed here, row by row.
@@ -109,6 +125,27 @@ export function ProspectsStep({ draft, derived, update }: StepProps) {
         </label>
       </div>
 
+      {tooLarge && (
+        <MessageBar intent="warning" layout="multiline" data-testid="too-many-rows">
+          <MessageBarBody>
+            <MessageBarTitle>This list is too long for one campaign</MessageBarTitle> It has{' '}
+            {countOf(tooLarge.rows.length, NOUNS.row)}. Microsoft 365 lets a mailbox send to{' '}
+            {DAILY_RECIPIENT_LIMIT.toLocaleString('en')} recipients a day, so the whole list would take{' '}
+            {countOf(sendingDays(tooLarge.rows.length), NOUNS.day)} to send. Candor takes at most{' '}
+            {MAX_CAMPAIGN_ROWS.toLocaleString('en')} rows (
+            {countOf(sendingDays(MAX_CAMPAIGN_ROWS), NOUNS.day)}) into one campaign. Import the first{' '}
+            {MAX_CAMPAIGN_ROWS.toLocaleString('en')} now and keep the rest in a separate file for a later
+            campaign, or choose a shorter list.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button appearance="primary" onClick={() => accept(firstRows(tooLarge, MAX_CAMPAIGN_ROWS))}>
+              Import the first {MAX_CAMPAIGN_ROWS.toLocaleString('en')} rows
+            </Button>
+            <Button onClick={() => setTooLarge(null)}>Choose another list</Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+
       {table && (
         <>
           <h2 className={styles.subheading}>Columns</h2>
@@ -156,15 +193,25 @@ export function ProspectsStep({ draft, derived, update }: StepProps) {
 
           <h2 className={styles.subheading}>Rows</h2>
           <p className={styles.text} role="status" data-testid="prospect-summary">
-            {plural(derived.campaign.prospects.length - blocked, 'prospect')} ready
-            {rowsWithErrors > 0 && `, ${plural(rowsWithErrors, 'row')} with problems`}
-            {draft.excluded.length > 0 && `, ${plural(draft.excluded.length, 'row')} left out`}.
+            {countOf(derived.campaign.prospects.length - blocked, NOUNS.prospect)} ready
+            {rowsWithErrors > 0 && `, ${countOf(rowsWithErrors, NOUNS.row)} with problems`}
+            {draft.excluded.length > 0 && `, ${countOf(draft.excluded.length, NOUNS.row)} left out`}.
           </p>
+          {days > 1 && (
+            <MessageBar intent="info" layout="multiline" data-testid="sending-days">
+              <MessageBarBody>
+                Sending to {countOf(derived.campaign.prospects.length, NOUNS.prospect)} takes at least{' '}
+                {countOf(days, NOUNS.day)}: Microsoft 365 lets a mailbox send to{' '}
+                {DAILY_RECIPIENT_LIMIT.toLocaleString('en')} recipients a day. Candor stops at the limit and
+                tells you when you can resume.
+              </MessageBarBody>
+            </MessageBar>
+          )}
           {counts.length > 0 && (
             <ul className={own.counts} aria-label="Problems by kind">
               {counts.map(([kind, n]) => (
                 <li key={kind} className={styles.text}>
-                  {plural(n, PROBLEM_LABELS[kind as RowProblem['kind']])}
+                  {countOf(n, PROBLEM_LABELS[kind as RowProblem['kind']])}
                 </li>
               ))}
             </ul>

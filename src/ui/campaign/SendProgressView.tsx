@@ -13,8 +13,8 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject }
 import type { RecipientRecord, RecipientState, SendProgress } from '../../core/send';
 import { useScreenStyles } from '../components/screen-styles';
 import type { CampaignController, ControllerState } from './controller';
-import { plural } from './labels';
-import { describeStop } from './stop-reason';
+import { countOf, NOUNS } from './labels';
+import { describeFailure, describeStop } from './stop-reason';
 import { VirtualList } from './VirtualList';
 
 const STATE_LABELS: Record<RecipientState, string> = {
@@ -144,20 +144,12 @@ export function SendProgressView({
         {etaText(progress, clock.now(), controller.runtime.timeFactor)}
       </p>
 
-      {controller.runtime.syncProblem() && (
-        <MessageBar intent="warning" layout="multiline">
-          <MessageBarBody>
-            Progress is saved on this device, but its encrypted copy on Candor’s service is not up to date (
-            {controller.runtime.syncProblem()}). Finish this campaign on this device.
-          </MessageBarBody>
-        </MessageBar>
-      )}
       {progress.offline && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>No connection</MessageBarTitle> Sending continues by itself when the connection
             is back
-            {progress.queued > 0 && ` (${plural(progress.queued, 'message')} waiting)`}; next try in{' '}
+            {progress.queued > 0 && ` (${countOf(progress.queued, NOUNS.message)} waiting)`}; next try in{' '}
             {seconds(progress.offline.nextTryAt - clock.now())}. Nothing is sent twice.
           </MessageBarBody>
           <MessageBarActions>
@@ -187,7 +179,7 @@ export function SendProgressView({
         )}
         {decisions > 0 && (
           <Button appearance="primary" onClick={goToDecisions}>
-            Decide on {plural(decisions, 'message')}
+            Decide on {countOf(decisions, NOUNS.message)}
           </Button>
         )}
         {over && (
@@ -200,12 +192,12 @@ export function SendProgressView({
         <MessageBar intent="info" layout="multiline" data-testid="new-campaign-blocked">
           <MessageBarBody>
             {decisions > 0
-              ? `Before a new campaign, decide about the ${plural(uncertain.length, 'message')} Candor could not confirm: resend, or mark as not sent. Then start the new campaign.`
-              : `Candor is still looking in Sent Items for ${plural(uncertain.length, 'message')} (up to ten minutes after each was sent). Wait for the result, or mark them as not sent. Then start the new campaign.`}
+              ? `Before a new campaign, decide about the ${countOf(uncertain.length, NOUNS.message)} Candor could not confirm: resend, or mark as not sent. Then start the new campaign.`
+              : `Candor is still looking in Sent Items for ${countOf(uncertain.length, NOUNS.message)} (up to ten minutes after each was sent). Wait for the result, or mark them as not sent. Then start the new campaign.`}
           </MessageBarBody>
           <MessageBarActions>
             <Button size="small" onClick={goToDecisions}>
-              Go to the {plural(uncertain.length, 'message')}
+              Go to the {countOf(uncertain.length, NOUNS.message)}
             </Button>
           </MessageBarActions>
         </MessageBar>
@@ -240,8 +232,8 @@ function statusText(p: SendProgress): string {
   const onlyUncertainLeft = p.uncertain > 0 && p.queued === 0 && p.sending === 0;
   if (onlyUncertainLeft && p.status !== 'paused' && p.status !== 'stopped') {
     if (p.awaitingDecision > 0)
-      return `Waiting for your decision on ${plural(p.awaitingDecision, 'message')}: ${counts}`;
-    return `Checking Sent Items for ${plural(p.uncertain, 'message')}: ${counts}`;
+      return `Waiting for your decision on ${countOf(p.awaitingDecision, NOUNS.message)}: ${counts}`;
+    return `Checking Sent Items for ${countOf(p.uncertain, NOUNS.message)}: ${counts}`;
   }
   return `${STATUS_LABELS[p.status]}: ${counts}`;
 }
@@ -249,12 +241,12 @@ function statusText(p: SendProgress): string {
 function etaText(p: SendProgress, now: number, factor: number): string {
   const notSent = p.failed ? `, ${p.failed} not sent` : '';
   if (p.queued === 0 && p.sending === 0 && p.awaitingDecision > 0)
-    return `${plural(p.sent, 'message')} sent${notSent}. Candor could not confirm ${plural(p.awaitingDecision, 'message')}: decide below whether to resend or mark as not sent.`;
+    return `${countOf(p.sent, NOUNS.message)} sent${notSent}. Candor could not confirm ${countOf(p.awaitingDecision, NOUNS.message)}: decide below whether to resend or mark as not sent.`;
   if (p.queued === 0 && p.sending === 0 && p.uncertain > 0)
-    return `${plural(p.sent, 'message')} sent${notSent}. Looking in Sent Items for ${p.uncertain} more.`;
-  if (p.status === 'finished') return `All done: ${plural(p.sent, 'message')} sent${notSent}.`;
+    return `${countOf(p.sent, NOUNS.message)} sent${notSent}. Looking in Sent Items for ${p.uncertain} more.`;
+  if (p.status === 'finished') return `All done: ${countOf(p.sent, NOUNS.message)} sent${notSent}.`;
   if (p.status !== 'running' || p.etaAt === null)
-    return p.queued ? `${plural(p.queued, 'message')} still waiting.` : '';
+    return p.queued ? `${countOf(p.queued, NOUNS.message)} still waiting.` : '';
   const minutes = Math.max(0, Math.ceil((p.etaAt - now) / 60_000));
   const pace = p.pacePerMinute ? ` at ${p.pacePerMinute.toFixed(1)} a minute` : '';
   const throttled = p.throttledUntil ? ' Exchange asked us to slow down; waiting as it said.' : '';
@@ -264,7 +256,7 @@ function etaText(p: SendProgress, now: number, factor: number): string {
 
 function seconds(ms: number): string {
   const s = Math.max(0, Math.ceil(ms / 1000));
-  return s < 60 ? plural(s, 'second') : plural(Math.ceil(s / 60), 'minute');
+  return s < 60 ? countOf(s, NOUNS.second) : countOf(Math.ceil(s / 60), NOUNS.minute);
 }
 
 function UncertainList({
@@ -370,7 +362,7 @@ function RecipientList({ recipients }: { recipients: RecipientRecord[] }) {
                       ? 'warning'
                       : 'informative'
               }
-              title={r.failure?.message}
+              title={r.failure ? describeFailure(r.failure) : undefined}
             >
               {r.state === 'failed' && r.failure?.code === 'cancelled' ? 'Cancelled' : STATE_LABELS[r.state]}
             </Badge>

@@ -8,8 +8,11 @@ import {
   Spinner,
 } from '@fluentui/react-components';
 import { useId, useLayoutEffect, useRef, useState } from 'react';
+import { sendingDays } from '../../core/campaign';
+import { DAILY_RECIPIENT_LIMIT } from '../../core/send';
+import { userMessage } from '../components/error-message';
 import { useScreenStyles } from '../components/screen-styles';
-import { plural } from './labels';
+import { aboutDuration, countOf, NOUNS } from './labels';
 import type { StepProps } from './ProspectsStep';
 
 export interface SendStepProps extends StepProps {
@@ -40,13 +43,14 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
   const { campaign, readiness } = derived;
   const n = campaign.prospects.length;
   const tracked = campaign.trackOpens ? campaign.prospects.filter((p) => p.trackOpens).length : 0;
-  const minutes = Math.max(1, Math.ceil(n / campaign.ratePerMinute));
+  const minutes = n / campaign.ratePerMinute;
+  const days = sendingDays(n);
   const blockers = [
     ...(n === 0 ? ['There are no prospects to send to.'] : []),
     ...readiness.template.map((p) => p.message),
     ...(readiness.prospects.length
       ? [
-          `${plural(new Set(readiness.prospects.map((p) => p.prospectId)).size, 'prospect')} cannot be rendered (see Template).`,
+          `${countOf(new Set(readiness.prospects.map((p) => p.prospectId)).size, NOUNS.prospect)} cannot be rendered (see Template).`,
         ]
       : []),
   ];
@@ -57,7 +61,7 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
     try {
       await onSend();
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'Sending could not start.');
+      setError(userMessage(e, 'Sending could not start.'));
       setStarting(false);
     }
   };
@@ -80,11 +84,14 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
         </Select>
       </Field>
       <p className={styles.text} data-testid="send-summary">
-        {plural(n, 'message')} from your mailbox, one per prospect, in about {plural(minutes, 'minute')}
+        {countOf(n, NOUNS.message)} from your mailbox, one per prospect,{' '}
+        {days > 1
+          ? `over at least ${countOf(days, NOUNS.day)}: Microsoft 365 lets a mailbox send to ${DAILY_RECIPIENT_LIMIT.toLocaleString('en')} recipients a day. Sending stops at the limit and you resume it the next day`
+          : `in ${aboutDuration(minutes)}`}
         {timeFactor > 1 && ` of demo time (the demo clock runs ${timeFactor}× fast)`}. Opens tracked for{' '}
         {tracked}
         {n - tracked > 0 && `, not for ${n - tracked}`}.
-        {draft.excluded.length > 0 && ` ${plural(draft.excluded.length, 'row')} left out.`}
+        {draft.excluded.length > 0 && ` ${countOf(draft.excluded.length, NOUNS.row)} left out.`}
       </p>
       {blockers.length > 0 && (
         <MessageBar intent="warning" layout="multiline">
@@ -117,12 +124,12 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
           className={styles.screen}
         >
           <p id={question} className={styles.text}>
-            Send {plural(n, 'message')} now? Each prospect gets exactly one. You can pause or cancel at any
-            time.
+            Send {countOf(n, NOUNS.message)} now? Each prospect gets exactly one. You can pause or cancel at
+            any time.
           </p>
           <div className={styles.actions}>
             <Button appearance="primary" onClick={() => void send()} disabledFocusable={starting}>
-              {starting ? 'Starting…' : `Send ${plural(n, 'message')}`}
+              {starting ? 'Starting…' : `Send ${countOf(n, NOUNS.message)}`}
             </Button>
             <Button onClick={() => setConfirmingBy(false)} disabled={starting}>
               Back

@@ -14,10 +14,11 @@ import {
 } from '@fluentui/react-components';
 import { useRef, useState } from 'react';
 import type { MailTemplate } from '../../core/template';
+import { userMessage } from '../components/error-message';
 import { useScreenStyles } from '../components/screen-styles';
 import type { StepProps } from './ProspectsStep';
 import type { ComposeSource, TemplateLibrary } from './runtime';
-import { plural } from './labels';
+import { countOf, NOUNS } from './labels';
 
 export interface TemplateStepProps extends StepProps {
   compose: ComposeSource;
@@ -46,7 +47,7 @@ export function TemplateStep({ draft, derived, update, compose, library }: Templ
       setTemplate({ subject: item.subject, html: item.html });
       setNotice('The draft’s subject and body are now the template.');
     } catch (error) {
-      setNotice(error instanceof Error ? error.message : 'Outlook could not read the draft.');
+      setNotice(userMessage(error, 'Outlook could not read the draft.'));
     }
   };
 
@@ -160,7 +161,7 @@ export function TemplateStep({ draft, derived, update, compose, library }: Templ
       {prospectProblems.length > 0 && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
-            {plural(new Set(prospectProblems.map((p) => p.prospectId)).size, 'prospect')} cannot get this
+            {countOf(new Set(prospectProblems.map((p) => p.prospectId)).size, NOUNS.prospect)} cannot get this
             message yet:{' '}
             {prospectProblems
               .slice(0, 3)

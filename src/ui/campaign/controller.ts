@@ -11,13 +11,18 @@ import {
   parseCampaignSnapshot,
   restoreCampaignSend,
 } from '../../core/campaign';
+import { userMessage } from '../components/error-message';
 import type { RecipientRecord, SendEngine, SendProgress, UncertainDecision } from '../../core/send';
 import { type CampaignDraft, deriveCampaign, emptyDraft } from './draft';
 import type { CampaignRuntime, PersistedCampaign } from './runtime';
 
 export type ControllerState =
   | { phase: 'loading' }
-  | { phase: 'failed'; message: string }
+  /**
+   * `campaignId`: the campaign that would not open (null when none was chosen yet). `sendingElsewhere`:
+   * another window of this device holds its send lock, so it must not be opened or deleted here.
+   */
+  | { phase: 'failed'; message: string; campaignId: string | null; sendingElsewhere: boolean }
   | { phase: 'editing'; draft: CampaignDraft }
   | { phase: 'sending'; campaign: Campaign; progress: SendProgress; tick: number };
 
@@ -35,9 +40,15 @@ export class CampaignController {
   #notifyTimer: ReturnType<typeof setTimeout> | null = null;
   #loaded: Promise<void> | null = null;
   #release: (() => void) | null = null;
+  #openingId: string | null = null;
+  #unsubscribeSync: () => void;
 
   constructor(runtime: CampaignRuntime) {
     this.runtime = runtime;
+    // A failed (or recovered) save is news for whatever screen is showing.
+    this.#unsubscribeSync = runtime.subscribeSyncProblem(() =>
+      this.#set(this.#engine ? this.#sendingState() : { ...this.#state }),
+    );
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -49,17 +60,43 @@ export class CampaignController {
 
   /** Opens the recruiter's current campaign (continuing a send that was running), once. */
   load(): Promise<void> {
-    this.#loaded ??= this.#load().catch((error: unknown) => {
-      this.#loaded = null;
-      this.#set({ phase: 'failed', message: messageOf(error) });
-    });
+    this.#loaded ??= this.#opened(this.#load('synced'));
     return this.#loaded;
   }
 
-  async #load(): Promise<void> {
+  /** After opening failed: open this device's copy without asking Candor's service. */
+  keepOnThisDevice(): Promise<void> {
+    if (this.#state.phase !== 'failed') return Promise.resolve();
+    this.#set({ phase: 'loading' });
+    this.#loaded = this.#opened(this.#load('local'));
+    return this.#loaded;
+  }
+
+  /** After opening failed: deletes that campaign's copy on this device, then starts a new one. */
+  async discardFailed(): Promise<void> {
+    if (this.#state.phase !== 'failed') return;
+    const id = this.#state.campaignId;
+    if (id) await this.runtime.store.discard(id);
+    await this.newCampaign();
+  }
+
+  #opened(loading: Promise<void>): Promise<void> {
+    return loading.catch((error: unknown) => {
+      this.#loaded = null;
+      this.#set({
+        phase: 'failed',
+        message: userMessage(error),
+        campaignId: this.#openingId,
+        sendingElsewhere: error instanceof SendingElsewhere,
+      });
+    });
+  }
+
+  async #load(from: 'synced' | 'local'): Promise<void> {
     const { store } = this.runtime;
     const id = await store.currentId();
-    const saved = id ? await store.open(id) : undefined;
+    this.#openingId = id;
+    const saved = id ? await (from === 'local' ? store.openLocal(id) : store.open(id)) : undefined;
     if (saved?.snapshot) {
       const snapshot = parseCampaignSnapshot(saved.snapshot);
       await this.#hold(snapshot.campaign.id);
@@ -137,7 +174,10 @@ export class CampaignController {
     return this.#engine?.recipients() ?? [];
   }
 
-  /** After a send is over: a fresh, empty campaign (the finished one stays saved). */
+  /**
+   * After a send is over, or when the current campaign would not open: a fresh, empty campaign
+   * (the other one stays saved).
+   */
   async newCampaign(): Promise<void> {
     const status = this.#engine?.status;
     if (status === 'running' || status === 'paused') return;
@@ -147,11 +187,13 @@ export class CampaignController {
     this.#release = null;
     const draft = emptyDraft(this.runtime.newId());
     await this.runtime.store.setCurrentId(draft.id);
+    this.#loaded = Promise.resolve();
     this.#set({ phase: 'editing', draft });
   }
 
   /** The pane is going away: nothing more starts; what was saved lets the next open continue. */
   dispose(): void {
+    this.#unsubscribeSync();
     this.#engine?.dispose();
     this.#release?.();
     this.#release = null;
@@ -162,10 +204,7 @@ export class CampaignController {
   async #hold(campaignId: string): Promise<void> {
     if (this.#release) return;
     const release = await this.runtime.lock.acquire(campaignId);
-    if (!release)
-      throw new Error(
-        'This campaign is being sent from another Candor window. Close that window (or let it finish), then try again.',
-      );
+    if (!release) throw new SendingElsewhere();
     this.#release = release;
   }
 
@@ -234,6 +273,10 @@ export class CampaignController {
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : 'Something went wrong.';
+class SendingElsewhere extends Error {
+  constructor() {
+    super(
+      'This campaign is being sent from another Candor window. Close that window (or let it finish), then try again.',
+    );
+  }
 }

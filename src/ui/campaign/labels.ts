@@ -1,4 +1,7 @@
 import type { RowProblemKind } from '../../core/prospects';
+import { countOf, NOUNS, type PluralForms } from '../../shared/plural';
+
+export { countOf, NOUNS };
 
 /** How the screens name the standard merge fields. */
 export const FIELD_LABELS: Record<string, string> = {
@@ -9,15 +12,22 @@ export const FIELD_LABELS: Record<string, string> = {
   title: 'Job title',
 };
 
-export const PROBLEM_LABELS: Record<RowProblemKind, string> = {
-  'unreadable-row': 'unreadable',
-  'invalid-email': 'invalid address',
-  'duplicate-email': 'duplicate',
-  'missing-field': 'missing value',
-  'do-not-contact': 'do not contact',
-  'formula-like': 'looks like a formula',
+/** Each kind of row problem as a counted phrase: `countOf(4, PROBLEM_LABELS['invalid-email'])`. */
+export const PROBLEM_LABELS: Record<RowProblemKind, PluralForms> = {
+  'unreadable-row': { one: 'unreadable row', other: 'unreadable rows' },
+  'extra-cells': { one: 'row with extra cells', other: 'rows with extra cells' },
+  'invalid-email': { one: 'invalid address', other: 'invalid addresses' },
+  'duplicate-email': { one: 'duplicate address', other: 'duplicate addresses' },
+  'missing-field': { one: 'missing value', other: 'missing values' },
+  'do-not-contact': {
+    one: 'address on the do-not-contact list',
+    other: 'addresses on the do-not-contact list',
+  },
+  'formula-like': { one: 'cell that looks like a formula', other: 'cells that look like formulas' },
 };
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+/** A rough duration for people: "about 40 minutes", "about 6 hours". */
+export function aboutDuration(minutes: number): string {
+  if (minutes < 90) return `about ${countOf(Math.max(1, Math.ceil(minutes)), NOUNS.minute)}`;
+  return `about ${countOf(Math.round(minutes / 60), NOUNS.hour)}`;
 }

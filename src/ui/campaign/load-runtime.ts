@@ -13,6 +13,7 @@ import { openTrackingSession } from '../../storage/tracking-session';
 import type { PaneSession } from '../pane-services';
 import type { CampaignRuntime } from './runtime';
 import { webSendLock } from './send-lock';
+import { saveProblemChannel } from './save-problem';
 import { syncedCampaignStore } from './synced-store';
 import { localTemplateLibrary } from './template-library';
 
@@ -94,14 +95,12 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
   const api = createApiClient({ baseUrl: config.apiBaseUrl, getApiToken: () => session.getApiToken() });
   const db = await openCandorDb();
   const tracking = await openTrackingSession({ db, api, identity, clock: systemClock });
-  let syncProblem: string | null = null;
+  const saveProblems = saveProblemChannel();
   const store = syncedCampaignStore(
     { campaign: (id, options) => tracking.campaign(id, options), listCampaigns: () => api.listCampaigns() },
     localStorage,
     `candor.currentCampaign.${identity.tid}.${identity.oid}`,
-    (error) => {
-      syncProblem = error instanceof Error ? error.message : 'The backup copy could not be saved.';
-    },
+    saveProblems.report,
   );
   const runtime: CampaignRuntime = {
     clock,
@@ -114,7 +113,8 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
       return send;
     },
     store,
-    syncProblem: () => syncProblem,
+    syncProblem: saveProblems.current,
+    subscribeSyncProblem: saveProblems.subscribe,
     templates: localTemplateLibrary(localStorage),
     lock: webSendLock(),
     newId: () => crypto.randomUUID(),

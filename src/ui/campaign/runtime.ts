@@ -30,6 +30,10 @@ export interface CampaignStore {
   save(campaignId: string, value: PersistedCampaign): void;
   /** Saves now and resolves once it is durable on this device: the send engine's write-ahead. */
   saveNow(campaignId: string, value: PersistedCampaign): Promise<void>;
+  /** This device's copy only, without the backend: the way forward when opening fails there. */
+  openLocal(campaignId: string): Promise<PersistedCampaign | undefined>;
+  /** Deletes this device's copy of a campaign (and stops pointing at it). */
+  discard(campaignId: string): Promise<void>;
   /** Writes what is pending, then accepts no more saves (sign-out, disconnect). */
   close(): Promise<void>;
 }
@@ -54,8 +58,13 @@ export interface CampaignRuntime {
   /** Registers one send with the tracking backend; its pixel URL is null when opens are not tracked. */
   registerSend(campaignId: string, trackOpens: boolean): Promise<{ sendId: string; pixelUrl: string | null }>;
   store: CampaignStore;
-  /** Why the latest copy reached only this device and not the backend (null when it did). */
+  /**
+   * Why the latest save did not fully succeed, in the recruiter's words (null when it did): the
+   * backup on Candor's service failed (the campaign is kept on this device) or this device's copy did.
+   */
   syncProblem(): string | null;
+  /** Calls `listener` whenever syncProblem() changes; returns the unsubscribe. */
+  subscribeSyncProblem(listener: () => void): () => void;
   templates: TemplateLibrary;
   /** Only one window on this device sends a given campaign. */
   lock: SendLock;

@@ -2,14 +2,23 @@
  * The real CampaignStore: each campaign is one CampaignSync (src/storage) — IndexedDB ciphertext on
  * this device, pushed encrypted to the backend — gzip-packed, plus a pointer to the current campaign.
  */
-import type { CampaignSync } from '../../storage/state-sync';
+import type { CampaignSync, CampaignSyncOptions } from '../../storage/state-sync';
 import { pack, type Packed, unpack } from './compress';
 import type { CampaignStore, PersistedCampaign } from './runtime';
 
 type Stored = Packed | PersistedCampaign;
 
+export interface SyncProblem {
+  error: unknown;
+  /** This device's copy is safe; only the encrypted backup on Candor's service failed. */
+  savedLocally: boolean;
+}
+
 export interface SyncSource {
-  campaign<T>(campaignId: string, options: { debounceMs: number }): CampaignSync<T>;
+  campaign<T>(
+    campaignId: string,
+    options: Required<Pick<CampaignSyncOptions<T>, 'debounceMs' | 'onError' | 'onStatus'>>,
+  ): CampaignSync<T>;
   listCampaigns(): Promise<{ campaignId: string; updatedAt: number }[]>;
 }
 
@@ -23,14 +32,27 @@ export function syncedCampaignStore(
   source: SyncSource,
   pointer: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
   pointerKey: string,
-  /** A copy could not reach the backend for a reason retrying will not fix (e.g. too large). */
-  onSyncProblem: (error: unknown) => void = () => {},
+  /**
+   * A save failed for a reason retrying will not fix (e.g. the backend refused it as too large):
+   * `savedLocally` says whether this device still has it. Called with null once a save gets through.
+   */
+  onSyncProblem: (problem: SyncProblem | null) => void = () => {},
 ): CampaignStore {
   const syncs = new Map<string, CampaignSync<Stored>>();
   let closed = false;
   const sync = (id: string) => {
     let s = syncs.get(id);
-    if (!s) syncs.set(id, (s = source.campaign<Stored>(id, { debounceMs: SAVE_DEBOUNCE_MS })));
+    if (!s)
+      syncs.set(
+        id,
+        (s = source.campaign<Stored>(id, {
+          debounceMs: SAVE_DEBOUNCE_MS,
+          onError: (error, { savedLocally }) => onSyncProblem({ error, savedLocally }),
+          onStatus: (status) => {
+            if (status === 'synced') onSyncProblem(null);
+          },
+        })),
+      );
     return s;
   };
   // Packing is asynchronous: one queue keeps saves in the order they were made.
@@ -63,9 +85,12 @@ export function syncedCampaignStore(
     },
     save(id, value) {
       if (closed) return;
-      void packed(value).then((v) => {
-        if (!closed) sync(id).save(v);
-      });
+      packed(value).then(
+        (v) => {
+          if (!closed) sync(id).save(v);
+        },
+        (error: unknown) => onSyncProblem({ error, savedLocally: false }),
+      );
     },
     async saveNow(id, value) {
       if (closed) throw new Error('Signed out: nothing more is saved or sent.');
@@ -76,8 +101,17 @@ export function syncedCampaignStore(
       } catch (error) {
         // The write-ahead needs the copy on this device; only a failed local write must stop sending.
         if (s.status !== 'saved-locally') throw error;
-        onSyncProblem(error);
+        onSyncProblem({ error, savedLocally: true });
       }
+    },
+    async openLocal(id) {
+      const value = await sync(id).openLocal();
+      return value === undefined ? undefined : unpack<PersistedCampaign>(value);
+    },
+    async discard(id) {
+      await queue;
+      await sync(id).discardLocal();
+      if (pointer.getItem(pointerKey) === id) pointer.removeItem(pointerKey);
     },
     async close() {
       if (closed) return;

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { userMessage } from '../components/error-message';
 import { CampaignController, type ControllerState } from './controller';
 import type { CampaignRuntime } from './runtime';
 
@@ -35,7 +36,7 @@ export function useCampaignLoad(load: () => Promise<CampaignRuntime>): CampaignL
         if (!cancelled)
           setResult({
             status: 'failed',
-            message: error instanceof Error ? error.message : 'Campaigns could not be loaded.',
+            message: userMessage(error, 'Campaigns could not be loaded.'),
             retry: () => {
               setResult({ status: 'loading' });
               setAttempt((n) => n + 1);

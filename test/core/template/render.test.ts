@@ -57,7 +57,16 @@ describe('rendering', () => {
   it('refuses to render a prospect missing a field that has no fallback', () => {
     const t = compileTemplate({ subject: 'Hi', html: '{{company}}' });
     expect(() => renderMail(t, prospect({ company: '' }, 7), { pixelUrl: null })).toThrow(RenderError);
-    expect(() => renderMail(t, prospect({ company: '' }, 7), { pixelUrl: null })).toThrow(/Row 7/);
+    expect(() => renderMail(t, prospect({ company: '' }, 7), { pixelUrl: null })).toThrow(
+      'Row 7 has no value for company. Fill it in on the Prospects step, or add a fallback: {{company|…}}.',
+    );
+  });
+
+  it('names a field the list has no column for as such, not as an empty row', () => {
+    const t = compileTemplate({ subject: 'Hi {{frstName}}', html: 'x' });
+    expect(() => renderMail(t, prospect({}, 1), { pixelUrl: null })).toThrow(
+      'The template uses {{frstName}}, but your list has no column called frstName. Check the spelling, or add a fallback: {{frstName|…}}.',
+    );
   });
 
   it('puts the pixel just before </body> and reports where it is', () => {
@@ -111,15 +120,18 @@ describe('rendering', () => {
 });
 
 describe('checks before sending', () => {
-  it('flags fields that are not columns, once each, and accepts known ones', () => {
+  it('flags fields that are not columns, once each, saying so; a fallback or a known field is fine', () => {
     const t = compileTemplate({
       subject: 'Hi {{firstName}} {{compnay}}',
       html: '{{compnay}} {{role|friend}}',
     });
     const problems = checkTemplate(t, FIELDS);
-    expect(problems.map((p) => [p.kind, p.field])).toEqual([
-      ['unknown-field', 'compnay'],
-      ['unknown-field', 'role'],
+    expect(problems.map((p) => [p.kind, p.field, p.message])).toEqual([
+      [
+        'unknown-field',
+        'compnay',
+        'The template uses {{compnay}}, but your list has no column called compnay. Check the spelling, or add a fallback: {{compnay|…}}.',
+      ],
     ]);
     expect(
       checkTemplate(compileTemplate({ subject: 'Hi {{firstName}}', html: '{{company}}' }), FIELDS),

@@ -42,6 +42,14 @@ export function memoryStore(): CampaignStore & { saved: Map<string, string>; cur
     async saveNow(id, value) {
       saved.set(id, JSON.stringify(value));
     },
+    async openLocal(id) {
+      const v = saved.get(id);
+      return v ? (JSON.parse(v) as PersistedCampaign) : undefined;
+    },
+    async discard(id) {
+      saved.delete(id);
+      if (this.current === id) this.current = null;
+    },
     async close() {},
   };
 }
@@ -104,6 +112,7 @@ export function fakeRuntime(
     },
     store,
     syncProblem: () => null,
+    subscribeSyncProblem: () => () => undefined,
     templates: memoryLibrary(),
     lock: options.lock ?? memoryLock(),
     newId: () => `campaign-${++ids}`,

@@ -86,7 +86,24 @@ describe('Preview step', () => {
     await userEvent.click(screen.getByRole('tab', { name: 'Preview' }));
     await userEvent.click(screen.getByRole('button', { name: 'Next' }));
     await userEvent.click(screen.getByRole('button', { name: 'Next' }));
-    expect(screen.getByText('Row 3 has no firstName and {{firstName}} has no fallback.')).toBeTruthy();
+    expect(
+      screen.getByText(
+        'Row 3 has no value for firstName. Fill it in on the Prospects step, or add a fallback: {{firstName|…}}.',
+      ),
+    ).toBeTruthy();
     expect(screen.queryByTitle('Message preview')).toBeNull();
+  });
+
+  it('says a misspelt merge field is a column the list does not have, not a row problem', async () => {
+    await toPreview();
+    await userEvent.click(screen.getByRole('tab', { name: 'Template' }));
+    fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Hi {{frstName}}' } });
+    await userEvent.click(screen.getByRole('tab', { name: 'Preview' }));
+    expect(
+      screen.getByText(
+        'The template uses {{frstName}}, but your list has no column called frstName. Check the spelling, or add a fallback: {{frstName|…}}.',
+      ),
+    ).toBeTruthy();
+    expect(screen.queryByText(/Row 1/)).toBeNull();
   });
 });

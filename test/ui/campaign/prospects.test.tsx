@@ -36,7 +36,11 @@ describe('Prospects step', () => {
     );
     expect(summary()).toBe('2 prospects ready, 3 rows with problems.');
     const kinds = within(screen.getByRole('list', { name: 'Problems by kind' })).getAllByRole('listitem');
-    expect(kinds.map((k) => k.textContent)).toEqual(['1 invalid address', '1 duplicate', '1 missing value']);
+    expect(kinds.map((k) => k.textContent)).toEqual([
+      '1 invalid address',
+      '1 duplicate address',
+      '1 missing value',
+    ]);
     expect(
       within(screen.getByTestId('prospect-row-2')).getByText(/is not a valid email address/),
     ).toBeTruthy();
@@ -115,5 +119,95 @@ describe('Prospects step', () => {
     expect(screen.getAllByTestId(/^prospect-row-/).map((r) => r.dataset.testid)).toEqual([
       'prospect-row-4322',
     ]);
+  });
+});
+
+describe('Prospects step: counts, awkward files and list size', () => {
+  it('counts each kind of problem with its real plural form', async () => {
+    renderCampaigns(fakeRuntime().runtime);
+    fireEvent.change(await screen.findByLabelText(/Do not contact/), {
+      target: { value: '@blocked.example' },
+    });
+    await paste(
+      tsv([
+        ['Email', 'First name'],
+        ['ok@example.com', 'Ana'],
+        ['bad1', 'B'],
+        ['bad2', 'B'],
+        ['bad3', 'B'],
+        ['bad4', 'B'],
+        ['d1@blocked.example', 'D'],
+        ['d2@blocked.example', 'D'],
+        ['u1@example.com', '"Una'],
+        ['u2@example.com', '"Ulla'],
+      ]),
+    );
+    expect(summary()).toBe('1 prospect ready, 8 rows with problems.');
+    const kinds = within(screen.getByRole('list', { name: 'Problems by kind' }))
+      .getAllByRole('listitem')
+      .map((k) => k.textContent)
+      .sort();
+    expect(kinds).toEqual([
+      '2 addresses on the do-not-contact list',
+      '2 unreadable rows',
+      '4 invalid addresses',
+    ]);
+  });
+
+  it('imports a CSV whose formula cell has quotes inside, row by row, with the formula warning', async () => {
+    renderCampaigns(fakeRuntime().runtime);
+    await paste(
+      [
+        'email,firstName,lastName,company',
+        'f1@example.com,=HYPERLINK("http://x.example/","click"),Formula,Co',
+        'f2@example.com,Bo,Two,Co',
+        'f3@example.com,Cy,Three,Co',
+        'f4@example.com,Di,Four,Co',
+      ].join('\r\n'),
+    );
+    expect(summary()).toBe('4 prospects ready.');
+    expect(
+      within(screen.getByTestId('prospect-row-1')).getByText(/starts like a spreadsheet formula/),
+    ).toBeTruthy();
+    expect(screen.queryByText(/never closes/)).toBeNull();
+  });
+
+  it('refuses a list over 50,000 rows, says how many days it would take, and offers the first 50,000', async () => {
+    const user = userEvent.setup();
+    renderCampaigns(fakeRuntime().runtime);
+    const rows = Array.from({ length: 50_001 }, (_, i) => [`p${i}@example.com`, `P${i}`]);
+    const text = tsv([['Email', 'First name'], ...rows]);
+    await paste(text);
+    const refusal = screen.getByTestId('too-many-rows');
+    expect(refusal.textContent).toMatch(/It has 50,001 rows\./);
+    expect(refusal.textContent).toMatch(/the whole list would take 6 days to send/);
+    expect(refusal.textContent).toMatch(/at most 50,000 rows \(5 days\) into one campaign/);
+    expect(screen.queryByTestId('prospect-summary')).toBeNull(); // nothing imported yet
+
+    await user.click(within(refusal).getByRole('button', { name: 'Choose another list' }));
+    expect(screen.queryByTestId('too-many-rows')).toBeNull();
+    expect(screen.queryByTestId('prospect-summary')).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Use pasted rows' }));
+    await user.click(
+      within(screen.getByTestId('too-many-rows')).getByRole('button', {
+        name: 'Import the first 50,000 rows',
+      }),
+    );
+    expect(summary()).toBe('50,000 prospects ready.');
+    expect(screen.getByTestId('sending-days').textContent).toMatch(
+      /Sending to 50,000 prospects takes at least 5 days: Microsoft 365 lets a mailbox send to 10,000 recipients a day/,
+    );
+    await user.click(screen.getByRole('tab', { name: 'Send' }));
+    expect(screen.getByTestId('send-summary').textContent).toMatch(
+      /^50,000 messages from your mailbox, one per prospect, over at least 5 days/,
+    );
+  }, 60_000);
+
+  it('says nothing about days for a list one day can send', async () => {
+    renderCampaigns(fakeRuntime().runtime);
+    await paste(tsv([['Email'], ['a@example.com']]));
+    expect(summary()).toBe('1 prospect ready.');
+    expect(screen.queryByTestId('sending-days')).toBeNull();
   });
 });

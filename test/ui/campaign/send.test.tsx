@@ -167,6 +167,10 @@ describe('Send step', () => {
     const other = fakeRuntime({ store: h.store, clock: h.clock, mailbox: h.mailbox, lock });
     const second = renderCampaigns(other.runtime);
     expect(await screen.findByText(/This campaign is being sent from another Candor window/)).toBeTruthy();
+    // It may start a new campaign meanwhile, but not open or delete the one being sent elsewhere.
+    expect(screen.getByRole('button', { name: 'Start a new campaign' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Keep working on this device' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Delete this campaign from this device' })).toBeNull();
     await advance(h, 3 * 65_000);
     expectOneEach(h, 25);
     expect(h.mailbox.sendRequests).toBe(25);

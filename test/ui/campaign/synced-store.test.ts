@@ -54,7 +54,9 @@ async function setup(api = new FakeStateApi()) {
       createCampaignSync<T>({ db, api, cipher, identity: me, campaignId, clock, ...o }),
     listCampaigns: async () => [],
   };
-  const store = syncedCampaignStore(source, memoryPointer(), 'current', (e) => problems.push(e));
+  const store = syncedCampaignStore(source, memoryPointer(), 'current', (p) => {
+    if (p) problems.push(p.error);
+  });
   return { api, db, store, problems, source, clock };
 }
 

@@ -56,12 +56,21 @@ describe('Template step', () => {
     await withProspects(ROWS);
     fireEvent.change(subject(), { target: { value: 'Hi {{firstName}}' } });
     fireEvent.change(body(), { target: { value: '<p>At {{employer}}</p>' } });
-    expect(await screen.findByText(/\{\{employer\}\} is not a column of the prospect list/)).toBeTruthy();
-    expect(screen.getByText(/1 prospect cannot get this message yet: Row 2 has no firstName/)).toBeTruthy();
+    expect(
+      await screen.findByText(
+        'The template uses {{employer}}, but your list has no column called employer. Check the spelling, or add a fallback: {{employer|…}}.',
+      ),
+    ).toBeTruthy();
+    expect(
+      screen.getByText(/1 prospect cannot get this message yet: Row 2 has no value for firstName\./),
+    ).toBeTruthy();
     // A fallback fixes the missing value; the unknown field stays flagged.
     fireEvent.change(subject(), { target: { value: 'Hi {{firstName|there}}' } });
     await waitFor(() => expect(screen.queryByText(/cannot get this message yet/)).toBeNull());
-    expect(screen.getByText(/\{\{employer\}\} is not a column/)).toBeTruthy();
+    expect(screen.getByText(/your list has no column called employer/)).toBeTruthy();
+    // A fallback for the missing column is the other fix the message offers.
+    fireEvent.change(body(), { target: { value: '<p>At {{employer|your company}}</p>' } });
+    await waitFor(() => expect(screen.queryByText(/no column called employer/)).toBeNull());
   });
 
   it('rejects a subject with a line separator or control character, with a clear message', async () => {
@@ -107,7 +116,11 @@ describe('Template step', () => {
     fireEvent.change(subject(), { target: { value: 'Hi {{firstName}}' } });
     await user.click(screen.getByRole('tab', { name: 'Prospects' }));
     expect(screen.getByTestId('prospect-summary').textContent).toBe('1 prospect ready, 1 row with problems.');
-    expect(screen.getByText(/Row 2 has no firstName\. Fill it in or give the field a fallback/)).toBeTruthy();
+    expect(
+      screen.getByText(
+        'Row 2 has no value for firstName. Fill it in on the Prospects step, or add a fallback: {{firstName|…}}.',
+      ),
+    ).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Edit row 2' }));
     const form = screen.getByRole('form', { name: 'Edit row 2' });
     await user.type(within(form).getByLabelText('First name'), 'Bob');
