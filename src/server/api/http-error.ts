@@ -37,7 +37,9 @@ export function rateLimited(retryAfterSeconds: number, code = 'rate-limited'): H
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof HttpError) {
     let e = err;
-    if (e.statusCode === 429 && !e.headers['retry-after']) {
+    // A 429 that states `retryAfterSeconds: null` (a send batch larger than the daily cap) has no
+    // wait to give; it keeps its body and goes without Retry-After.
+    if (e.statusCode === 429 && !e.headers['retry-after'] && e.extra.retryAfterSeconds !== null) {
       const seconds = e.extra.retryAfterSeconds;
       e = rateLimited(typeof seconds === 'number' ? seconds : DEFAULT_RETRY_AFTER_SECONDS, e.code);
     }

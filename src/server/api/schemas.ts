@@ -126,3 +126,12 @@ export const RateLimitedResponse = z.strictObject({
   error: z.string(),
   retryAfterSeconds: z.number().int().positive(),
 });
+/** 429 `send-limit`: the daily cap, what may still be sent now, and the wait (null: the batch never fits). */
+export const SendLimitResponse = z.strictObject({
+  error: z.literal('send-limit'),
+  limitPerDay: z.number().int().positive(),
+  remaining: z.number().int().nonnegative(),
+  retryAfterSeconds: z.number().int().positive().nullable(),
+});
+/** POST sends' 429: the request rate limit or the daily send cap. */
+export const SendsTooManyResponse = z.union([RateLimitedResponse, SendLimitResponse]);

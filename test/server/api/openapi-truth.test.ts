@@ -68,7 +68,7 @@ const OPERATIONS: Record<
   'GET /api/v1/campaigns': { method: 'GET', url: () => '/api/v1/campaigns' },
 };
 
-/** A store whose calls fail while `failing` is set (except the tenant check, which is auth's). */
+/** A store whose calls fail while `failing` is set (except the access check, getAccess, which is auth's). */
 function faultyStore(inner: Store): Store & { failing: boolean } {
   const box = { failing: false };
   return new Proxy(inner as Store & { failing: boolean }, {
@@ -77,7 +77,7 @@ function faultyStore(inner: Store): Store & { failing: boolean } {
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        if (box.failing && prop !== 'getTenant') throw new Error('simulated store fault');
+        if (box.failing && prop !== 'getAccess') throw new Error('simulated store fault');
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },

@@ -10,7 +10,9 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runPurge } from '../../../src/server/retention/purge';
+import { fromBase64url } from '../../../src/shared/base64url';
 import { bearer, describeStores, id128, T0, type Harness } from '../api/harness';
+import { registeredUserKey } from '../api/sealed-uploads';
 
 /** 16 recognisable bytes, repeated inside every blob the user stores. */
 const MARK = Buffer.from('c4nd0r-d3l3t3-m3', 'latin1');
@@ -40,7 +42,15 @@ async function seedUser(h: Harness, tid: string) {
     })),
   );
   expect(await h.store.appendEvents(events)).toEqual({ inserted: events.length });
-  const blob = Buffer.concat(Array.from({ length: 50 }, () => MARK)).toString('base64url');
+  // A state blob v1 under the user's registered key (the server refuses anything else), whose
+  // ciphertext carries the mark between random bytes.
+  const { keyId } = await registeredUserKey(h.app, { tid, oid }, headers);
+  const blob = Buffer.concat([
+    Buffer.from([1]),
+    fromBase64url(keyId),
+    randomBytes(12),
+    ...Array.from({ length: 50 }, () => Buffer.concat([MARK, randomBytes(8)])),
+  ]).toString('base64url');
   const put = await h.app.inject({
     method: 'PUT',
     url: '/api/v1/campaigns/camp/state',

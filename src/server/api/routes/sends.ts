@@ -3,7 +3,15 @@ import type { ApiDeps } from '../deps';
 import { SendLimitError } from '../../store/store';
 import { HttpError, notFound } from '../http-error';
 import { defineRoute } from '../route';
-import { CampaignParams, ReplyBody, ReplyResponse, SendParams, SendsBody, SendsResponse } from '../schemas';
+import {
+  CampaignParams,
+  ReplyBody,
+  ReplyResponse,
+  SendsTooManyResponse,
+  SendParams,
+  SendsBody,
+  SendsResponse,
+} from '../schemas';
 
 export function sendRoutes(deps: ApiDeps) {
   return [
@@ -18,7 +26,8 @@ export function sendRoutes(deps: ApiDeps) {
         201: { description: 'Sends registered', schema: SendsResponse },
         429: {
           description:
-            'send-limit: the batch would take the caller past their sends per rolling 24 hours (Exchange allows 10,000 recipients a day); `remaining` may still be sent now, Retry-After says when this batch fits (absent if it never can, being larger than the limit)',
+            'send-limit: the batch would take the caller past their sends per rolling 24 hours (Exchange allows 10,000 recipients a day); `remaining` may still be sent now, Retry-After says when this batch fits (absent, and `retryAfterSeconds` null, if it never can, being larger than the limit)',
+          schema: SendsTooManyResponse,
         },
       },
       handler: async ({ principal, params, body, reply }) => {
