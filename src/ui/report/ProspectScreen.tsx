@@ -123,11 +123,13 @@ export function ProspectScreen(props: ProspectScreenProps) {
               {STATUS_LABELS[prospect.status]}
             </Badge>
           </p>
-          <h2 className={screen.subheading}>Timeline</h2>
+          <h2 id="timeline-heading" className={screen.subheading}>
+            Timeline
+          </h2>
           {timeline.length === 0 ? (
             <p className={screen.text}>Nothing yet: this message has not been sent.</p>
           ) : (
-            <ol className={styles.timeline}>
+            <ol className={styles.timeline} aria-labelledby="timeline-heading">
               {timeline.map((entry, i) => {
                 const { what, details } = describe(entry);
                 return (
