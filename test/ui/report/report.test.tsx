@@ -15,6 +15,8 @@ Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true
 
 const T0 = Date.UTC(2026, 11, 1, 9, 0);
 const HOUR = 3_600_000;
+/** Lazy screens and the charts chunk import slowly in jsdom on a busy machine. */
+const LAZY = 15_000;
 
 const reply = (eventId: string, sendId: string, extra: Partial<ReplyRecord>): ReplyRecord => ({
   eventId,
@@ -79,7 +81,7 @@ function servicesWith(source: FakeResultsSource | null, theme: 'light' | 'dark' 
 async function openHome(services: PaneServices) {
   render(<App services={services} />);
   // The first lazy chunks take a while to import in jsdom on a busy machine.
-  await screen.findByRole('heading', { level: 2, name: 'Campaign results' }, { timeout: 15_000 });
+  await screen.findByRole('heading', { level: 2, name: 'Campaign results' }, { timeout: LAZY });
 }
 
 /** A headline number's value (and rate), read from the description list. */
@@ -110,7 +112,9 @@ describe('campaign results', () => {
 
   it('lists campaigns on Home with their headline numbers and what needs attention', async () => {
     await openHome(servicesWith(fakeResultsSource([berlin()])));
-    const item = (await screen.findByRole('button', { name: 'Backend engineers, Berlin' })).closest('li')!;
+    const item = (
+      await screen.findByRole('button', { name: 'Backend engineers, Berlin' }, { timeout: LAZY })
+    ).closest('li')!;
     const numbers = within(item as HTMLElement);
     expect(headline('Sent', numbers)).toBe('4');
     expect(headline('Opened by people', numbers)).toBe('1');
@@ -123,10 +127,14 @@ describe('campaign results', () => {
   it('goes Home → report → prospect → back by keyboard, with counts, rates, match confidence and notes', async () => {
     const user = userEvent.setup();
     await openHome(servicesWith(fakeResultsSource([berlin()])));
-    (await screen.findByRole('button', { name: 'Backend engineers, Berlin' })).focus();
+    (await screen.findByRole('button', { name: 'Backend engineers, Berlin' }, { timeout: LAZY })).focus();
     await user.keyboard('{Enter}');
 
-    const heading = await screen.findByRole('heading', { level: 1, name: 'Backend engineers, Berlin' });
+    const heading = await screen.findByRole(
+      'heading',
+      { level: 1, name: 'Backend engineers, Berlin' },
+      { timeout: LAZY },
+    );
     expect(document.activeElement).toBe(heading);
     expect(headline('Delivered')).toBe('375% of sent');
     expect(headline('Replied')).toBe('267% of delivered');
@@ -151,24 +159,26 @@ describe('campaign results', () => {
     ).toEqual(['Ana', 'Ben']);
 
     await user.click(within(list).getByRole('button', { name: 'Ben' }));
-    const prospect = await screen.findByRole('heading', { level: 1, name: 'Ben' });
+    const prospect = await screen.findByRole('heading', { level: 1, name: 'Ben' }, { timeout: LAZY });
     expect(document.activeElement).toBe(prospect);
     expect(screen.getByText('Likely — same sender and subject')).toBeTruthy();
     expect(screen.getByText('“RE: A role at Contoso” from ben@example.com')).toBeTruthy();
     expect(await seriousViolations()).toEqual([]);
 
     await user.click(screen.getByRole('button', { name: '← Back to the report' }));
-    await screen.findByRole('heading', { level: 1, name: 'Backend engineers, Berlin' });
+    await screen.findByRole('heading', { level: 1, name: 'Backend engineers, Berlin' }, { timeout: LAZY });
     await user.click(screen.getByRole('button', { name: '← Back to Home' }));
-    await screen.findByRole('heading', { level: 2, name: 'Campaign results' });
+    await screen.findByRole('heading', { level: 2, name: 'Campaign results' }, { timeout: LAZY });
   });
 
   it('shows each open with time, address and verdict, and a bounce with its reason and code', async () => {
     const user = userEvent.setup();
     await openHome(servicesWith(fakeResultsSource([berlin()])));
-    await user.click(await screen.findByRole('button', { name: 'Backend engineers, Berlin' }));
-    await user.click(await screen.findByRole('button', { name: 'Ana' }));
-    await screen.findByRole('heading', { level: 1, name: 'Ana' });
+    await user.click(
+      await screen.findByRole('button', { name: 'Backend engineers, Berlin' }, { timeout: LAZY }),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Ana' }, { timeout: LAZY }));
+    await screen.findByRole('heading', { level: 1, name: 'Ana' }, { timeout: LAZY });
     const timeline = screen.getByRole('list', { name: 'Timeline' });
     expect(
       within(timeline)
@@ -179,8 +189,8 @@ describe('campaign results', () => {
     expect(within(timeline).getByText('Matched by conversation')).toBeTruthy();
 
     await user.click(screen.getByRole('button', { name: '← Back to the report' }));
-    await user.click(await screen.findByRole('button', { name: 'Cy' }));
-    await screen.findByRole('heading', { level: 1, name: 'Cy' });
+    await user.click(await screen.findByRole('button', { name: 'Cy' }, { timeout: LAZY }));
+    await screen.findByRole('heading', { level: 1, name: 'Cy' }, { timeout: LAZY });
     expect(screen.getByText('The address does not exist (5.1.1)')).toBeTruthy();
   });
 
@@ -191,8 +201,10 @@ describe('campaign results', () => {
     source.syncGate = new Promise((r) => (release = r));
     source.syncErrors.push(new Error('Outlook could not be reached.'));
     await openHome(servicesWith(source));
-    await user.click(await screen.findByRole('button', { name: 'Backend engineers, Berlin' }));
-    await user.click(await screen.findByRole('button', { name: 'Refresh' }));
+    await user.click(
+      await screen.findByRole('button', { name: 'Backend engineers, Berlin' }, { timeout: LAZY }),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Refresh' }, { timeout: LAZY }));
     expect(screen.getByText('Checking your mailbox for replies and fetching new opens…')).toBeTruthy();
     await act(async () => release());
     expect(await screen.findByText('Could not refresh the results')).toBeTruthy();
@@ -209,12 +221,14 @@ describe('campaign results', () => {
     const user = userEvent.setup();
     const source = fakeResultsSource([berlin()]);
     await openHome(servicesWith(source));
-    await user.click(await screen.findByRole('button', { name: 'Backend engineers, Berlin' }));
-    await screen.findByRole('heading', { level: 1, name: 'Backend engineers, Berlin' });
+    await user.click(
+      await screen.findByRole('button', { name: 'Backend engineers, Berlin' }, { timeout: LAZY }),
+    );
+    await screen.findByRole('heading', { level: 1, name: 'Backend engineers, Berlin' }, { timeout: LAZY });
     const next = berlin();
     next.replies.push(reply('r4', 's4', { from: 'di@example.com' }));
     act(() => source.publish(next));
-    await waitFor(() => expect(headline('Replied')).toBe('3100% of delivered'));
+    await waitFor(() => expect(headline('Replied')).toBe('3100% of delivered'), { timeout: LAZY });
   });
 
   it('exports the report as a CSV file', async () => {
@@ -229,8 +243,10 @@ describe('campaign results', () => {
       clicked.push(this.download);
     });
     await openHome(servicesWith(fakeResultsSource([berlin()])));
-    await user.click(await screen.findByRole('button', { name: 'Backend engineers, Berlin' }));
-    await user.click(await screen.findByRole('button', { name: 'Export CSV' }));
+    await user.click(
+      await screen.findByRole('button', { name: 'Backend engineers, Berlin' }, { timeout: LAZY }),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Export CSV' }, { timeout: LAZY }));
     expect(clicked).toEqual([
       expect.stringMatching(/^Backend-engineers-Berlin-results-\d{4}-\d{2}-\d{2}\.csv$/),
     ]);
@@ -247,8 +263,10 @@ describe('campaign results', () => {
   it.each(['dark', 'highContrast'] as const)('is axe-clean in the %s theme', async (theme) => {
     const user = userEvent.setup();
     await openHome(servicesWith(fakeResultsSource([berlin()]), theme));
-    await user.click(await screen.findByRole('button', { name: 'Backend engineers, Berlin' }));
-    await screen.findByRole('heading', { level: 1, name: 'Backend engineers, Berlin' });
+    await user.click(
+      await screen.findByRole('button', { name: 'Backend engineers, Berlin' }, { timeout: LAZY }),
+    );
+    await screen.findByRole('heading', { level: 1, name: 'Backend engineers, Berlin' }, { timeout: LAZY });
     expect(await seriousViolations()).toEqual([]);
   });
 
@@ -261,8 +279,8 @@ describe('campaign results', () => {
       opens: 20_000,
     });
     await openHome(servicesWith(fakeResultsSource([big])));
-    await user.click(await screen.findByRole('button', { name: 'Big campaign' }));
-    const list = await screen.findByRole('region', { name: 'Prospects: all (5,000)' });
+    await user.click(await screen.findByRole('button', { name: 'Big campaign' }, { timeout: LAZY }));
+    const list = await screen.findByRole('region', { name: 'Prospects: all (5,000)' }, { timeout: LAZY });
     const rows = within(list).getAllByRole('listitem');
     expect(rows.length).toBeGreaterThan(3);
     expect(rows.length).toBeLessThan(40);
