@@ -94,7 +94,9 @@ export function generatedResults(options: GeneratedOptions): CampaignResults {
         matchedBy: 'conversation',
       });
   }
-  const sent = prospects.filter((p) => p.sentAt !== null);
+  // A bounced message is never opened.
+  const bounced = new Set(replies.filter((r) => r.kind === 'bounce').map((r) => r.sendId));
+  const sent = prospects.filter((p) => p.sentAt !== null && !bounced.has(p.sendId!));
   const total = options.opens ?? options.prospects * 10;
   const opens: OpenRecord[] = [];
   for (let e = 0; e < total && sent.length; e++) {

@@ -63,8 +63,9 @@ export interface ReportCounts {
   sent: number;
   /** sent − bounced */
   delivered: number;
+  /** Prospects whose status is bounced (a bounce and no reply). */
   bounced: number;
-  /** Prospects opened by a person (at least one human open). */
+  /** Delivered prospects opened by a person (at least one human open). */
   openedHuman: number;
   /** Prospects whose only opens were machines (image proxies, scanners). */
   openedMachineOnly: number;
@@ -316,26 +317,31 @@ export function buildReport(results: CampaignResults, options: ReportOptions = {
     counts.machineOpenEvents += p.machineOpens;
     if (wasSent(p)) counts.sent++;
     else counts.notSent++;
-    if (p.humanOpens > 0) counts.openedHuman++;
-    else if (p.machineOpens > 0) counts.openedMachineOnly++;
-    if (p.reply) {
-      counts.replied++;
-      if (p.sentAt !== null && p.reply.receivedAt >= p.sentAt) replyTimes.push(p.reply.receivedAt - p.sentAt);
-    }
-    if (p.outOfOffice) counts.outOfOffice++;
     if (p.toReview.length > 0) {
       counts.toReview++;
       review.push(p.prospectId);
     }
     if (p.bounce) {
-      counts.bounced++;
       const reason = p.bounceReason!;
+      // Every sender-side bounce is listed: it says the recruiter's own mailbox is in trouble.
       if (isSenderSide(reason)) {
         const group = senderProblems.get(reason) ?? { ids: [], codes: new Set<string>() };
         group.ids.push(p.prospectId);
         if (p.bounce.statusCode) group.codes.add(p.bounce.statusCode);
         senderProblems.set(reason, group);
-      } else if (!p.reply) bounced.push(p.prospectId);
+      } else if (p.status === 'bounced') bounced.push(p.prospectId);
+    }
+    if (p.status === 'bounced') counts.bounced++;
+    else {
+      // Shares of "delivered": a bounced message's opens and answers (contradictory data) are not counted.
+      if (p.humanOpens > 0) counts.openedHuman++;
+      else if (p.machineOpens > 0) counts.openedMachineOnly++;
+      if (p.reply) {
+        counts.replied++;
+        if (p.sentAt !== null && p.reply.receivedAt >= p.sentAt)
+          replyTimes.push(p.reply.receivedAt - p.sentAt);
+      }
+      if (p.outOfOffice) counts.outOfOffice++;
     }
     // The engine waits for the recruiter on every uncertain send, whatever arrived since.
     if (p.sendState === 'uncertain') awaiting.push(p.prospectId);

@@ -2,6 +2,7 @@
  * The opens-and-replies chart (@fluentui/react-charts). Only ever imported lazily: the charts library
  * is large and arrives with the report, never in the first load.
  */
+import { makeStyles, tokens } from '@fluentui/react-components';
 import {
   DataVizPalette,
   getColorFromToken,
@@ -10,9 +11,24 @@ import {
 } from '@fluentui/react-charts';
 import type { ActivitySeries } from '../../core/results/report';
 import type { PaneTheme } from '../../outlook';
-import { usePaneTheme } from '../theme/use-pane-theme';
 import { usePaneServices } from '../pane-services';
+import { usePaneTheme } from '../theme/use-pane-theme';
 import { formatBucket } from './format';
+
+const useStyles = makeStyles({
+  legend: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalM}`,
+    margin: 0,
+    padding: 0,
+    listStyleType: 'none',
+    fontSize: tokens.fontSizeBase200,
+  },
+  key: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS },
+  swatch: { width: '12px', height: '12px', flexShrink: 0 },
+  line: { width: '14px', height: '3px', flexShrink: 0 },
+});
 
 /** High-contrast colours from the Windows contrast themes; otherwise Fluent's data-visualisation palette. */
 function colours(theme: PaneTheme) {
@@ -25,7 +41,11 @@ function colours(theme: PaneTheme) {
   };
 }
 
+const dayTick = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const hourTick = new Intl.DateTimeFormat(undefined, { hour: 'numeric' });
+
 export function ActivityChart({ series, width }: { series: ActivitySeries; width: number }) {
+  const styles = useStyles();
   const theme = usePaneTheme(usePaneServices().office);
   const colour = colours(theme);
   const data: VerticalStackedChartProps[] = series.buckets.map((b) => ({
@@ -35,16 +55,39 @@ export function ActivityChart({ series, width }: { series: ActivitySeries; width
       { legend: 'Opens by people', data: b.humanOpens, color: colour.human },
       { legend: 'Machine opens', data: b.machineOpens, color: colour.machine },
     ],
-    lineData: [{ legend: 'Replies', y: b.replies, color: colour.replies }],
+    // Replies are few next to opens: on their own scale (right axis), so the line is readable.
+    lineData: [{ legend: 'Replies', y: b.replies, color: colour.replies, useSecondaryYScale: true }],
   }));
+  const maxReplies = Math.max(1, ...series.buckets.map((b) => b.replies));
   return (
-    <VerticalStackedBarChart
-      data={data}
-      width={width}
-      height={220}
-      chartTitle="Opens and replies over time"
-      isCalloutForStack
-    />
+    <>
+      <VerticalStackedBarChart
+        data={data}
+        width={width}
+        height={220}
+        chartTitle="Opens and replies over time"
+        isCalloutForStack
+        hideLegend
+        hideLabels={series.buckets.length > 8}
+        xAxisTickCount={Math.min(series.buckets.length, 5)}
+        customDateTimeFormatter={(d) => (series.unit === 'day' ? dayTick : hourTick).format(d)}
+        secondaryYScaleOptions={{ yMinValue: 0, yMaxValue: maxReplies }}
+      />
+      <ul className={styles.legend}>
+        <li className={styles.key}>
+          <span className={styles.swatch} style={{ backgroundColor: colour.human }} />
+          Opens by people
+        </li>
+        <li className={styles.key}>
+          <span className={styles.swatch} style={{ backgroundColor: colour.machine }} />
+          Machine opens
+        </li>
+        <li className={styles.key}>
+          <span className={styles.line} style={{ backgroundColor: colour.replies }} />
+          Replies (right scale)
+        </li>
+      </ul>
+    </>
   );
 }
 

@@ -122,6 +122,18 @@ describe('campaign report', () => {
     expect(rates.bounced).toBeCloseTo(2 / counts.sent);
   });
 
+  it('counts opens and answers only for delivered messages, so no share exceeds 100%', () => {
+    const results = campaign();
+    // p2 bounced; an open and an out-of-office answer for it are contradictory and not counted.
+    results.opens.push(open('o9', 's2', T0 + HOUR));
+    results.replies.push(message('r9', 's2', T0 + HOUR, { kind: 'out-of-office' }));
+    const { counts } = buildReport(results);
+    expect(counts).toMatchObject({ bounced: 2, openedHuman: 2, outOfOffice: 1 });
+    const replied = campaign();
+    replied.replies.push(message('r10', 's2', T0 + 2 * HOUR)); // a reply after the bounce: delivered after all
+    expect(buildReport(replied).counts).toMatchObject({ bounced: 1, replied: 3 });
+  });
+
   it('gives each prospect one status by precedence', () => {
     const report = buildReport(campaign());
     const status = Object.fromEntries(report.prospects.map((p) => [p.prospectId, p.status]));

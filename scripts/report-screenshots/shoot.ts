@@ -1,0 +1,80 @@
+/**
+ * Screenshots of the campaign report for docs/ (light and dark, 350 px wide, the prospect timeline):
+ *
+ *   npx tsx scripts/report-screenshots/shoot.ts
+ *
+ * Bundles harness.tsx (the real App with a fake results source) with webpack, opens it in Debian's
+ * headless Chromium through playwright-core, and saves docs/report-light.png, docs/report-dark.png
+ * and docs/report-prospect.png. Until reply tracking is merged there is no real data to show; the
+ * end-to-end test will take these from the real pane then.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import webpack from 'webpack';
+import { launchChromium } from '../../test/support/browser';
+import { repoRoot } from '../repo-root';
+
+async function bundle(out: string): Promise<void> {
+  const compiler = webpack({
+    mode: 'production',
+    context: repoRoot,
+    entry: './scripts/report-screenshots/harness.tsx',
+    output: { path: out, filename: 'harness.js' },
+    devtool: false,
+    resolve: { extensions: ['.tsx', '.ts', '.js'], fallback: { crypto: false } },
+    module: {
+      rules: [
+        { test: /\.tsx?$/, exclude: /node_modules/, loader: 'esbuild-loader', options: { jsx: 'automatic' } },
+      ],
+    },
+    optimization: { minimize: false },
+    // One file: the harness is opened from disk.
+    plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 })],
+  });
+  await new Promise<void>((resolve, reject) =>
+    compiler.run((error, stats) => {
+      compiler.close(() => undefined);
+      if (error || stats?.hasErrors()) reject(error ?? new Error(stats!.toString('errors-only')));
+      else resolve();
+    }),
+  );
+  writeFileSync(
+    join(out, 'harness.html'),
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Candor report</title></head>' +
+      '<body><div id="root"></div><script src="harness.js"></script></body></html>',
+  );
+}
+
+const out = mkdtempSync(join(tmpdir(), 'candor-report-shots-'));
+try {
+  await bundle(out);
+  const page = pathToFileURL(join(out, 'harness.html')).href;
+  for (const theme of ['light', 'dark'] as const) {
+    const browser = await launchChromium({ viewport: { width: 350, height: 900 }, colorScheme: theme });
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(`${page}?theme=${theme}`);
+      await tab.getByRole('button', { name: 'Backend engineers, Berlin' }).click();
+      await tab.locator('figure svg rect').first().waitFor();
+      await tab.waitForTimeout(500); // the chart's bars animate in
+      await tab.screenshot({ path: join(repoRoot, `docs/report-${theme}.png`), fullPage: true });
+      if (theme === 'light') {
+        await tab.getByRole('combobox', { name: 'Show' }).selectOption({ index: 1 });
+        await tab
+          .getByRole('region', { name: /^Prospects:/ })
+          .getByRole('button')
+          .first()
+          .click();
+        await tab.getByRole('heading', { level: 2, name: 'Timeline' }).waitFor();
+        await tab.screenshot({ path: join(repoRoot, 'docs/report-prospect.png'), fullPage: true });
+      }
+    } finally {
+      await browser.close();
+    }
+  }
+  console.log('Saved docs/report-light.png, docs/report-dark.png and docs/report-prospect.png');
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
