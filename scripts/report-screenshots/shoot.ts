@@ -5,14 +5,17 @@
  *
  * Bundles harness.tsx (the real App with a fake results source) with webpack, opens it in Debian's
  * headless Chromium through playwright-core, and saves docs/report-light.png, docs/report-dark.png
- * and docs/report-prospect.png. Until reply tracking is merged there is no real data to show; the
- * end-to-end test will take these from the real pane then.
+ * and docs/report-prospect.png. It also runs axe-core (colour contrast included) on the report in
+ * the light, dark and high-contrast themes; serious or critical findings fail the script. Until reply
+ * tracking is merged there is no real data to show; the end-to-end test will take these from the
+ * real pane then.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import webpack from 'webpack';
+import { seriousViolations } from '../../test/e2e/axe';
 import { launchChromium } from '../../test/support/browser';
 import { repoRoot } from '../repo-root';
 
@@ -51,15 +54,27 @@ const out = mkdtempSync(join(tmpdir(), 'candor-report-shots-'));
 try {
   await bundle(out);
   const page = pathToFileURL(join(out, 'harness.html')).href;
-  for (const theme of ['light', 'dark'] as const) {
-    const browser = await launchChromium({ viewport: { width: 350, height: 900 }, colorScheme: theme });
+  for (const theme of ['light', 'dark', 'highContrast'] as const) {
+    const browser = await launchChromium({
+      viewport: { width: 350, height: 900 },
+      colorScheme: theme === 'light' ? 'light' : 'dark',
+    });
     try {
       const tab = await browser.newPage();
+      // tsx keeps function names with a __name helper; page.evaluate'd functions need it in the page too.
+      await tab.addInitScript('window.__name = (f) => f');
       await tab.goto(`${page}?theme=${theme}`);
       await tab.getByRole('button', { name: 'Backend engineers, Berlin' }).click();
       await tab.locator('figure svg rect').first().waitFor();
       await tab.waitForTimeout(500); // the chart's bars animate in
-      await tab.screenshot({ path: join(repoRoot, `docs/report-${theme}.png`), fullPage: true });
+      if (theme !== 'highContrast')
+        await tab.screenshot({ path: join(repoRoot, `docs/report-${theme}.png`), fullPage: true });
+      // axe on the real rendering, colour contrast included.
+      const violations = await seriousViolations(tab);
+      if (violations.length) {
+        console.error(`axe (${theme}):\n  ${violations.join('\n  ')}`);
+        process.exitCode = 1;
+      }
       if (theme === 'light') {
         await tab.getByRole('combobox', { name: 'Show' }).selectOption({ index: 1 });
         await tab
