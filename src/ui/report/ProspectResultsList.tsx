@@ -55,7 +55,7 @@ export function ProspectResultsList({
       <Field label="Show">
         <Select value={filter} onChange={(_e, d) => setFilter(d.value as ProspectStatus | 'all')}>
           <option value="all">All prospects ({formatCount(report.prospects.length)})</option>
-          {STATUS_PRECEDENCE.filter((s) => counts[s] > 0).map((s) => (
+          {STATUS_PRECEDENCE.filter((s) => counts[s] > 0 || s === filter).map((s) => (
             <option key={s} value={s}>
               {STATUS_LABELS[s]} ({formatCount(counts[s])})
             </option>

@@ -225,12 +225,13 @@ describe('campaign report', () => {
     expect(report.activity.buckets).toEqual([]);
   });
 
-  it('builds 5,000 prospects and 50,000 opens well under a second', () => {
+  it('builds 5,000 prospects and 50,000 opens well under a second of CPU', () => {
     const results = generatedResults({ prospects: 5_000, opens: 50_000 });
-    const started = performance.now();
+    // CPU time, not wall time: the machine is shared, and waiting for a core is not our cost.
+    const before = process.cpuUsage();
     const report = buildReport(results);
-    const elapsed = performance.now() - started;
+    const used = process.cpuUsage(before);
     expect(report.counts.humanOpenEvents + report.counts.machineOpenEvents).toBe(50_000);
-    expect(elapsed).toBeLessThan(1_000);
+    expect((used.user + used.system) / 1000).toBeLessThan(1_000);
   });
 });
