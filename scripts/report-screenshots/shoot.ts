@@ -76,6 +76,15 @@ try {
         process.exitCode = 1;
       }
       if (theme === 'light') {
+        // The narrowest pane: nothing may need horizontal scrolling.
+        await tab.setViewportSize({ width: 320, height: 900 });
+        await tab.waitForTimeout(200);
+        const overflow = await tab.evaluate(() => document.documentElement.scrollWidth);
+        if (overflow > 320) {
+          console.error(`The report is ${overflow} px wide at 320 px.`);
+          process.exitCode = 1;
+        }
+        await tab.setViewportSize({ width: 350, height: 900 });
         await tab.getByRole('combobox', { name: 'Show' }).selectOption({ index: 1 });
         await tab
           .getByRole('region', { name: /^Prospects:/ })

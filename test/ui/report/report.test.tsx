@@ -171,6 +171,33 @@ describe('campaign results', () => {
     await screen.findByRole('heading', { level: 2, name: 'Campaign results' }, { timeout: LAZY });
   });
 
+  it('reaches every action on the report by Tab, in reading order', async () => {
+    const user = userEvent.setup();
+    await openHome(servicesWith(fakeResultsSource([berlin()])));
+    await user.click(
+      await screen.findByRole('button', { name: 'Backend engineers, Berlin' }, { timeout: LAZY }),
+    );
+    await screen.findByRole('heading', { level: 1, name: 'Backend engineers, Berlin' }, { timeout: LAZY });
+    const order: string[] = [];
+    (screen.getByRole('button', { name: '← Back to Home' }) as HTMLElement).focus();
+    for (let i = 0; i < 9; i++) {
+      const el = document.activeElement as HTMLElement;
+      order.push(el.getAttribute('aria-label') ?? el.textContent ?? '');
+      await user.tab();
+    }
+    expect(order).toEqual([
+      '← Back to Home',
+      'Refresh',
+      'Export CSV',
+      'Show as a table',
+      expect.stringContaining('All prospects (4)'),
+      'Prospects: all (4)',
+      'Ana',
+      'Ben',
+      'Cy',
+    ]);
+  });
+
   it('shows each open with time, address and verdict, and a bounce with its reason and code', async () => {
     const user = userEvent.setup();
     await openHome(servicesWith(fakeResultsSource([berlin()])));
