@@ -134,7 +134,10 @@ export interface CampaignReport {
 }
 
 export interface ReportOptions {
-  /** The recruiter's offset from UTC in minutes (east positive), so day buckets start at local midnight. */
+  /**
+   * The recruiter's offset from UTC in minutes (east positive), so day buckets start at local
+   * midnight. One fixed offset: across a daylight-saving change, later days start an hour off.
+   */
   utcOffsetMinutes?: number;
 }
 

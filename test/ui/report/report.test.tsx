@@ -110,6 +110,31 @@ describe('campaign results', () => {
     expect(await seriousViolations()).toEqual([]);
   });
 
+  it('says what went wrong when results cannot be loaded, and loads them on Try again', async () => {
+    const user = userEvent.setup();
+    const source = fakeResultsSource([berlin()]);
+    const session = fakeSession({ restored: true });
+    const { services } = fakeServices({ session });
+    const failures = [new Error('Candor’s service did not answer.')];
+    await openHome({
+      ...services,
+      loadResults: async () => {
+        const error = failures.shift();
+        if (error) throw error;
+        return source;
+      },
+    });
+    expect(
+      await screen.findByText('Could not load your campaign results', {}, { timeout: LAZY }),
+    ).toBeTruthy();
+    expect(screen.getByText(/Candor’s service did not answer\./)).toBeTruthy();
+    expect(await seriousViolations()).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(
+      await screen.findByRole('button', { name: 'Backend engineers, Berlin' }, { timeout: LAZY }),
+    ).toBeTruthy();
+  });
+
   it('lists campaigns on Home with their headline numbers and what needs attention', async () => {
     await openHome(servicesWith(fakeResultsSource([berlin()])));
     const item = (
