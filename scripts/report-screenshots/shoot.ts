@@ -5,10 +5,11 @@
  *
  * Bundles harness.tsx (the real App with a fake results source) with webpack, opens it in Debian's
  * headless Chromium through playwright-core, and saves docs/report-light.png, docs/report-dark.png
- * and docs/report-prospect.png. It also runs axe-core (colour contrast included) on the report in
- * the light, dark and high-contrast themes; serious or critical findings fail the script. Until reply
- * tracking is merged there is no real data to show; the end-to-end test will take these from the
- * real pane then.
+ * and docs/report-prospect.png. In the light, dark and high-contrast themes it also walks the report
+ * by Tab (the actions in reading order, the inert chart skipped) and runs axe-core, colour contrast
+ * included; a wrong Tab order, a serious or critical finding, or horizontal overflow at 320 px fails
+ * the script. Until reply tracking is merged there is no real data to show; the end-to-end test will
+ * take these from the real pane then.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import webpack from 'webpack';
 import { seriousViolations } from '../../test/e2e/axe';
+import type { Page } from 'playwright-core';
 import { launchChromium } from '../../test/support/browser';
 import { repoRoot } from '../repo-root';
 
@@ -50,6 +52,34 @@ async function bundle(out: string): Promise<void> {
   );
 }
 
+/** From the back button, Tab reaches the report's actions in reading order and skips the (inert) chart. */
+async function checkTabOrder(tab: Page): Promise<void> {
+  await tab.getByRole('button', { name: '← Back to Home' }).focus();
+  const seen: string[] = [];
+  for (let i = 0; i < 7; i++) {
+    await tab.keyboard.press('Tab');
+    seen.push(
+      await tab.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return el.tagName === 'SELECT' ? 'Show' : (el.getAttribute('aria-label') ?? el.textContent ?? '');
+      }),
+    );
+  }
+  const expected = [
+    'Refresh',
+    'Export CSV',
+    'Show as a table',
+    'Show',
+    'Prospects: all (240)',
+    'Prospect 0',
+    'Prospect 1',
+  ];
+  if (seen.join('|') !== expected.join('|')) {
+    console.error(`Tab order on the report: ${seen.join(' → ')}`);
+    process.exitCode = 1;
+  }
+}
+
 const out = mkdtempSync(join(tmpdir(), 'candor-report-shots-'));
 try {
   await bundle(out);
@@ -69,6 +99,7 @@ try {
       await tab.waitForTimeout(500); // the chart's bars animate in
       if (theme !== 'highContrast')
         await tab.screenshot({ path: join(repoRoot, `docs/report-${theme}.png`), fullPage: true });
+      await checkTabOrder(tab);
       // axe on the real rendering, colour contrast included.
       const violations = await seriousViolations(tab);
       if (violations.length) {

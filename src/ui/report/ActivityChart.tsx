@@ -66,7 +66,8 @@ export function ActivityChart({ series, width }: { series: ActivitySeries; width
         width={width}
         height={220}
         chartTitle="Opens and replies over time"
-        isCalloutForStack
+        // Inert (the table is the interactive form): no tooltips, so no bar takes focus either.
+        hideTooltip
         hideLegend
         hideLabels={series.buckets.length > 8}
         xAxisTickCount={Math.min(series.buckets.length, 5)}
