@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: runs every in-process benchmark in turn (the pixel benchmark, which starts
- * servers, has its own `npm run bench:pixel`). Pass names to run a subset: `npm run bench -- campaign`.
+ * servers, has its own `npm run bench:pixel`). Pass names to run a subset: `npm run bench -- campaign` or `npm run bench -- report`.
  */
 import { campaignBench } from './campaign';
+import { reportBench } from './report';
 
-const BENCHES: Record<string, () => Promise<void>> = { campaign: campaignBench };
+const BENCHES: Record<string, () => Promise<void>> = { campaign: campaignBench, report: reportBench };
 
 const wanted = process.argv.slice(2);
 for (const [name, bench] of Object.entries(BENCHES)) {

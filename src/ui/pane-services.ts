@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import type { ResultsSource } from '../core/results/types';
 import type { OfficeHost } from '../outlook';
 import type { CampaignRuntime } from './campaign/runtime';
 
@@ -52,6 +53,11 @@ export interface PaneServices {
   disconnect?(session: PaneSession): Promise<void>;
   /** The campaign screens' boundaries (src/ui/campaign/load-runtime.ts); no Campaigns screen without it. */
   loadCampaigns?(session: PaneSession): Promise<CampaignRuntime>;
+  /**
+   * Campaign results (reply sync and opened events) for the report screens; while absent, they say
+   * that results are not available yet.
+   */
+  loadResults?(session: PaneSession): Promise<ResultsSource>;
 }
 
 const PaneServicesContext = createContext<PaneServices | null>(null);

@@ -14,6 +14,9 @@ import { usePane } from './use-pane';
 const HomeScreen = lazy(() => import('../screens/HomeScreen'));
 const PrivacyScreen = lazy(() => import('../screens/PrivacyScreen'));
 const CampaignsScreen = lazy(() => import('../campaign/CampaignsScreen'));
+const ReportHome = lazy(() => import('../report/ReportHome'));
+const CampaignReportScreen = lazy(() => import('../report/CampaignReportScreen'));
+const ProspectScreen = lazy(() => import('../report/ProspectScreen'));
 
 // The pane fills Outlook's frame edge to edge; the theme's background comes from FluentProvider.
 const usePageStyles = makeStaticStyles({ body: { margin: 0 } });
@@ -39,7 +42,7 @@ export function App({ services, homeContent }: AppProps) {
 
 function Pane({ services, homeContent }: AppProps) {
   const pane = usePane(services);
-  const { route, connection, error } = pane.state;
+  const { route, connection, error, report } = pane.state;
   // The first screen keeps focus at the top of the page; after any navigation the new heading takes it.
   const [firstRoute] = useState(route);
   const [moved, setMoved] = useState(false);
@@ -52,7 +55,28 @@ function Pane({ services, homeContent }: AppProps) {
   useResumeInBackground(connection.status === 'connected' && !!loadCampaigns, async () =>
     loadCampaigns!(await pane.session()),
   );
+  const results = { loadResults: services.loadResults, session: pane.session };
   if (route === 'privacy') screen = <PrivacyScreen focusHeading={moved} />;
+  else if (route === 'report' && connected && report)
+    screen = (
+      <CampaignReportScreen
+        {...results}
+        campaignId={report.campaignId}
+        focusHeading={moved}
+        onOpenProspect={pane.openProspect}
+        onBack={() => pane.navigate('home')}
+      />
+    );
+  else if (route === 'prospect' && connected && report?.prospectId)
+    screen = (
+      <ProspectScreen
+        {...results}
+        campaignId={report.campaignId}
+        prospectId={report.prospectId}
+        focusHeading={moved}
+        onBack={() => pane.navigate('report')}
+      />
+    );
   else if (route === 'campaigns' && connected && loadCampaigns)
     screen = (
       <CampaignsScreen
@@ -77,6 +101,9 @@ function Pane({ services, homeContent }: AppProps) {
         focusHeading={moved}
       >
         {homeContent}
+        <Suspense fallback={<Spinner size="small" label="Loading campaign results…" />}>
+          <ReportHome {...results} onOpen={pane.openReport} />
+        </Suspense>
       </HomeScreen>
     );
   else

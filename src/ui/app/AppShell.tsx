@@ -8,6 +8,8 @@ const ROUTE_LABELS: Record<RouteName, string> = {
   home: 'Home',
   campaigns: 'Campaigns',
   privacy: 'Data & privacy',
+  report: 'Campaign report',
+  prospect: 'Prospect',
 };
 
 const useStyles = makeStyles({

@@ -4,7 +4,13 @@ import type { PaneProfile } from '../pane-services';
  * In-memory routing: Office.js nulls history.pushState, so the route is plain React state.
  * Campaign screens will add their names here.
  */
-export type RouteName = 'connect' | 'home' | 'campaigns' | 'privacy';
+export type RouteName = 'connect' | 'home' | 'campaigns' | 'privacy' | 'report' | 'prospect';
+
+/** The campaign (and prospect) the report screens show. */
+export interface ReportTarget {
+  campaignId: string;
+  prospectId: string | null;
+}
 
 export type Connection =
   | { status: 'signedOut' }
@@ -24,10 +30,13 @@ export interface PaneState {
   route: RouteName;
   connection: Connection;
   error: PaneError | null;
+  report: ReportTarget | null;
 }
 
 export type PaneAction =
   | { type: 'navigate'; to: RouteName }
+  | { type: 'openReport'; campaignId: string }
+  | { type: 'openProspect'; prospectId: string }
   | { type: 'restoring' }
   | { type: 'nothingRestored' }
   | { type: 'connecting' }
@@ -40,6 +49,7 @@ export const initialPaneState: PaneState = {
   route: 'connect',
   connection: { status: 'signedOut' },
   error: null,
+  report: null,
 };
 
 /** The screen the pane rests on for a connection state: Home when connected, else Connect. */
@@ -48,10 +58,19 @@ const restingRoute = (c: Connection): RouteName =>
 
 const isConnected = (c: Connection) => c.status === 'connected' || c.status === 'signingOut';
 
-/** Moves to the resting route unless the user is reading Data & privacy (or Campaigns, while connected). */
+const needsConnection = (route: RouteName) =>
+  route === 'campaigns' || route === 'report' || route === 'prospect';
+
+/** Moves to the resting route unless the user is reading Data & privacy (or a connected screen, while connected). */
 function settle(state: PaneState, connection: Connection): PaneState {
-  const stays = state.route === 'privacy' || (state.route === 'campaigns' && isConnected(connection));
-  return { ...state, connection, route: stays ? state.route : restingRoute(connection) };
+  const connected = isConnected(connection);
+  const stays = state.route === 'privacy' || (needsConnection(state.route) && connected);
+  return {
+    ...state,
+    connection,
+    route: stays ? state.route : restingRoute(connection),
+    report: connected ? state.report : null,
+  };
 }
 
 /** The screens the navigation offers for a connection state, in order; Campaigns when the pane has them. */
@@ -66,7 +85,10 @@ export function paneReducer(state: PaneState, action: PaneAction): PaneState {
     case 'navigate':
       if (action.to === state.route) return state;
       // Home needs a connection and Connect needs none; other requests are ignored.
-      if (action.to === 'campaigns' && !isConnected(state.connection)) return state;
+      if (needsConnection(action.to) && !isConnected(state.connection)) return state;
+      // The report screens show a chosen campaign (and prospect): back goes to one already chosen.
+      if (action.to === 'report') return state.report ? { ...state, route: 'report' } : state;
+      if (action.to === 'prospect') return state.report?.prospectId ? { ...state, route: 'prospect' } : state;
       if (
         action.to !== 'privacy' &&
         action.to !== 'campaigns' &&
@@ -74,6 +96,14 @@ export function paneReducer(state: PaneState, action: PaneAction): PaneState {
       )
         return state;
       return { ...state, route: action.to };
+    case 'openReport':
+      return isConnected(state.connection)
+        ? { ...state, route: 'report', report: { campaignId: action.campaignId, prospectId: null } }
+        : state;
+    case 'openProspect':
+      return state.report && isConnected(state.connection)
+        ? { ...state, route: 'prospect', report: { ...state.report, prospectId: action.prospectId } }
+        : state;
     case 'restoring':
       return { ...state, connection: { status: 'restoring' } };
     case 'nothingRestored':

@@ -141,6 +141,8 @@ export function usePane(services: PaneServices) {
       signOut: () => void actions.signOut(),
       disconnect: () => void actions.disconnect(),
       navigate: (to: RouteName) => dispatch({ type: 'navigate', to }),
+      openReport: (campaignId: string) => dispatch({ type: 'openReport', campaignId }),
+      openProspect: (prospectId: string) => dispatch({ type: 'openProspect', prospectId }),
       /** The signed-in auth session (the campaign screens build their boundaries on it). */
       session,
     }),
