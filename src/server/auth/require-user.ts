@@ -28,7 +28,10 @@ export function requireUser(verify: TokenVerifier) {
     try {
       req.principal = await verify(match?.[1] ?? '', { forLeaving });
     } catch (err) {
-      const reason = err instanceof AuthError ? err.reason : 'keys-unavailable';
+      // Only a verdict on the token (or the key set being unreachable) is answered here; anything
+      // else, e.g. the store failing during the access check, is the server's own 500.
+      if (!(err instanceof AuthError)) throw err;
+      const reason = err.reason;
       req.log.info({ authFailure: reason }, 'api token rejected');
       if (reason === 'keys-unavailable') throw new HttpError(503, 'unavailable');
       throw new HttpError(401, 'unauthorized', {}, { 'www-authenticate': 'Bearer' });

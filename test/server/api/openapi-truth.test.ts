@@ -68,22 +68,27 @@ const OPERATIONS: Record<
   'GET /api/v1/campaigns': { method: 'GET', url: () => '/api/v1/campaigns' },
 };
 
-/** A store whose calls fail while `failing` is set (except the access check, getAccess, which is auth's). */
-function faultyStore(inner: Store): Store & { failing: boolean } {
-  const box = { failing: false };
-  return new Proxy(inner as Store & { failing: boolean }, {
+/**
+ * A store whose calls fail while `failing` is set (except auth's access check, getAccess, unless
+ * `failingAccess` is set too).
+ */
+function faultyStore(inner: Store): Store & { failing: boolean; failingAccess: boolean } {
+  const box = { failing: false, failingAccess: false };
+  return new Proxy(inner as Store & { failing: boolean; failingAccess: boolean }, {
     get(target, prop, receiver) {
       if (prop === 'failing') return box.failing;
+      if (prop === 'failingAccess') return box.failingAccess;
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        if (box.failing && prop !== 'getAccess') throw new Error('simulated store fault');
+        if (box.failing && (prop !== 'getAccess' || box.failingAccess))
+          throw new Error('simulated store fault');
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
     set(_target, prop, value) {
-      if (prop !== 'failing') return false;
-      box.failing = Boolean(value);
+      if (prop !== 'failing' && prop !== 'failingAccess') return false;
+      box[prop] = Boolean(value);
       return true;
     },
   });
@@ -91,7 +96,7 @@ function faultyStore(inner: Store): Store & { failing: boolean } {
 
 describe('OpenAPI documents every status each route gives', () => {
   let h: Harness;
-  let store: Store & { failing: boolean };
+  let store: Store & { failing: boolean; failingAccess: boolean };
   let storeDir: string;
   let tid: string;
   let doc: {
@@ -299,6 +304,28 @@ describe('OpenAPI documents every status each route gives', () => {
       note(op, res.statusCode);
       expect(res.statusCode, op).toBe(429);
       expect(res.headers['retry-after'], op).toMatch(/^[1-9][0-9]*$/);
+    }
+  });
+
+  it('answers 500, not 503, on every route when the store fails during the sign-in check', async () => {
+    // 503 means "the key set is unreachable"; a database fault is the server's own error.
+    const u = await prepared();
+    store.failing = true;
+    store.failingAccess = true;
+    try {
+      for (const [op, o] of Object.entries(OPERATIONS)) {
+        const res = await h.app.inject({
+          method: o.method,
+          url: o.url(u),
+          headers: o.body ? { ...u.headers, 'content-type': 'application/json' } : u.headers,
+          payload: o.body ? JSON.stringify(await o.body(u)) : undefined,
+        });
+        note(op, res.statusCode);
+        expect(res.statusCode, op).toBe(500);
+      }
+    } finally {
+      store.failing = false;
+      store.failingAccess = false;
     }
   });
 
