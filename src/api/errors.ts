@@ -66,12 +66,26 @@ export class ApiError extends Error {
   }
 }
 
-function messageFor(kind: ApiErrorKind, details: { retryAfterMs?: number }): string {
+function messageFor(kind: ApiErrorKind, details: { code?: string; retryAfterMs?: number }): string {
+  if (kind === 'rate-limited' && details.code === 'send-limit') {
+    const when =
+      details.retryAfterMs === undefined
+        ? 'This batch is larger than one day allows: send it as several smaller campaigns.'
+        : `Candor can send again in about ${aboutHours(details.retryAfterMs)}; your campaign keeps its place.`;
+    return `You have reached the 10,000 messages a day Exchange Online allows from one mailbox (counted over the last 24 hours). ${when}`;
+  }
   if (kind === 'rate-limited' && details.retryAfterMs !== undefined) {
     const seconds = Math.max(1, Math.ceil(details.retryAfterMs / 1000));
     return `Candor's service is busy; try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`;
   }
   return MESSAGES[kind];
+}
+
+function aboutHours(ms: number): string {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  if (minutes < 60) return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  const hours = Math.ceil(minutes / 60);
+  return `${hours} ${hours === 1 ? 'hour' : 'hours'}`;
 }
 
 export function errorKindForStatus(status: number): ApiErrorKind {
