@@ -190,7 +190,7 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
         sendId: match.send.sendId,
         replyId: key,
         payload: {
-          subject: message.subject,
+          subject: message.subject.slice(0, 2000),
           from: message.from.address,
           receivedAt: at,
           ip: connectingServerIp(message.headers),
