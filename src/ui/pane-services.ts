@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { OfficeHost } from '../outlook';
 import type { CampaignRuntime } from './campaign/runtime';
+import type { ResultsSource } from '../core/results/types';
 
 /** The signed-in account as the pane shows it before /me answers. */
 export interface PaneAccount {
@@ -52,6 +53,8 @@ export interface PaneServices {
   disconnect?(session: PaneSession): Promise<void>;
   /** The campaign screens' boundaries (src/ui/campaign/load-runtime.ts); no Campaigns screen without it. */
   loadCampaigns?(session: PaneSession): Promise<CampaignRuntime>;
+  /** Opens and replies of sent campaigns (src/ui/results/load-results.ts); starts reply sync. */
+  loadResults?(session: PaneSession): Promise<ResultsSource>;
 }
 
 const PaneServicesContext = createContext<PaneServices | null>(null);

@@ -1,0 +1,98 @@
+/**
+ * Reply tracking's view of the campaign state (CampaignStatePort): the saved, encrypted campaigns,
+ * except the one this pane is sending — that one is read from and written through its controller,
+ * so the engine's next save cannot overwrite what reply sync recorded.
+ */
+import { parseCampaignSnapshot, type CampaignSnapshot } from '../../core/campaign';
+import type { CampaignStatePort, TrackedCampaign } from '../../core/replies/ports';
+import type { RecipientNote } from '../../core/send/recipient-note';
+import { applyRecipientNote } from '../../core/send/recipient-note';
+import type { Clock } from '../../shared/clock';
+import type { PersistedCampaign } from '../campaign/runtime';
+
+export interface CampaignFiles {
+  ids(): Promise<{ campaignId: string; updatedAt: number }[]>;
+  open(campaignId: string): Promise<PersistedCampaign | undefined>;
+  save(campaignId: string, value: PersistedCampaign): void;
+}
+
+/** The campaign controller's part (src/ui/campaign/controller.ts). */
+export interface LiveCampaign {
+  liveCampaign(): TrackedCampaign | null;
+  annotate(campaignId: string, notes: ReadonlyMap<string, RecipientNote>): boolean;
+  stopFor(campaignId: string, code: string, message: string): boolean;
+}
+
+export interface SavedCampaign {
+  campaignId: string;
+  updatedAt: number;
+  snapshot: CampaignSnapshot;
+  backendSends: Record<string, string>;
+}
+
+/** Every campaign that started sending and opens on this device (others are skipped, not fatal). */
+export async function savedCampaigns(files: CampaignFiles): Promise<SavedCampaign[]> {
+  const out: SavedCampaign[] = [];
+  for (const { campaignId, updatedAt } of await files.ids()) {
+    try {
+      const saved = await files.open(campaignId);
+      if (!saved?.snapshot) continue;
+      const snapshot = parseCampaignSnapshot(saved.snapshot);
+      if (snapshot.send) out.push({ campaignId, updatedAt, snapshot, backendSends: saved.backendSends });
+    } catch {
+      // Sealed to another device's key or unreadable: the campaign screens explain that case.
+    }
+  }
+  return out;
+}
+
+export function campaignStatePort(
+  files: CampaignFiles,
+  live: () => LiveCampaign | null,
+  clock: Clock,
+): CampaignStatePort {
+  async function rewrite(campaignId: string, change: (snapshot: CampaignSnapshot) => boolean): Promise<void> {
+    const saved = await files.open(campaignId);
+    if (!saved?.snapshot) return;
+    const snapshot = parseCampaignSnapshot(saved.snapshot);
+    if (change(snapshot)) files.save(campaignId, { ...saved, snapshot });
+  }
+
+  return {
+    async list() {
+      const current = live()?.liveCampaign() ?? null;
+      const saved = await savedCampaigns(files);
+      const tracked: TrackedCampaign[] = saved
+        .filter((s) => s.campaignId !== current?.campaignId)
+        .map((s) => ({
+          campaignId: s.campaignId,
+          status: s.snapshot.send?.status ?? 'ready',
+          stopReason: s.snapshot.send?.stopReason ?? null,
+          recipients: s.snapshot.send?.recipients ?? [],
+          backendSends: s.backendSends,
+        }));
+      return current ? [current, ...tracked] : tracked;
+    },
+    async annotate(campaignId, notes) {
+      if (live()?.annotate(campaignId, notes)) return;
+      await rewrite(campaignId, (snapshot) => {
+        let changed = false;
+        for (const r of snapshot.send?.recipients ?? []) {
+          const note = notes.get(r.id);
+          if (note && applyRecipientNote(r, note, clock.now())) changed = true;
+        }
+        return changed;
+      });
+    },
+    async stop(campaignId, reason) {
+      if (live()?.stopFor(campaignId, reason.code, reason.message)) return;
+      await rewrite(campaignId, (snapshot) => {
+        const send = snapshot.send;
+        if (!send || (send.status !== 'running' && send.status !== 'paused')) return false;
+        send.status = 'stopped';
+        send.stopReason = { ...reason, at: clock.now() };
+        return true;
+      });
+    },
+  };
+}
