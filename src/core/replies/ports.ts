@@ -59,6 +59,11 @@ export interface CampaignStatePort {
   list(): Promise<TrackedCampaign[]>;
   /** Records notes on recipients (one write per campaign). */
   annotate(campaignId: string, notes: ReadonlyMap<string, RecipientNote>): Promise<void>;
+  /**
+   * A backend send id for a send that has none (its opens were not tracked, so none was registered
+   * before sending): registered now and kept in the campaign state, so the answer can be stored.
+   */
+  registerSend(campaignId: string, attemptId: string): Promise<string>;
   /** Stops a running campaign with a reason the recruiter reads. */
   stop(campaignId: string, reason: { code: string; message: string }): Promise<void>;
 }

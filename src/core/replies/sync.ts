@@ -58,8 +58,8 @@ export interface ReplySyncDeps {
 export interface ReplySyncReport {
   /** Messages matched to a send and uploaded. */
   uploaded: number;
-  /** Matched messages that could not be uploaded because their send has no backend id. */
-  notUploadable: number;
+  /** Sends registered with the backend this round so their answers could be stored. */
+  registered: number;
   /** Messages read and dropped (not ours, receipts, delay notices, unconnectable bounces). */
   dropped: number;
   /** Bounce reports that could not be connected to any send. */
@@ -106,7 +106,7 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
   const options = { ...DEFAULT_REPLY_SYNC, ...deps.options };
   const report: ReplySyncReport = {
     uploaded: 0,
-    notUploadable: 0,
+    registered: 0,
     dropped: 0,
     unmatchedBounces: 0,
     headersUnavailable: false,
@@ -134,6 +134,8 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
   const blocks: { at: number; code: string; message: string }[] = [];
   const seen = new Set<string>();
   const headerState = { unavailable: false };
+  /** Matched messages whose send has no backend id yet (opens not tracked): registered below. */
+  const unregistered: { send: CandorSend; upload: Omit<ReplyUpload, 'sendId'> }[] = [];
   const cursors: [(typeof SYNCED_FOLDERS)[number], { deltaLink: string; since: string }][] = [];
 
   for (const folder of SYNCED_FOLDERS) {
@@ -182,12 +184,7 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
         if (outranks(response, prior)) forCampaign.set(match.send.prospectId, { response });
         responses.set(match.send.campaignId, forCampaign);
       }
-      if (!match.send.sendId) {
-        report.notUploadable++;
-        continue;
-      }
-      uploads.set(`${match.send.sendId}\n${key}`, {
-        sendId: match.send.sendId,
+      const upload: Omit<ReplyUpload, 'sendId'> = {
         replyId: key,
         payload: {
           subject: message.subject.slice(0, 2000),
@@ -199,7 +196,10 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
           matchedBy: match.matchedBy,
           statusCode: c.statusCode,
         },
-      });
+      };
+      if (match.send.sendId)
+        uploads.set(`${match.send.sendId}\n${key}`, { sendId: match.send.sendId, ...upload });
+      else unregistered.push({ send: match.send, upload });
     }
   }
 
@@ -216,10 +216,22 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
       report.stopped.push({ campaignId: c.campaignId, code: block.code, message: block.message });
     }
   }
+  await applyNotes(deps.campaigns, campaigns, responses, deps.clock.now());
+  // Sends never registered with the backend (opens not tracked) get an id now. A failure here
+  // fails the round like a failed upload: the cursors stay, and the next round tries again.
+  const lateIds = new Map<string, string>();
+  for (const { send, upload } of unregistered) {
+    let sendId = lateIds.get(send.attemptId);
+    if (!sendId) {
+      sendId = await deps.campaigns.registerSend(send.campaignId, send.attemptId);
+      lateIds.set(send.attemptId, sendId);
+    }
+    uploads.set(`${sendId}\n${upload.replyId}`, { sendId, ...upload });
+  }
+  report.registered = lateIds.size;
   const batch = [...uploads.values()];
   if (batch.length) await deps.upload(batch);
   report.uploaded = batch.length;
-  await applyNotes(deps.campaigns, campaigns, responses, deps.clock.now());
   for (const [folder, cursor] of cursors) await deps.cursors.save(folder, cursor);
   return report;
 }

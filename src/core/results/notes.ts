@@ -26,10 +26,6 @@ export function syncNotes(report: ReplySyncReport | null, error: string | null):
     notes.push(
       `${report.unmatchedBounces} bounce ${report.unmatchedBounces === 1 ? 'report' : 'reports'} could not be connected to one prospect and ${report.unmatchedBounces === 1 ? 'is' : 'are'} not counted.`,
     );
-  if (report.notUploadable > 0)
-    notes.push(
-      'Some answers came from prospects whose messages were sent without tracking; their status is updated, but they are not listed here.',
-    );
   for (const s of report.stopped) notes.push(`Sending stopped: ${s.message}`);
   return notes;
 }

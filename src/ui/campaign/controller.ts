@@ -162,6 +162,16 @@ export class CampaignController {
     return true;
   }
 
+  /** A backend send id registered after the send (for storing a reply); false when not open here. */
+  recordBackendSend(campaignId: string, attemptId: string, sendId: string): boolean {
+    const engine = this.#engine;
+    const campaign = this.#snapshotCampaign;
+    if (!engine || campaign?.id !== campaignId) return false;
+    this.#backendSends[attemptId] = sendId;
+    this.runtime.store.save(campaignId, this.#persisted(campaign, engine));
+    return true;
+  }
+
   /** After a send is over: a fresh, empty campaign (the finished one stays saved). */
   async newCampaign(): Promise<void> {
     const status = this.#engine?.status;

@@ -21,6 +21,7 @@ export interface LiveCampaign {
   liveCampaign(): TrackedCampaign | null;
   annotate(campaignId: string, notes: ReadonlyMap<string, RecipientNote>): boolean;
   stopFor(campaignId: string, code: string, message: string): boolean;
+  recordBackendSend(campaignId: string, attemptId: string, sendId: string): boolean;
 }
 
 export interface SavedCampaign {
@@ -50,12 +51,17 @@ export function campaignStatePort(
   files: CampaignFiles,
   live: () => LiveCampaign | null,
   clock: Clock,
+  /** Registers a send with the tracking backend (no pixel) and returns its id. */
+  register: (campaignId: string) => Promise<string>,
 ): CampaignStatePort {
-  async function rewrite(campaignId: string, change: (snapshot: CampaignSnapshot) => boolean): Promise<void> {
+  async function rewrite(
+    campaignId: string,
+    change: (snapshot: CampaignSnapshot, saved: PersistedCampaign) => boolean,
+  ): Promise<void> {
     const saved = await files.open(campaignId);
     if (!saved?.snapshot) return;
     const snapshot = parseCampaignSnapshot(saved.snapshot);
-    if (change(snapshot)) files.save(campaignId, { ...saved, snapshot });
+    if (change(snapshot, saved)) files.save(campaignId, { ...saved, snapshot });
   }
 
   return {
@@ -83,6 +89,16 @@ export function campaignStatePort(
         }
         return changed;
       });
+    },
+    async registerSend(campaignId, attemptId) {
+      const sendId = await register(campaignId);
+      if (!live()?.recordBackendSend(campaignId, attemptId, sendId)) {
+        await rewrite(campaignId, (_, saved) => {
+          saved.backendSends = { ...saved.backendSends, [attemptId]: sendId };
+          return true;
+        });
+      }
+      return sendId;
     },
     async stop(campaignId, reason) {
       if (live()?.stopFor(campaignId, reason.code, reason.message)) return;

@@ -34,6 +34,7 @@ export async function loadResultsSource(
     mailbox: replyMailbox(b.graph),
     cursors: replyCursorStore(b.db, b.identity),
     events: { pull: () => b.tracking.pullEvents(), read: () => b.tracking.readEvents() },
+    registerSend: async (campaignId) => (await runtime.registerSend(campaignId, false)).sendId,
     upload: (replies) => b.tracking.uploadReplies(replies),
     clock: runtime.clock,
     // "Every few minutes" in real time, even when the demo's clock runs fast.

@@ -19,6 +19,8 @@ export interface ResultsSourceDeps {
   mailbox: ReplyMailbox;
   cursors: DeltaCursorStore;
   events: { pull(): Promise<unknown>; read(): Promise<OpenResult[]> };
+  /** Registers a send without a pixel (CampaignRuntime.registerSend(campaignId, false)). */
+  registerSend(campaignId: string): Promise<string>;
   /** Seals to the user's key and uploads (TrackingSession.uploadReplies). */
   upload(replies: readonly ReplyUpload[]): Promise<unknown>;
   /** The send engine's clock (send times were stamped with it). */
@@ -40,7 +42,7 @@ function messageOf(error: unknown): string {
 
 export function createResultsSource(deps: ResultsSourceDeps): RunningResultsSource {
   const listeners = new Set<() => void>();
-  const port = campaignStatePort(deps.files, deps.live, deps.clock);
+  const port = campaignStatePort(deps.files, deps.live, deps.clock, deps.registerSend);
   let report: ReplySyncReport | null = null;
   let error: string | null = null;
   let syncedAt: number | null = null;

@@ -124,6 +124,17 @@ export class FakeCampaigns implements CampaignStatePort {
     }
   }
 
+  readonly registered: string[] = [];
+  failRegistration = false;
+  async registerSend(campaignId: string, attemptId: string): Promise<string> {
+    if (this.failRegistration) throw new Error('tracking service unreachable');
+    const sendId = `late-${attemptId}`;
+    this.registered.push(attemptId);
+    const c = this.campaigns.find((x) => x.campaignId === campaignId);
+    if (c) c.backendSends[attemptId] = sendId;
+    return sendId;
+  }
+
   async stop(campaignId: string, reason: { code: string; message: string }): Promise<void> {
     const c = this.campaigns.find((x) => x.campaignId === campaignId);
     if (c) {

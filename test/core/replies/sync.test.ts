@@ -237,6 +237,32 @@ describe('reply sync: inbox', () => {
   });
 });
 
+describe('reply sync: sends without a backend id', () => {
+  it('registers one for a reply to an untracked send; if that fails, the round is redone later', async () => {
+    const { clock, mailbox, campaigns, cursors, deps, backend } = setup();
+    delete campaigns.campaigns[0]!.backendSends['attempt-ben'];
+    campaigns.failRegistration = true;
+    mailbox.deliver('inbox', {
+      conversationId: 'c1',
+      subject: 'RE: Role at Acme',
+      from: { address: 'ben@example.net' },
+      receivedDateTime: iso(T0 + 30 * MIN),
+      headers: [],
+    });
+    await clock.advance(40 * MIN);
+    await expect(syncReplies(deps)).rejects.toThrow('unreachable');
+    expect(backend.rows.size).toBe(0);
+    expect(cursors.saved.size).toBe(0);
+    // The stop rule does not wait for the backend.
+    expect(campaigns.recipient('camp', 'ben')?.response?.kind).toBe('replied');
+
+    campaigns.failRegistration = false;
+    const report = await syncReplies(deps);
+    expect(report.registered).toBe(1);
+    expect([...backend.rows.values()].map((r) => r.sendId)).toEqual(['late-attempt-ben']);
+  });
+});
+
 describe('reply sync: the stop rule', () => {
   it('marks replied, bounced and out-of-office prospects in the campaign state', async () => {
     const { clock, mailbox, campaigns, deps } = setup();

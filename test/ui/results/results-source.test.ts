@@ -88,6 +88,7 @@ function setup(options: { status?: 'running' | 'finished'; live?: LiveCampaign |
   const files = new Map<string, PersistedCampaign>([['camp', persisted(options.status)]]);
   const mailbox = new FakeReplyMailbox();
   const tracking = fakeTracking();
+  let registrations = 0;
   const source = createResultsSource({
     files: {
       ids: async () => [...files.keys()].map((campaignId) => ({ campaignId, updatedAt: T0 })),
@@ -99,6 +100,7 @@ function setup(options: { status?: 'running' | 'finished'; live?: LiveCampaign |
     cursors: new MemoryCursors(),
     events: tracking.events,
     upload: tracking.upload,
+    registerSend: async (campaignId) => `late-${campaignId}-${++registrations}`,
     clock,
     everyMs: 5 * MIN,
   });
@@ -175,6 +177,7 @@ describe('ResultsSource', () => {
         calls.push(`stop ${id} ${code}`);
         return true;
       },
+      recordBackendSend: () => true,
     };
     const { mailbox, source, files } = setup({ status: 'running', live });
     const before = JSON.stringify(files.get('camp'));
@@ -195,6 +198,26 @@ describe('ResultsSource', () => {
     await source.sync();
     expect(calls).toEqual(['stop camp bounce-5.7.233', 'annotate camp ana']);
     expect(JSON.stringify(files.get('camp'))).toBe(before);
+  });
+
+  it('shows a reply from a prospect whose opens were not tracked, registering a send id for it', async () => {
+    const { mailbox, source, files } = setup();
+    const saved = files.get('camp');
+    if (saved) saved.backendSends = { 'a-ana': 'b-ana' };
+    mailbox.deliver('inbox', {
+      conversationId: 'conv-ben',
+      subject: 'RE: Role at Acme',
+      from: { address: 'ben@example.net' },
+      receivedDateTime: iso(T0 + 30 * MIN),
+      headers: [],
+    });
+    await source.sync();
+    expect(files.get('camp')?.backendSends).toEqual({ 'a-ana': 'b-ana', 'a-ben': 'late-camp-1' });
+    const results = await source.load('camp');
+    expect(results?.prospects.find((p) => p.prospectId === 'ben')?.sendId).toBe('late-camp-1');
+    expect(results?.replies).toEqual([
+      expect.objectContaining({ sendId: 'late-camp-1', from: 'ben@example.net' }),
+    ]);
   });
 
   it('a failed Refresh rejects and says so in the notes; the next one recovers', async () => {
