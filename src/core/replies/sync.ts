@@ -6,8 +6,8 @@
  *    received since the oldest tracked send (minus the clock allowance).
  * 3. Classify and match each message (classify.ts, match.ts). Internet headers are fetched only for
  *    messages that are already plausibly ours (matched, or automatic), never for the rest.
- * 4. Stop campaigns on a sender-side bounce; upload matched messages (sealed by the uploader);
- *    record the prospects' responses; then advance the cursors.
+ * 4. Stop campaigns on a recent sender-side bounce; record the prospects' responses (stop rule);
+ *    upload matched messages (sealed by the uploader); then advance the cursors.
  *
  * Anything that matches no Candor send is dropped here: never uploaded, stored or shown. A message
  * reported again (read, flagged, moved) uploads under the same id — the backend keeps one row.
@@ -37,12 +37,15 @@ export interface ReplySyncOptions {
   copies: CopySearchOptions;
   /** Replies are looked for this long after a campaign's last send. */
   trackForMs: number;
+  /** A sender-side bounce stops sending only if it arrived this recently. */
+  senderBlockFreshForMs: number;
 }
 
 export const DEFAULT_REPLY_SYNC: ReplySyncOptions = {
   match: DEFAULT_MATCH_OPTIONS,
   copies: DEFAULT_COPY_SEARCH,
   trackForMs: 90 * 24 * 3_600_000,
+  senderBlockFreshForMs: 6 * 3_600_000,
 };
 
 export interface ReplySyncDeps {
@@ -205,8 +208,12 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
 
   report.headersUnavailable = headerState.unavailable;
 
-  // 3. Act: stop first (sending more would bounce too), then upload, record, advance.
+  // 3. Act: stop first (sending more would bounce too), record responses, register sends that
+  // have no backend id, upload, and only then advance the cursors.
+  const now = deps.clock.now();
   for (const block of blocks) {
+    // An old report (read again after a full resync) says nothing about whether sending works now.
+    if (now - block.at > options.senderBlockFreshForMs) continue;
     for (const c of campaigns) {
       const started = Math.min(...c.recipients.map((r) => r.attempt?.startedAt ?? Infinity));
       const sending = c.status === 'running' || c.status === 'paused';

@@ -321,4 +321,19 @@ describe('reply sync: the stop rule', () => {
     // Still shown in the report as a bounce with its code.
     expect([...backend.rows.values()][0]?.payload).toMatchObject({ kind: 'bounce', statusCode: '5.7.233' });
   });
+
+  it('does not stop again for an old sender-side bounce read again after a full resync', async () => {
+    const { clock, mailbox, campaigns, deps } = setup();
+    mailbox.deliver('inbox', {
+      conversationId: 'c9',
+      subject: 'Undeliverable: ben@example.net',
+      from: { address: 'postmaster@contoso.com' },
+      receivedDateTime: iso(T0 + 3 * MIN),
+      headers: [{ name: 'Diagnostic-Code', value: '550 5.1.8 Access denied' }],
+    });
+    await clock.advance(12 * 3_600_000);
+    const report = await syncReplies(deps);
+    expect(report.stopped).toEqual([]);
+    expect(campaigns.campaigns[0]?.status).toBe('running');
+  });
 });
