@@ -13,7 +13,8 @@ const AUTH = /token|auth|accessdenied|forbidden|unauthorized|consent/i;
 /** Why sending stopped, in the recruiter's words, with what to do about it. */
 export function describeStop(reason: StopReason): string {
   // The engine's own stop reasons are already written for the recruiter.
-  if (ENGINE_REASONS.has(reason.code)) return reason.message;
+  // So are reply tracking's (a bounce saying the mailbox or tenant is blocked, src/core/replies).
+  if (ENGINE_REASONS.has(reason.code) || reason.code.startsWith('bounce-')) return reason.message;
   if (QUOTA.test(reason.code))
     return 'Exchange will not send more from your mailbox right now: it is full, or it reached the limit of 10,000 recipients a day. Free some space or wait a day, then resume.';
   if (AUTH.test(reason.code))
