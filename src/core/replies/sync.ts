@@ -239,7 +239,8 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
   const batch = [...uploads.values()];
   if (batch.length) await deps.upload(batch);
   report.uploaded = batch.length;
-  for (const [folder, cursor] of cursors) await deps.cursors.save(folder, cursor);
+  // An empty link means the folder could not be read as a delta (nothing to continue from).
+  for (const [folder, cursor] of cursors) if (cursor.deltaLink) await deps.cursors.save(folder, cursor);
   return report;
 }
 

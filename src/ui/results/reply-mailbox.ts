@@ -30,10 +30,11 @@ function headersResult(value: unknown): InternetHeadersResult {
   return { status: 'unavailable' };
 }
 
-const EMPTY_JUNK = (state?: MailFolderDeltaState): MailFolderDeltaResult => ({
+/** No junk delta on the older client: nothing read, and an empty link that is never stored. */
+const EMPTY_JUNK = (): MailFolderDeltaResult => ({
   messages: [],
   removedIds: [],
-  deltaLink: state?.deltaLink ?? 'none',
+  deltaLink: '',
   fullSync: false,
   restarted: false,
   fallbackUnfiltered: false,
@@ -44,7 +45,7 @@ export function replyMailbox(graph: GraphForReplies): ReplyMailbox {
     async mailFolderDelta(folder: MailFolder, state?: MailFolderDeltaState, signal?: AbortSignal) {
       if (graph.mailFolderDelta) return graph.mailFolderDelta(folder, state, signal);
       if (!graph.inboxDelta) throw new Error('This Graph client cannot read mail changes.');
-      if (folder !== 'inbox') return EMPTY_JUNK(state);
+      if (folder !== 'inbox') return EMPTY_JUNK();
       const result = await graph.inboxDelta(state, signal);
       return { ...result, fallbackUnfiltered: result.fallbackUnfiltered ?? false };
     },
