@@ -31,6 +31,35 @@ export interface SavedCampaign {
   backendSends: Record<string, string>;
 }
 
+/**
+ * Opening a campaign fetches and decrypts its state; reply sync reads all of them every round. This
+ * reuses what was opened while the backend's `updatedAt` for it is unchanged (any save — ours, the
+ * send screen's, another device's — changes it), and forgets a campaign as soon as we write it.
+ */
+export function cachedCampaignFiles(files: CampaignFiles): CampaignFiles {
+  const latest = new Map<string, number>();
+  const cache = new Map<string, { updatedAt: number; value: PersistedCampaign | undefined }>();
+  return {
+    async ids() {
+      const list = await files.ids();
+      for (const { campaignId, updatedAt } of list) latest.set(campaignId, updatedAt);
+      return list;
+    },
+    async open(campaignId) {
+      const at = latest.get(campaignId);
+      const hit = cache.get(campaignId);
+      if (hit && hit.updatedAt === at) return structuredClone(hit.value);
+      const value = await files.open(campaignId);
+      if (at !== undefined) cache.set(campaignId, { updatedAt: at, value: structuredClone(value) });
+      return value;
+    },
+    save(campaignId, value) {
+      cache.delete(campaignId);
+      files.save(campaignId, value);
+    },
+  };
+}
+
 /** Every campaign that started sending and opens on this device (others are skipped, not fatal). */
 export async function savedCampaigns(files: CampaignFiles): Promise<SavedCampaign[]> {
   const out: SavedCampaign[] = [];

@@ -10,7 +10,13 @@ import { buildCampaignResults, type OpenedResultEvent } from '../../core/results
 import { MATCHING_LIMITS, syncNotes } from '../../core/results/notes';
 import type { CampaignListing, ResultsSource } from '../../core/results/types';
 import type { Clock } from '../../shared/clock';
-import { campaignStatePort, savedCampaigns, type CampaignFiles, type LiveCampaign } from './campaign-state';
+import {
+  cachedCampaignFiles,
+  campaignStatePort,
+  savedCampaigns,
+  type CampaignFiles,
+  type LiveCampaign,
+} from './campaign-state';
 
 export interface ResultsSourceDeps {
   files: CampaignFiles;
@@ -42,7 +48,8 @@ function messageOf(error: unknown): string {
 
 export function createResultsSource(deps: ResultsSourceDeps): RunningResultsSource {
   const listeners = new Set<() => void>();
-  const port = campaignStatePort(deps.files, deps.live, deps.clock, deps.registerSend);
+  const files = cachedCampaignFiles(deps.files);
+  const port = campaignStatePort(files, deps.live, deps.clock, deps.registerSend);
   let report: ReplySyncReport | null = null;
   let error: string | null = null;
   let syncedAt: number | null = null;
@@ -87,7 +94,7 @@ export function createResultsSource(deps: ResultsSourceDeps): RunningResultsSour
 
   return {
     async listCampaigns(): Promise<CampaignListing[]> {
-      const saved = await savedCampaigns(deps.files);
+      const saved = await savedCampaigns(files);
       return saved
         .map((s) => {
           const times = (s.snapshot.send?.recipients ?? [])
@@ -103,7 +110,7 @@ export function createResultsSource(deps: ResultsSourceDeps): RunningResultsSour
         .sort((a, b) => b.updatedAt - a.updatedAt);
     },
     async load(campaignId) {
-      const saved = (await savedCampaigns(deps.files)).find((s) => s.campaignId === campaignId);
+      const saved = (await savedCampaigns(files)).find((s) => s.campaignId === campaignId);
       if (!saved) return null;
       const current = deps.live()?.liveCampaign();
       const snapshot =

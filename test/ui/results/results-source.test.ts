@@ -89,10 +89,14 @@ function setup(options: { status?: 'running' | 'finished'; live?: LiveCampaign |
   const mailbox = new FakeReplyMailbox();
   const tracking = fakeTracking();
   let registrations = 0;
+  const opens: string[] = [];
   const source = createResultsSource({
     files: {
       ids: async () => [...files.keys()].map((campaignId) => ({ campaignId, updatedAt: T0 })),
-      open: async (id) => structuredClone(files.get(id)),
+      open: async (id) => {
+        opens.push(id);
+        return structuredClone(files.get(id));
+      },
       save: (id, value) => void files.set(id, structuredClone(value)),
     },
     live: () => options.live ?? null,
@@ -104,7 +108,7 @@ function setup(options: { status?: 'running' | 'finished'; live?: LiveCampaign |
     clock,
     everyMs: 5 * MIN,
   });
-  return { clock, files, mailbox, tracking, source };
+  return { clock, files, mailbox, tracking, source, opens };
 }
 
 describe('ResultsSource', () => {
@@ -218,6 +222,14 @@ describe('ResultsSource', () => {
     expect(results?.replies).toEqual([
       expect.objectContaining({ sendId: 'late-camp-1', from: 'ben@example.net' }),
     ]);
+  });
+
+  it('does not open (fetch and decrypt) an unchanged campaign again on every round', async () => {
+    const { source, opens } = setup();
+    await source.sync();
+    await source.sync();
+    await source.listCampaigns();
+    expect(opens).toEqual(['camp']);
   });
 
   it('a failed Refresh rejects and says so in the notes; the next one recovers', async () => {
