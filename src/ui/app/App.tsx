@@ -1,6 +1,7 @@
 import { FluentProvider, makeStaticStyles, Spinner } from '@fluentui/react-components';
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { useResumeInBackground } from '../campaign/use-resume-in-background';
+import { useResultsInBackground } from '../results/use-results-in-background';
 import { ErrorBar } from '../components/ErrorBar';
 import { PaneServicesProvider, type PaneServices } from '../pane-services';
 import { ConnectScreen } from '../screens/ConnectScreen';
@@ -51,6 +52,11 @@ function Pane({ services, homeContent }: AppProps) {
   // A campaign that was sending when the pane closed continues as soon as the recruiter is connected.
   useResumeInBackground(connection.status === 'connected' && !!loadCampaigns, async () =>
     loadCampaigns!(await pane.session()),
+  );
+  const loadResults = services.loadResults;
+  // Reply sync runs while the pane is open, whichever screen is shown.
+  useResultsInBackground(connection.status === 'connected' && !!loadResults, async () =>
+    loadResults!(await pane.session()),
   );
   if (route === 'privacy') screen = <PrivacyScreen focusHeading={moved} />;
   else if (route === 'campaigns' && connected && loadCampaigns)
