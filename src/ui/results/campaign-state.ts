@@ -78,7 +78,8 @@ export async function savedCampaigns(files: CampaignFiles): Promise<SavedCampaig
 
 export function campaignStatePort(
   files: CampaignFiles,
-  live: () => LiveCampaign | null,
+  /** The campaign controller, once it has opened the current campaign (null: campaigns not open here). */
+  live: () => Promise<LiveCampaign | null>,
   clock: Clock,
   /** Registers a send with the tracking backend (no pixel) and returns its id. */
   register: (campaignId: string) => Promise<string>,
@@ -90,12 +91,17 @@ export function campaignStatePort(
     const saved = await files.open(campaignId);
     if (!saved?.snapshot) return;
     const snapshot = parseCampaignSnapshot(saved.snapshot);
+    // A campaign still sending but not open here is being sent by another window (it holds the
+    // send lock, and its own reply sync records these notes): writing its saved state from here
+    // could overwrite that engine's newer progress, so it is left alone.
+    const status = snapshot.send?.status;
+    if (status === 'running' || status === 'paused') return;
     if (change(snapshot, saved)) files.save(campaignId, { ...saved, snapshot });
   }
 
   return {
     async list() {
-      const current = live()?.liveCampaign() ?? null;
+      const current = (await live())?.liveCampaign() ?? null;
       const saved = await savedCampaigns(files);
       const tracked: TrackedCampaign[] = saved
         .filter((s) => s.campaignId !== current?.campaignId)
@@ -109,7 +115,7 @@ export function campaignStatePort(
       return current ? [current, ...tracked] : tracked;
     },
     async annotate(campaignId, notes) {
-      if (live()?.annotate(campaignId, notes)) return;
+      if ((await live())?.annotate(campaignId, notes)) return;
       await rewrite(campaignId, (snapshot) => {
         let changed = false;
         for (const r of snapshot.send?.recipients ?? []) {
@@ -121,7 +127,7 @@ export function campaignStatePort(
     },
     async registerSend(campaignId, attemptId) {
       const sendId = await register(campaignId);
-      if (!live()?.recordBackendSend(campaignId, attemptId, sendId)) {
+      if (!(await live())?.recordBackendSend(campaignId, attemptId, sendId)) {
         await rewrite(campaignId, (_, saved) => {
           saved.backendSends = { ...saved.backendSends, [attemptId]: sendId };
           return true;
@@ -130,10 +136,10 @@ export function campaignStatePort(
       return sendId;
     },
     async stop(campaignId, reason) {
-      if (live()?.stopFor(campaignId, reason.code, reason.message)) return;
+      if ((await live())?.stopFor(campaignId, reason.code, reason.message)) return;
       await rewrite(campaignId, (snapshot) => {
         const send = snapshot.send;
-        if (!send || (send.status !== 'running' && send.status !== 'paused')) return false;
+        if (!send || send.status !== 'ready') return false;
         send.status = 'stopped';
         send.stopReason = { ...reason, at: clock.now() };
         return true;

@@ -30,7 +30,12 @@ export async function loadResultsSource(
       open: (id) => runtime.store.open(id),
       save: (id, value) => runtime.store.save(id, value),
     },
-    live: () => controllerFor(runtime),
+    live: async () => {
+      // The same load the pane does on connect (useResumeInBackground); memoised by the controller.
+      const controller = controllerFor(runtime);
+      await controller.load();
+      return controller;
+    },
     mailbox: replyMailbox(b.graph),
     cursors: replyCursorStore(b.db, b.identity),
     events: { pull: () => b.tracking.pullEvents(), read: () => b.tracking.readEvents() },

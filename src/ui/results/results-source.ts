@@ -20,8 +20,11 @@ import {
 
 export interface ResultsSourceDeps {
   files: CampaignFiles;
-  /** The campaign controller, when campaigns are open in this pane. */
-  live: () => LiveCampaign | null;
+  /**
+   * The campaign controller once it has opened the recruiter's current campaign (so its engine, not
+   * the saved copy, is read and written), or null when campaigns are not available in this pane.
+   */
+  live: () => Promise<LiveCampaign | null>;
   mailbox: ReplyMailbox;
   cursors: DeltaCursorStore;
   events: { pull(): Promise<unknown>; read(): Promise<OpenResult[]> };
@@ -112,7 +115,7 @@ export function createResultsSource(deps: ResultsSourceDeps): RunningResultsSour
     async load(campaignId) {
       const saved = (await savedCampaigns(files)).find((s) => s.campaignId === campaignId);
       if (!saved) return null;
-      const current = deps.live()?.liveCampaign();
+      const current = (await deps.live())?.liveCampaign();
       const snapshot =
         current?.campaignId === campaignId && saved.snapshot.send
           ? { ...saved.snapshot, send: { ...saved.snapshot.send, recipients: current.recipients } }

@@ -99,7 +99,7 @@ function setup(options: { status?: 'running' | 'finished'; live?: LiveCampaign |
       },
       save: (id, value) => void files.set(id, structuredClone(value)),
     },
-    live: () => options.live ?? null,
+    live: async () => options.live ?? null,
     mailbox,
     cursors: new MemoryCursors(),
     events: tracking.events,
@@ -147,20 +147,28 @@ describe('ResultsSource', () => {
     });
   });
 
-  it('stops a saved running campaign on a sender-blocked bounce, with the reason in its state', async () => {
+  it('leaves a campaign that another window is sending to that window', async () => {
     const { mailbox, source, files } = setup({ status: 'running' });
+    const before = JSON.stringify(files.get('camp'));
+    mailbox.deliver('inbox', {
+      conversationId: 'conv-ana',
+      subject: 'RE: Role at Acme',
+      from: { address: 'ana@example.org' },
+      receivedDateTime: iso(T0 + 30 * MIN),
+      headers: [],
+    });
     mailbox.deliver('inbox', {
       conversationId: 'conv-ben',
       subject: 'Undeliverable: Role at Acme',
       from: { address: 'postmaster@contoso.com' },
-      receivedDateTime: iso(T0 + 2 * MIN),
+      receivedDateTime: iso(T0 + 50 * MIN),
       headers: [{ name: 'Diagnostic-Code', value: '550 5.1.8 Access denied, bad outbound sender' }],
     });
     await source.sync();
-    const send = files.get('camp')?.snapshot?.send;
-    expect(send?.status).toBe('stopped');
-    expect(send?.stopReason?.message).toMatch(/blocked your mailbox/);
-    expect((await source.load('camp'))?.notes.join(' ')).toMatch(/Sending stopped/);
+    // Its engine (in the other window) holds newer progress than the saved copy: not overwritten.
+    expect(JSON.stringify(files.get('camp'))).toBe(before);
+    // The reply is still stored and shown.
+    expect((await source.load('camp'))?.replies.map((r) => r.kind)).toEqual(['reply', 'bounce']);
   });
 
   it('routes notes and stops for the campaign open in this pane through its controller', async () => {
