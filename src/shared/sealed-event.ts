@@ -69,12 +69,24 @@ export const openPayloadSchema = z.strictObject({
 });
 export type OpenPayload = z.infer<typeof openPayloadSchema>;
 
-/** Reply metadata read from headers in the task pane. `ip` is the connecting mail server's. */
+/**
+ * Reply metadata read from headers in the task pane. `ip` is the connecting mail server's. The
+ * personal fields are exactly subject, from, receivedAt and ip; the rest says what reply sync made
+ * of the message (src/core/replies) and is optional so records sealed before it still open.
+ */
 export const replyPayloadSchema = z.strictObject({
   subject: z.string().max(2000),
   from: z.string().min(3).max(320),
   receivedAt: epochMs,
   ip,
+  kind: z.enum(['reply', 'bounce', 'out-of-office']).optional(),
+  confidence: z.enum(['high', 'medium', 'low']).optional(),
+  matchedBy: z.enum(['conversation', 'headers', 'address-subject']).optional(),
+  statusCode: z
+    .string()
+    .regex(/^[245]\.\d{1,3}\.\d{1,3}$/)
+    .nullable()
+    .optional(),
 });
 export type ReplyPayload = z.infer<typeof replyPayloadSchema>;
 

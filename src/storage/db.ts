@@ -9,7 +9,7 @@ import type { ApiEvent } from '../api/client';
 import type { UserKey } from '../crypto/keys';
 
 export const DB_NAME = 'candor';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 /** A user's key pair on this device; one per (tid, oid). */
 export interface StoredUserKey extends UserKey {
@@ -43,20 +43,32 @@ export interface StoredCursor {
   after: string | null;
 }
 
+/** Reply sync's Graph delta link for one mail folder (src/storage/reply-cursors.ts). */
+export interface StoredReplyCursor {
+  tid: string;
+  oid: string;
+  folder: string;
+  deltaLink: string;
+  since: string;
+}
+
 export interface CandorDbSchema extends DBSchema {
   keys: { key: [string, string]; value: StoredUserKey };
   snapshots: { key: [string, string, string]; value: StoredSnapshot; indexes: { byUser: [string, string] } };
   events: { key: [string, string, string]; value: StoredEvent; indexes: { byUser: [string, string] } };
   cursors: { key: [string, string]; value: StoredCursor };
+  replyCursors: { key: [string, string, string]; value: StoredReplyCursor };
 }
 
 export type CandorDb = IDBPDatabase<CandorDbSchema>;
 
-export const STORE_NAMES = ['keys', 'snapshots', 'events', 'cursors'] as const;
+export const STORE_NAMES = ['keys', 'snapshots', 'events', 'cursors', 'replyCursors'] as const;
 
 export function openCandorDb(name = DB_NAME): Promise<CandorDb> {
   return openDB<CandorDbSchema>(name, DB_VERSION, {
-    upgrade(db) {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 2) db.createObjectStore('replyCursors', { keyPath: ['tid', 'oid', 'folder'] });
+      if (oldVersion >= 1) return;
       db.createObjectStore('keys', { keyPath: ['tid', 'oid'] });
       db.createObjectStore('snapshots', { keyPath: ['tid', 'oid', 'campaignId'] }).createIndex('byUser', [
         'tid',

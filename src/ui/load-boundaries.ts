@@ -54,5 +54,9 @@ export function createPaneServices(config: BoundaryConfig, office: OfficeHost): 
       const { loadCampaignRuntime } = await import('./campaign/load-runtime');
       return loadCampaignRuntime(config, session);
     },
+    async loadResults(session) {
+      const { loadResultsSource } = await import('./results/load-results');
+      return loadResultsSource(config, session);
+    },
   };
 }

@@ -39,6 +39,11 @@ const recipient = z.object({
   sentAt: z.number().nullable(),
   confirmedBy: z.enum(['accepted', 'sent-items']).nullable(),
   sentItemId: z.string().nullable(),
+  // Added with reply tracking; optional so snapshots saved before still load.
+  conversationId: z.string().optional(),
+  internetMessageId: z.string().optional(),
+  copySearchEndedAt: z.number().optional(),
+  response: z.object({ kind: z.enum(['replied', 'bounced', 'out-of-office']), at: z.number() }).optional(),
   failure: z.object({ code: z.string(), message: z.string() }).nullable(),
   uncertain: z
     .object({ reason: z.string(), since: z.number(), nextCheckAt: z.number(), awaitingDecision: z.boolean() })

@@ -4,6 +4,7 @@ import { isConnectionLost, type MailSender, type OutgoingMail, type SendOutcome 
 import { Pacer } from './pacer';
 import { computeProgress, PACE_WINDOW_MS, type SendProgress } from './progress';
 import { findCopies, SEND_ID_HEADER } from './reconcile';
+import { applyRecipientNote, type RecipientNote } from './recipient-note';
 import { newRecipient, type RecipientInput, type RecipientRecord, type RecipientState } from './recipient';
 import { restoreRecipients, type EngineStatus, type SendSnapshot, type StopReason } from './snapshot';
 
@@ -272,6 +273,20 @@ export class SendEngine {
     if (!this.#offline) return;
     this.#offline.nextTryAt = this.#clock.now();
     this.#kick();
+  }
+
+  /** What reply tracking learned about a recipient (its Sent Items copy, the prospect's response). */
+  annotate(recipientId: string, note: RecipientNote): void {
+    const r = this.#get(recipientId);
+    if (!applyRecipientNote(r, note, this.#clock.now())) return;
+    this.#emit(r.id, r.state);
+    this.#kick();
+  }
+
+  /** Stops sending with a reason found outside the engine (e.g. a bounce saying the sender is blocked). */
+  stopFor(code: string, message: string): void {
+    if (this.#status !== 'running' && this.#status !== 'paused' && this.#status !== 'ready') return;
+    this.#stop(code, message);
   }
 
   /** Look in Sent Items now for every uncertain recipient (the recruiter's "check again"). */
@@ -550,6 +565,7 @@ export class SendEngine {
         if (copy) {
           const sentAt = copy.sentDateTime ? Date.parse(copy.sentDateTime) : now;
           this.#markSent(r, sentAt, 'sent-items', copy.id);
+          applyRecipientNote(r, { copy }, now);
         } else {
           this.#scheduleNextCheck(r, now);
         }

@@ -8,7 +8,14 @@ export {
   type EngineChange,
   type UncertainDecision,
 } from './engine';
-export type { RecipientState, RecipientInput, RecipientRecord, SendAttempt, Uncertainty } from './recipient';
+export type {
+  RecipientState,
+  RecipientInput,
+  RecipientRecord,
+  SendAttempt,
+  Uncertainty,
+  ProspectResponse,
+} from './recipient';
 export { SEND_ID_HEADER, isCopyOf, findCopies } from './reconcile';
 export { type EngineStatus, type StopReason, type SendSnapshot, INTERRUPTED_REASON } from './snapshot';
 export { type SendProgress, computeProgress } from './progress';

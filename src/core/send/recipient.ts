@@ -25,6 +25,13 @@ export interface Uncertainty {
   awaitingDecision: boolean;
 }
 
+/** What the prospect did after our send, as reply sync found it: later steps skip them. */
+export interface ProspectResponse {
+  kind: 'replied' | 'bounced' | 'out-of-office';
+  /** When the answer (or bounce) was received. */
+  at: number;
+}
+
 export interface RecipientRecord {
   id: string;
   address: string;
@@ -36,6 +43,13 @@ export interface RecipientRecord {
   /** How `sent` is known: Graph said 202, or our copy was found in Sent Items. */
   confirmedBy: 'accepted' | 'sent-items' | null;
   sentItemId: string | null;
+  /** Of our copy in Sent Items (found after the send): what reply matching joins on. Absent until found. */
+  conversationId?: string;
+  internetMessageId?: string;
+  /** The copy was looked for until this time and not found; reply matching uses address and subject. */
+  copySearchEndedAt?: number;
+  /** Replied, bounced or out of office (absent: nothing seen yet). */
+  response?: ProspectResponse;
   failure: { code: string; message: string } | null;
   uncertain: Uncertainty | null;
 }

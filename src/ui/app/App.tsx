@@ -1,6 +1,7 @@
 import { FluentProvider, makeStaticStyles, Spinner } from '@fluentui/react-components';
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { useResumeInBackground } from '../campaign/use-resume-in-background';
+import { useResultsInBackground } from '../results/use-results-in-background';
 import { ErrorBar } from '../components/ErrorBar';
 import { PaneServicesProvider, type PaneServices } from '../pane-services';
 import { ConnectScreen } from '../screens/ConnectScreen';
@@ -56,6 +57,11 @@ function Pane({ services, homeContent }: AppProps) {
     loadCampaigns!(await pane.session()),
   );
   const results = { loadResults: services.loadResults, session: pane.session };
+  const loadResults = services.loadResults;
+  // Reply sync runs while the pane is open, whichever screen is shown.
+  useResultsInBackground(connection.status === 'connected' && !!loadResults, async () =>
+    loadResults!(await pane.session()),
+  );
   if (route === 'privacy') screen = <PrivacyScreen focusHeading={moved} />;
   else if (route === 'report' && connected && report)
     screen = (

@@ -13,6 +13,7 @@ import {
 } from '../../core/campaign';
 import { userMessage } from '../components/error-message';
 import type { RecipientRecord, SendEngine, SendProgress, UncertainDecision } from '../../core/send';
+import type { RecipientNote } from '../../core/send/recipient-note';
 import { type CampaignDraft, deriveCampaign, emptyDraft } from './draft';
 import type { CampaignRuntime, PersistedCampaign } from './runtime';
 
@@ -172,6 +173,56 @@ export class CampaignController {
 
   recipients(): RecipientRecord[] {
     return this.#engine?.recipients() ?? [];
+  }
+
+  /**
+   * The campaign this controller is sending (or sent), as reply tracking reads it: the engine's
+   * state is newer than the saved copy. Null when no send is open here.
+   */
+  liveCampaign(): {
+    campaignId: string;
+    status: SendEngine['status'];
+    stopReason: SendEngine['stopReason'];
+    recipients: RecipientRecord[];
+    backendSends: Record<string, string>;
+  } | null {
+    const engine = this.#engine;
+    const campaign = this.#snapshotCampaign;
+    if (!engine || !campaign) return null;
+    return {
+      campaignId: campaign.id,
+      status: engine.status,
+      stopReason: engine.stopReason,
+      recipients: engine.recipients(),
+      backendSends: { ...this.#backendSends },
+    };
+  }
+
+  /** Reply tracking's notes for the open campaign; false when `campaignId` is not the one open here. */
+  annotate(campaignId: string, notes: ReadonlyMap<string, RecipientNote>): boolean {
+    const engine = this.#engine;
+    if (!engine || this.#snapshotCampaign?.id !== campaignId) return false;
+    for (const [recipientId, note] of notes)
+      if (engine.recipient(recipientId)) engine.annotate(recipientId, note);
+    return true;
+  }
+
+  /** Stops the open campaign for a reason found by reply tracking; false when it is not open here. */
+  stopFor(campaignId: string, code: string, message: string): boolean {
+    const engine = this.#engine;
+    if (!engine || this.#snapshotCampaign?.id !== campaignId) return false;
+    engine.stopFor(code, message);
+    return true;
+  }
+
+  /** A backend send id registered after the send (for storing a reply); false when not open here. */
+  recordBackendSend(campaignId: string, attemptId: string, sendId: string): boolean {
+    const engine = this.#engine;
+    const campaign = this.#snapshotCampaign;
+    if (!engine || campaign?.id !== campaignId) return false;
+    this.#backendSends[attemptId] = sendId;
+    this.runtime.store.save(campaignId, this.#persisted(campaign, engine));
+    return true;
   }
 
   /**

@@ -3,13 +3,13 @@
  * URLs), the device key and encrypted state sync, saved templates. Loaded by dynamic import from
  * load-boundaries, so none of it is in the first-load bundle.
  */
-import { createApiClient } from '../../api/client';
-import { createGraph } from '../../graph';
+import { createApiClient, type ApiClient } from '../../api/client';
+import { createGraph, type Graph } from '../../graph';
 import { acceleratedClock, type TimeScale } from '../../shared/accelerated-clock';
 import { systemClock } from '../../shared/clock';
 import { browserConnectivity } from '../../shared/connectivity';
-import { openCandorDb } from '../../storage/db';
-import { openTrackingSession } from '../../storage/tracking-session';
+import { openCandorDb, type CandorDb } from '../../storage/db';
+import { openTrackingSession, type TrackingSession } from '../../storage/tracking-session';
 import type { PaneSession } from '../pane-services';
 import type { CampaignRuntime } from './runtime';
 import { webSendLock } from './send-lock';
@@ -53,6 +53,23 @@ async function demoTimeScale(config: CampaignRuntimeConfig): Promise<TimeScale |
 }
 
 const runtimes = new WeakMap<PaneSession, Promise<CampaignRuntime>>();
+
+/** What a runtime was built on, for features layered on it (reply tracking, src/ui/results). */
+export interface RuntimeBoundaries {
+  graph: Graph;
+  api: ApiClient;
+  db: CandorDb;
+  identity: { tid: string; oid: string };
+  tracking: TrackingSession;
+  /** Run by runtime.close(), before anything is written for the last time. */
+  onClose: (() => void)[];
+}
+
+const boundaries = new WeakMap<CampaignRuntime, RuntimeBoundaries>();
+
+export function runtimeBoundaries(runtime: CampaignRuntime): RuntimeBoundaries | undefined {
+  return boundaries.get(runtime);
+}
 
 /** One runtime per signed-in session, so a running send outlives the screens that show it. */
 export function loadCampaignRuntime(
@@ -120,10 +137,13 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
     newId: () => crypto.randomUUID(),
     async close() {
       runtimes.delete(session);
+      for (const close of onClose.splice(0)) close();
       const { controllerFor } = await import('./use-campaign');
       controllerFor(runtime).dispose();
       await store.close();
     },
   };
+  const onClose: (() => void)[] = [];
+  boundaries.set(runtime, { graph, api, db, identity, tracking, onClose });
   return runtime;
 }

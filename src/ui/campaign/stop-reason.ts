@@ -20,6 +20,9 @@ function when(at: number, from: number): string {
  * are translated here; a technical message ("Graph request failed: network") is never shown.
  */
 export function describeStop(reason: StopReason): string {
+  // Reply tracking's stop reasons (a bounce saying the mailbox or tenant is blocked, src/core/replies)
+  // are already written for the recruiter.
+  if (reason.code.startsWith('bounce-')) return reason.message;
   const offline = CONNECTION.test(reason.message);
   switch (reason.code) {
     case 'daily-recipient-limit':
