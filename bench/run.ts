@@ -3,9 +3,14 @@
  * servers, has its own `npm run bench:pixel`). Pass names to run a subset: `npm run bench -- campaign` or `npm run bench -- report`.
  */
 import { campaignBench } from './campaign';
+import { repliesBench } from './replies';
 import { reportBench } from './report';
 
-const BENCHES: Record<string, () => Promise<void>> = { campaign: campaignBench, report: reportBench };
+const BENCHES: Record<string, () => Promise<void>> = {
+  campaign: campaignBench,
+  replies: repliesBench,
+  report: reportBench,
+};
 
 const wanted = process.argv.slice(2);
 for (const [name, bench] of Object.entries(BENCHES)) {
