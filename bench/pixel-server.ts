@@ -21,6 +21,7 @@ const env = process.env;
 const store = await createStore(env.DB ?? 'bench.sqlite', {
   sqliteSynchronous: env.SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL',
   sqliteEventWriter: env.SQLITE_WRITER === 'inline' ? 'inline' : 'thread',
+  sqliteSecureDelete: env.SQLITE_SECURE_DELETE !== 'OFF',
 });
 await store.migrate();
 const app = Fastify({ logger: false });

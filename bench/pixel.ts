@@ -12,7 +12,7 @@
  *
  * Env: DUR (default 10s), CONNS (50), THREADS (2), WARMUP (2s), SEAL_N (2000), TARGETS (comma list
  * of fastify-bare, stage-token, stage-lookup, stage-seal, sqlite-full, sqlite-full-inline,
- * sqlite-normal, postgres). `fastify-bare` serves the same GIF from a Fastify route without any
+ * sqlite-normal, sqlite-full-no-secure-delete, postgres). `fastify-bare` serves the same GIF from a Fastify route without any
  * intake: the floor. The `stage-*` targets run the intake cut short after each step
  * (bench/pixel-stages.ts), so the report can say what each step costs. `sqlite-full-inline`
  * commits on the event loop instead of the writer thread.
@@ -229,6 +229,7 @@ const TARGET_NAMES: Record<string, string> = {
   'sqlite-full': 'SQLite FULL',
   'sqlite-normal': 'SQLite NORMAL',
   'sqlite-full-inline': 'SQLite FULL, commit on the event loop (no writer thread)',
+  'sqlite-full-no-secure-delete': 'SQLite FULL without secure_delete (its cost)',
 };
 
 /** The intake cut short after each step (bench/pixel-stages.ts), then the full path. */
@@ -301,6 +302,7 @@ async function runCandor(target: string, pixelKeys: string, ring: PixelKeyRing):
       DB: db,
       SQLITE_SYNC: target === 'sqlite-normal' ? 'NORMAL' : 'FULL',
       SQLITE_WRITER: target === 'sqlite-full-inline' ? 'inline' : 'thread',
+      SQLITE_SECURE_DELETE: target === 'sqlite-full-no-secure-delete' ? 'OFF' : 'ON',
       BARE: target === 'fastify-bare' ? '1' : '',
       STAGE: target.startsWith('stage-') ? target.slice('stage-'.length) : '',
       PIXEL_KEYS: pixelKeys,

@@ -13,6 +13,11 @@ export interface StoreOptions {
    * event loop runs other requests between chunks.
    */
   deleteChunkRows?: number;
+  /**
+   * SQLite only: overwrite deleted rows with zeros (default true; a disconnected user's bytes must
+   * not linger in free pages). Off only to measure its cost in the pixel benchmark.
+   */
+  sqliteSecureDelete?: boolean;
   /** PostgreSQL only: pool size (default 10). */
   poolSize?: number;
 }

@@ -67,7 +67,7 @@ export class SqliteStore implements Store {
       'busy_timeout = 5000',
       // Deleted rows are overwritten with zeros, not just unlinked: a disconnected user's ids and
       // ciphertext do not linger in free pages of the file (docs/backend-storage.md).
-      'secure_delete = ON',
+      `secure_delete = ${options.sqliteSecureDelete === false ? 'OFF' : 'ON'}`,
     ];
     this.#deleteChunkRows = options.deleteChunkRows ?? 500;
     this.#synchronous = options.sqliteSynchronous ?? 'FULL';
