@@ -53,13 +53,28 @@ export async function pullEvents({
   return added;
 }
 
-/** Every stored event of this user, opened with the device's key (failures reported per row). */
+/**
+ * Every stored event of this user, opened with the device's key (failures reported per row). Pass
+ * `opened` (kept in memory for the pane's session, never stored) and each row is opened once: a
+ * report that reads again opens only what arrived since — opening costs an ECDH per sealing group,
+ * and opens spread over days are one group each.
+ */
 export async function readEvents(
   db: CandorDb,
   identity: UserIdentity,
   opener: EventOpener,
+  opened?: Map<string, OpenResult>,
 ): Promise<OpenResult[]> {
   const rows = await db.getAllFromIndex('events', 'byUser', [identity.tid, identity.oid]);
   rows.sort((a, b) => a.occurredAt - b.occurredAt);
-  return Promise.all(rows.map((r) => opener.open(r)));
+  return Promise.all(
+    rows.map(async (r) => {
+      const known = opened?.get(r.eventId);
+      if (known) return known;
+      const result = await opener.open(r);
+      // Only successes are kept: a row that failed is tried again (e.g. after the key came back).
+      if (result.ok) opened?.set(r.eventId, result);
+      return result;
+    }),
+  );
 }

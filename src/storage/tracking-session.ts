@@ -59,6 +59,8 @@ export async function openTrackingSession({
   const { key, created } = await ensureUserKey({ db, identity, register, clock });
   const cipher = await createStateCipher(key.keyPair, key.keyId);
   const opener = createEventOpener({ identity, keyPair: key.keyPair, keyRegisteredAt: key.registeredAt });
+  // Opened events, in memory for this session only: the report re-reads often, each row opens once.
+  const opened = new Map<string, OpenResult>();
 
   return {
     key,
@@ -76,7 +78,7 @@ export async function openTrackingSession({
     campaign: (campaignId, options = {}) =>
       createCampaignSync({ db, api, cipher, identity, campaignId, clock, ...options }),
     pullEvents: () => pullEvents({ db, api, identity }),
-    readEvents: () => readEvents(db, identity, opener),
+    readEvents: () => readEvents(db, identity, opener, opened),
     async uploadReplies(replies) {
       const sealed = await sealReplies(identity, key, replies);
       const stored: string[] = [];

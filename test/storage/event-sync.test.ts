@@ -87,6 +87,29 @@ describe('event sync', () => {
     expect(opened.map((o) => o.eventId)).toEqual(api.rows.map((r) => r.eventId));
   });
 
+  it('opens each row once per session when given a memo, and only new rows on the next read', async () => {
+    const db = await openCandorDb('event-sync-memo');
+    const key = await generateUserKey(me, 0);
+    const api = new FakeEventsApi();
+    api.rows = await sealedRows(key.publicKey, 5);
+    await pullEvents({ db, api, identity: me, pageSize: 10 });
+    const inner = createEventOpener({ identity: me, keyPair: key.keyPair });
+    const openedIds: string[] = [];
+    const opener = {
+      open: (row: Parameters<typeof inner.open>[0]) => (openedIds.push(row.eventId), inner.open(row)),
+    };
+    const memo = new Map();
+    const first = await readEvents(db, me, opener, memo);
+    api.rows.push(...(await sealedRows(key.publicKey, 2, 5)));
+    await pullEvents({ db, api, identity: me, pageSize: 10 });
+    const second = await readEvents(db, me, opener, memo);
+    expect(second.slice(0, 5)).toEqual(first);
+    expect(second).toHaveLength(7);
+    expect(second.every((o) => o.ok)).toBe(true);
+    // 5 + 2 opens, not 5 + 7.
+    expect(openedIds).toEqual([...first.map((o) => o.eventId), 'evt-5', 'evt-6']);
+  });
+
   it('keeps what it stored when the connection drops mid-pull, and never stores opened data', async () => {
     const db = await openCandorDb('event-sync-2');
     const key = await generateUserKey(me, 0);
