@@ -67,6 +67,8 @@ export class ApiError extends Error {
 }
 
 function messageFor(kind: ApiErrorKind, details: { code?: string; retryAfterMs?: number }): string {
+  if (kind === 'invalid-request' && details.code === 'wrong-key')
+    return 'Candor was connected on another device since, with a key of its own, so this device’s copy cannot be saved to Candor’s service. Your work is kept on this device, and sending continues here.';
   if (kind === 'rate-limited' && details.code === 'send-limit') {
     const when =
       details.retryAfterMs === undefined

@@ -16,6 +16,13 @@ describe('API error messages', () => {
     expect(never.message).toContain('several smaller campaigns');
   });
 
+  it('explains a state refused for another key without calling it a bug', () => {
+    const e = new ApiError('invalid-request', { status: 400, code: 'wrong-key' });
+    expect(e.message).toContain('connected on another device');
+    expect(e.message).not.toMatch(/bug/i);
+    expect(new ApiError('invalid-request', { status: 400, code: 'invalid-request' }).message).toMatch(/bug/);
+  });
+
   it('keeps the generic busy message for other 429s', () => {
     const busy = new ApiError('rate-limited', { status: 429, code: 'rate-limited', retryAfterMs: 5_000 });
     expect(busy.message).toBe("Candor's service is busy; try again in 5 seconds.");
