@@ -247,7 +247,7 @@ describe.each(['omitted', 'returned'] as const)('results end to end, headers %s'
     await openReport(page);
     await refresh(page);
     await expect.poll(() => headlines(page), { timeout: 30_000 }).toEqual(EXPECTED);
-    expect(await page.getByText('1 opens were by machines', { exact: false }).count()).toBe(1);
+    expect(await page.getByText('1 open was by a machine', { exact: false }).count()).toBe(1);
 
     const timelines = {
       reply: await timeline(page, SCRIPTED.reply),
@@ -311,7 +311,7 @@ describe.each(['omitted', 'returned'] as const)('results end to end, headers %s'
     await page.getByRole('button', { name: 'Disconnect…' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Disconnect and delete your data?' });
     await dialog.getByRole('button', { name: 'Disconnect and delete' }).click();
-    await page.getByRole('button', { name: 'Connect' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Connect', exact: true }).waitFor({ timeout: 30_000 });
     const rows = userRows(server.dataDir);
     expect(Object.keys(rows).length).toBeGreaterThan(2);
     expect(rows).toEqual(Object.fromEntries(Object.keys(rows).map((t) => [t, 0])));
