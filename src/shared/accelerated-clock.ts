@@ -21,7 +21,7 @@ export function simulatedTime(scale: TimeScale, wallMs: number): number {
  * consistent between the pane and the emulator. Never used outside demo mode.
  */
 export function acceleratedClock(scale: TimeScale, wallNow: () => number = () => Date.now()): Clock {
-  const { factor, anchor } = scale;
+  const { factor } = scale;
   if (!(factor >= 1)) throw new RangeError('A time scale factor must be at least 1.');
   return {
     now: () => simulatedTime(scale, wallNow()),
