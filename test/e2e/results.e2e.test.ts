@@ -7,8 +7,10 @@
  * after a reload; Disconnect leaves no row of the user in the server's database. Once with
  * `internetMessageHeaders` omitted under Mail.ReadBasic (the emulator's default) and once returned.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER_OID } from '../../src/server/config';
@@ -298,8 +300,47 @@ describe.each(['omitted', 'returned'] as const)('results end to end, headers %s'
       await page.emulateMedia({ colorScheme: 'light' });
     }
 
-    // Reload: the same numbers, from the synced state.
+    // The CSV export says the same, prospect by prospect.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = Papa.parse<Record<string, string>>(
+      readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, ''),
+      { header: true, skipEmptyLines: true },
+    ).data;
+    expect(csv).toHaveLength(20);
+    const statuses: Record<string, number> = {};
+    for (const row of csv) statuses[row.Status ?? ''] = (statuses[row.Status ?? ''] ?? 0) + 1;
+    expect(statuses).toEqual({
+      Replied: EXPECTED.Replied,
+      Bounced: 1,
+      'Out of office': 1,
+      Opened: 1,
+      Sent: 20 - EXPECTED.Replied - 3,
+    });
+    const sum = (column: string) => csv.reduce((n, row) => n + Number(row[column] || 0), 0);
+    expect([sum('Opens by people'), sum('Machine opens')]).toEqual([2, 1]);
+
+    // Reload: the same numbers on Home and in the report, from the synced state.
     await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Connected' }).waitFor();
+    await expect
+      .poll(
+        async () => ({
+          Sent: await headline(page, 'Sent'),
+          'Opened by people': await headline(page, 'Opened by people'),
+          Replied: await headline(page, 'Replied'),
+          Bounced: await headline(page, 'Bounced'),
+        }),
+        { timeout: 30_000 },
+      )
+      .toEqual({
+        Sent: 20,
+        'Opened by people': 2,
+        Replied: EXPECTED.Replied,
+        Bounced: 1,
+      });
     await openReport(page);
     await expect.poll(() => headlines(page), { timeout: 30_000 }).toEqual(EXPECTED);
     await refresh(page);
