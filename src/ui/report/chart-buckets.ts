@@ -1,0 +1,13 @@
+import type { ActivityBucket, ActivitySeries } from '../../core/results/report';
+
+/**
+ * The buckets the chart draws. A line needs two points: when everything so far fell in one bucket
+ * (a campaign's first hour), the empty bucket before it — before the campaign started, so truly
+ * zero — is drawn too, or the replies line would not show at all. The table keeps the series as is.
+ */
+export function chartBuckets(series: ActivitySeries): ActivityBucket[] {
+  const [only] = series.buckets;
+  if (series.buckets.length !== 1 || !only) return series.buckets;
+  const size = only.end - only.start;
+  return [{ start: only.start - size, end: only.start, humanOpens: 0, machineOpens: 0, replies: 0 }, only];
+}
