@@ -13,7 +13,7 @@ import type { ActivitySeries } from '../../core/results/report';
 import type { PaneTheme } from '../../outlook';
 import { usePaneServices } from '../pane-services';
 import { usePaneTheme } from '../theme/use-pane-theme';
-import { chartBuckets } from './chart-buckets';
+import { chartBuckets, chartTicks } from './chart-buckets';
 import { formatBucket } from './format';
 
 const useStyles = makeStyles({
@@ -73,6 +73,7 @@ export function ActivityChart({ series, width }: { series: ActivitySeries; width
         hideLegend
         hideLabels={buckets.length > 8}
         xAxisTickCount={Math.min(buckets.length, 5)}
+        tickValues={chartTicks(buckets)}
         customDateTimeFormatter={(d) => (series.unit === 'day' ? dayTick : hourTick).format(d)}
         secondaryYScaleOptions={{ yMinValue: 0, yMaxValue: maxReplies }}
       />
