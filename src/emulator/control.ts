@@ -40,6 +40,9 @@ export const ControlCommand = z.discriminatedUnion('action', [
     do: z.enum(['read', 'unread', 'flag', 'unflag', 'delete', 'purge', 'move']),
     to: folder.optional(),
   }),
+  // What a prospect's mail client would load: the image addresses in the HTML delivered to `to`
+  // (the tracking pixel). Delivered bodies are not readable through Graph under Mail.ReadBasic.
+  z.object({ action: z.literal('images'), to: z.string().min(3).max(320) }),
 ]);
 export type ControlCommand = z.infer<typeof ControlCommand>;
 
@@ -65,5 +68,28 @@ export function runControl(emulator: MailboxEmulator, oid: string, command: Cont
           : emulator.act(oid, command.messageId, { action: command.do });
       return { id };
     }
+    case 'images': {
+      const to = command.to.toLowerCase();
+      const images = emulator
+        .deliveries(oid, { includePending: false })
+        .filter((d) => d.to.toLowerCase() === to && d.body.contentType === 'html')
+        .flatMap((d) => imageSources(d.body.content));
+      return { images };
+    }
   }
+}
+
+/** `src` of every `<img>` in an HTML body, entities in it decoded as a mail client would. */
+export function imageSources(html: string): string[] {
+  const out: string[] = [];
+  for (const m of html.matchAll(/<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)')/gi)) {
+    const src = m[1] ?? m[2] ?? '';
+    out.push(
+      src
+        .replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'"),
+    );
+  }
+  return out;
 }

@@ -11,9 +11,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Chromium } from '../support/browser';
 import { seriousViolations } from './axe';
 import { startServer, type RunningServer } from './server';
+import { connectAndOpenCampaigns, OFFICE_CDN, sentItems } from './support';
 
 const root = join(import.meta.dirname, '..', '..');
-const OFFICE_CDN = 'https://appsforoffice.microsoft.com/';
 /** Simulated seconds per real second: 50 sends at 10/minute take about 5 real seconds. */
 const CLOCK_FACTOR = 60;
 const PROSPECTS = 50;
@@ -29,47 +29,6 @@ const CSV =
   'Email,First name,Last name,Company\r\n' +
   prospects.map((p) => [p.email, p.first, p.last, p.company].join(',')).join('\r\n') +
   '\r\n';
-
-async function graphToken(origin: string): Promise<string> {
-  const res = await fetch(`${origin}/emulator/identity/demo/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: '{}',
-  });
-  return ((await res.json()) as { graphToken: string }).graphToken;
-}
-
-/** Sent Items through the emulator's Graph API with the demo user's token (headers only). */
-async function sentItems(origin: string): Promise<{ subject: string; to: string }[]> {
-  const token = await graphToken(origin);
-  const out: { subject: string; to: string }[] = [];
-  let url: string | null =
-    `${origin}/emulator/graph/v1.0/me/mailFolders/sentitems/messages?$select=subject,toRecipients&$top=100`;
-  while (url) {
-    const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
-    expect(res.status).toBe(200);
-    const page = (await res.json()) as {
-      value: { subject: string; toRecipients: { emailAddress: { address: string } }[] }[];
-      '@odata.nextLink'?: string;
-    };
-    for (const m of page.value)
-      out.push({ subject: m.subject, to: m.toRecipients[0]?.emailAddress.address.toLowerCase() ?? '' });
-    url = page['@odata.nextLink'] ?? null;
-  }
-  return out;
-}
-
-async function connect(page: Page, origin: string): Promise<void> {
-  await page.goto(`${origin}/taskpane.html`);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Connected' }).waitFor();
-}
-
-async function connectAndOpenCampaigns(page: Page, origin: string): Promise<void> {
-  await connect(page, origin);
-  await page.getByRole('button', { name: 'Campaigns' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Campaign' }).waitFor();
-}
 
 async function stateCount(page: Page, state: 'sent' | 'uncertain'): Promise<number> {
   const text = (await page.getByTestId(`count-${state}`).textContent()) ?? '';

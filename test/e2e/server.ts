@@ -12,6 +12,8 @@ const root = join(import.meta.dirname, '..', '..');
 
 export interface RunningServer {
   origin: string;
+  /** The server's throwaway data directory (its SQLite database is `candor.sqlite` in it). */
+  dataDir: string;
   /** Everything the server printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -79,7 +81,7 @@ export async function startServer(
     if (child.exitCode !== null) break;
     try {
       const res = await fetch(`${origin}/taskpane.html`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return { origin, output: () => log, stop };
+      if (res.ok) return { origin, dataDir, output: () => log, stop };
     } catch {
       // not listening yet
     }

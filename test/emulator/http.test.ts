@@ -112,4 +112,40 @@ describe('registerEmulator (demo HTTP mount)', () => {
     const notJson = await app.inject({ method: 'POST', url: '/emulator/control', payload: '{' });
     expect(notJson.statusCode).toBe(400);
   });
+
+  it('tells what images a prospect’s mail client would load (the pixel), which Graph hides under Mail.ReadBasic', async () => {
+    const { app, clock } = await demoApp();
+    const { graphToken } = (
+      await app.inject({ method: 'POST', url: '/emulator/identity/demo/token' })
+    ).json();
+    const html = '<p>Hi</p><img alt="" width="1" height="1" src="https://t.example/o/abc?x=1&amp;y=2">';
+    const sent = await app.inject({
+      method: 'POST',
+      url: '/emulator/graph/v1.0/me/sendMail',
+      headers: { authorization: `Bearer ${graphToken}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        message: {
+          subject: 'Pixel',
+          body: { contentType: 'html', content: html },
+          toRecipients: [{ emailAddress: { address: 'Pat+silent@example.org' } }],
+        },
+      }),
+    });
+    expect(sent.statusCode).toBe(202);
+    const images = (to: string) =>
+      app.inject({ method: 'POST', url: '/emulator/control', payload: { action: 'images', to } });
+    // Nothing before the message has reached the prospect's server.
+    expect((await images('pat+silent@example.org')).json()).toEqual({ images: [] });
+    await clock.advance(5_000);
+    expect((await images('pat+silent@example.org')).json()).toEqual({
+      images: ['https://t.example/o/abc?x=1&y=2'],
+    });
+    expect((await images('someone@example.org')).json()).toEqual({ images: [] });
+    const body = await app.inject({
+      method: 'GET',
+      url: '/emulator/graph/v1.0/me/mailFolders/sentitems/messages?$select=body',
+      headers: { authorization: `Bearer ${graphToken}` },
+    });
+    expect(body.statusCode).toBe(403);
+  });
 });

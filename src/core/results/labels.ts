@@ -37,8 +37,10 @@ export function matchLabel(message: Pick<ReplyRecord, 'matchedBy' | 'confidence'
   }
 }
 
-const n = (count: number, one: string, many: string) =>
+/** "1 open", "2 opens": a count with its noun in the right number. */
+export const countOf = (count: number, one: string, many: string) =>
   `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+const n = countOf;
 
 /** A needs-attention item as a sentence that says what happened and what to do. */
 export function attentionText(item: AttentionItem): { title: string; action: string } {

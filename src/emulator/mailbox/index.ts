@@ -55,8 +55,11 @@ export interface MailboxEmulator {
   sentItems(oid: string, options?: { includePending?: boolean }): GraphMessage[];
   /** The Inbox at the clock's now (replies, bounces, out-of-office answers, unrelated mail). */
   inbox(oid: string, options?: { includePending?: boolean }): GraphMessage[];
-  /** What prospects' servers received from this mailbox, custom X- headers included. */
-  deliveries(oid: string): Delivery[];
+  /**
+   * What prospects' servers received from this mailbox, custom X- headers included;
+   * `includePending: false` leaves out what is still in transport at the clock's now.
+   */
+  deliveries(oid: string, options?: { includePending?: boolean }): Delivery[];
   readonly requestLog: readonly RequestLogEntry[];
   clearRequestLog(): void;
   /** Queues a fault for the next matching request(s); faults apply in the order injected. */
@@ -406,7 +409,10 @@ export function createMailboxEmulator(options: MailboxEmulatorOptions): MailboxE
     hasUser: (oid) => mailboxes.has(oid),
     sentItems: (oid, o) => folderView(oid, 'sentitems', o?.includePending),
     inbox: (oid, o) => folderView(oid, 'inbox', o?.includePending),
-    deliveries: (oid) => structuredClone(mailboxOf(oid).deliveries),
+    deliveries: (oid, { includePending = true } = {}) =>
+      structuredClone(
+        mailboxOf(oid).deliveries.filter((d) => includePending || d.deliveredAt <= clock.now()),
+      ),
     get requestLog() {
       return log;
     },

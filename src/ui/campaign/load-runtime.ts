@@ -61,6 +61,8 @@ export interface RuntimeBoundaries {
   db: CandorDb;
   identity: { tid: string; oid: string };
   tracking: TrackingSession;
+  /** The demo's fast clock, when on: the runtime's clock is simulated, the backend's times are wall time. */
+  timeScale: TimeScale | null;
   /** Run by runtime.close(), before anything is written for the last time. */
   onClose: (() => void)[];
 }
@@ -144,6 +146,6 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
     },
   };
   const onClose: (() => void)[] = [];
-  boundaries.set(runtime, { graph, api, db, identity, tracking, onClose });
+  boundaries.set(runtime, { graph, api, db, identity, tracking, timeScale: scale, onClose });
   return runtime;
 }

@@ -13,6 +13,7 @@ import type { ActivitySeries } from '../../core/results/report';
 import type { PaneTheme } from '../../outlook';
 import { usePaneServices } from '../pane-services';
 import { usePaneTheme } from '../theme/use-pane-theme';
+import { chartBuckets, chartTicks } from './chart-buckets';
 import { formatBucket } from './format';
 
 const useStyles = makeStyles({
@@ -48,7 +49,8 @@ export function ActivityChart({ series, width }: { series: ActivitySeries; width
   const styles = useStyles();
   const theme = usePaneTheme(usePaneServices().office);
   const colour = colours(theme);
-  const data: VerticalStackedChartProps[] = series.buckets.map((b) => ({
+  const buckets = chartBuckets(series);
+  const data: VerticalStackedChartProps[] = buckets.map((b) => ({
     xAxisPoint: new Date(b.start),
     xAxisCalloutData: formatBucket(b.start, series.unit),
     chartData: [
@@ -58,7 +60,7 @@ export function ActivityChart({ series, width }: { series: ActivitySeries; width
     // Replies are few next to opens: on their own scale (right axis), so the line is readable.
     lineData: [{ legend: 'Replies', y: b.replies, color: colour.replies, useSecondaryYScale: true }],
   }));
-  const maxReplies = Math.max(1, ...series.buckets.map((b) => b.replies));
+  const maxReplies = Math.max(1, ...buckets.map((b) => b.replies));
   return (
     <>
       <VerticalStackedBarChart
@@ -69,8 +71,9 @@ export function ActivityChart({ series, width }: { series: ActivitySeries; width
         // Inert (the table is the interactive form): no tooltips, so no bar takes focus either.
         hideTooltip
         hideLegend
-        hideLabels={series.buckets.length > 8}
-        xAxisTickCount={Math.min(series.buckets.length, 5)}
+        hideLabels={buckets.length > 8}
+        xAxisTickCount={Math.min(buckets.length, 5)}
+        tickValues={chartTicks(buckets)}
         customDateTimeFormatter={(d) => (series.unit === 'day' ? dayTick : hourTick).format(d)}
         secondaryYScaleOptions={{ yMinValue: 0, yMaxValue: maxReplies }}
       />

@@ -1,4 +1,5 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
+import { countOf } from '../../core/results/labels';
 import type { ActivitySeries } from '../../core/results/report';
 import { formatBucket, formatCount } from './format';
 
@@ -66,5 +67,5 @@ export function activitySummary(series: ActivitySeries): string {
     busiest.humanOpens > 0
       ? ` Most opens by people: ${formatBucket(busiest.start, series.unit)} (${formatCount(busiest.humanOpens)}).`
       : '';
-  return `By the ${by}: ${formatCount(human)} opens by people, ${formatCount(machine)} machine opens, ${formatCount(replies)} replies.${peak}`;
+  return `By the ${by}: ${countOf(human, 'open by a person', 'opens by people')}, ${countOf(machine, 'machine open', 'machine opens')}, ${countOf(replies, 'reply', 'replies')}.${peak}`;
 }

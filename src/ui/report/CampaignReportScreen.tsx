@@ -132,7 +132,7 @@ function ReportBody({
           ? 'No replies yet.'
           : `Half of the replies came within ${formatDuration(report.medianReplyMs)} (median time to reply).`}{' '}
         {counts.machineOpenEvents > 0 &&
-          `${counts.machineOpenEvents.toLocaleString()} opens were by machines (image proxies and security scanners) and are not counted as people opening.`}
+          `${counts.machineOpenEvents === 1 ? '1 open was by a machine (an image proxy or security scanner) and is' : `${counts.machineOpenEvents.toLocaleString()} opens were by machines (image proxies and security scanners) and are`} not counted as people opening.`}
       </p>
 
       <ActivitySection series={report.activity} />

@@ -4,6 +4,7 @@
  * import from load-boundaries; one source per runtime, stopped when the runtime closes.
  */
 import type { ResultsSource } from '../../core/results/types';
+import { simulatedTime } from '../../shared/accelerated-clock';
 import { systemClock } from '../../shared/clock';
 import { replyCursorStore } from '../../storage/reply-cursors';
 import { loadCampaignRuntime, runtimeBoundaries, type CampaignRuntimeConfig } from '../campaign/load-runtime';
@@ -41,6 +42,8 @@ export async function loadResultsSource(
     registerSend: async (campaignId) => (await runtime.registerSend(campaignId, false)).sendId,
     upload: (replies) => b.tracking.uploadReplies(replies),
     clock: runtime.clock,
+    // Opens are stamped by the backend's wall clock; on the demo's fast clock sends are not.
+    serverTime: b.timeScale ? (ms) => simulatedTime(b.timeScale!, ms) : undefined,
     // "Every few minutes" in real time, even when the demo's clock runs fast.
     timer: systemClock,
   });

@@ -34,6 +34,11 @@ export interface ResultsSourceDeps {
   upload(replies: readonly ReplyUpload[]): Promise<unknown>;
   /** The send engine's clock (send times were stamped with it). */
   clock: Clock;
+  /**
+   * Converts a time the backend stamped (an open's `at`, its wall clock) to `clock`'s time base, so
+   * opens compare with send times. Identity by default; the demo's fast clock maps wall to simulated.
+   */
+  serverTime?: (ms: number) => number;
   /** Paces the background runs; default `clock`. The demo's fast clock passes real time here. */
   timer?: Clock;
   everyMs?: number;
@@ -91,7 +96,16 @@ export function createResultsSource(deps: ResultsSourceDeps): RunningResultsSour
 
   async function openedEvents(): Promise<OpenedResultEvent[]> {
     const out: OpenedResultEvent[] = [];
-    for (const e of await deps.events.read()) if (e.ok) out.push(e as OpenedResultEvent);
+    const serverTime = deps.serverTime;
+    for (const e of await deps.events.read()) {
+      if (!e.ok) continue;
+      const event = e as OpenedResultEvent;
+      out.push(
+        serverTime && event.kind === 'open'
+          ? { ...event, payload: { ...event.payload, at: serverTime(event.payload.at) } }
+          : event,
+      );
+    }
     return out;
   }
 

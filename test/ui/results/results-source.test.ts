@@ -3,6 +3,7 @@ import type { CampaignSnapshot } from '../../../src/core/campaign';
 import type { ReplyUpload } from '../../../src/core/replies/ports';
 import type { RecipientRecord } from '../../../src/core/send';
 import type { OpenResult } from '../../../src/crypto/open-event';
+import { simulatedTime } from '../../../src/shared/accelerated-clock';
 import { ManualClock } from '../../../src/shared/clock';
 import type { PersistedCampaign } from '../../../src/ui/campaign/runtime';
 import type { LiveCampaign } from '../../../src/ui/results/campaign-state';
@@ -83,7 +84,13 @@ function fakeTracking() {
   };
 }
 
-function setup(options: { status?: 'running' | 'finished'; live?: LiveCampaign | null } = {}) {
+function setup(
+  options: {
+    status?: 'running' | 'finished';
+    live?: LiveCampaign | null;
+    serverTime?: (ms: number) => number;
+  } = {},
+) {
   const clock = new ManualClock(T0 + 60 * MIN);
   const files = new Map<string, PersistedCampaign>([['camp', persisted(options.status)]]);
   const mailbox = new FakeReplyMailbox();
@@ -106,12 +113,41 @@ function setup(options: { status?: 'running' | 'finished'; live?: LiveCampaign |
     upload: tracking.upload,
     registerSend: async (campaignId) => `late-${campaignId}-${++registrations}`,
     clock,
+    serverTime: options.serverTime,
     everyMs: 5 * MIN,
   });
   return { clock, files, mailbox, tracking, source, opens };
 }
 
 describe('ResultsSource', () => {
+  it('on the demo’s fast clock, judges opens (stamped by the backend’s wall clock) against simulated send times', async () => {
+    // Sends were stamped at T0 on a clock running 120× from ANCHOR; the backend saw a person open
+    // 30 real seconds after the send (an hour of simulated time), and stamped its wall clock.
+    const scale = { factor: 120, anchor: T0 - 10 * MIN };
+    const wallOfSend = scale.anchor + (T0 - scale.anchor) / scale.factor;
+    const openedAtWall = wallOfSend + 30_000;
+    const run = async (serverTime?: (ms: number) => number) => {
+      const { tracking, source } = setup({ serverTime });
+      const read = tracking.events.read;
+      tracking.events.read = async () => [
+        ...(await read()),
+        {
+          ok: true,
+          kind: 'open',
+          eventId: 'o1',
+          sendId: 'b-ana',
+          payload: { ip: '198.51.100.7', at: openedAtWall, verdict: 'human' },
+        } as OpenResult,
+      ];
+      return (await source.load('camp'))?.opens;
+    };
+    expect(await run((ms) => simulatedTime(scale, ms))).toEqual([
+      expect.objectContaining({ sendId: 'b-ana', verdict: 'human', at: T0 + 60 * MIN }),
+    ]);
+    // Unmapped, the wall-clock open lands before the simulated send and reads as a scanner's.
+    expect((await run())?.[0]?.verdict).toBe('scanner');
+  });
+
   it('lists sent campaigns and shows a reply after Refresh, with the prospect marked replied', async () => {
     const { mailbox, source, files } = setup();
     expect(await source.listCampaigns()).toEqual([
