@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { repoRoot } from './repo-root';
 
-/** 200 KB of gzip -9 first-load JavaScript. */
-export const BUDGET_BYTES = 200_000;
+/** 120 KB of gzip -9 first-load JavaScript (was 200 until the report arrived). */
+export const BUDGET_BYTES = 120_000;
 
 export interface ScriptSize {
   file: string;
