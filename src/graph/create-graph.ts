@@ -100,6 +100,16 @@ export interface Graph extends MailSender {
     signal?: AbortSignal,
   ): Promise<FolderDeltaResult>;
   /**
+   * The idle poll: every folder's stored deltaLink asked in one JSON `$batch` (one HTTP request). A
+   * folder whose answer is one complete page (a new deltaLink, no nextLink) gets its result; any other
+   * answer (more pages, lost sync state, an error, or the batch itself failing) gets null, and the
+   * caller runs `mailFolderDelta` for it from the same link — delta links can be read again.
+   */
+  pollFolderDeltas(
+    links: Partial<Record<WatchedFolder, string>>,
+    signal?: AbortSignal,
+  ): Promise<Partial<Record<WatchedFolder, FolderDeltaResult | null>>>;
+  /**
    * A received message's internet headers (Auto-Submitted, NDR markers, connecting-server IP). Graph's
    * behaviour under Mail.ReadBasic is undocumented, so `unavailable` is normal; `gone` means skip it.
    */
@@ -304,6 +314,32 @@ export function createGraph(options: GraphOptions): Graph {
     }
   }
 
+  /** One delta page read as a whole round: upserts by id, `@removed` ids, the deltaLink. */
+  function completePage(body: DeltaPage | undefined): FolderDeltaResult | null {
+    const deltaLink = body?.['@odata.deltaLink'];
+    if (!body || !deltaLink || body['@odata.nextLink'] || !deltaLink.startsWith(`${baseUrl}/`)) return null;
+    const messages = new Map<string, MailHeaderRecord>();
+    const removed = new Set<string>();
+    for (const item of body.value ?? []) {
+      if (typeof item?.id !== 'string') continue;
+      if (item['@removed']) {
+        messages.delete(item.id);
+        removed.add(item.id);
+      } else {
+        removed.delete(item.id);
+        messages.set(item.id, toHeaderRecord(item));
+      }
+    }
+    return {
+      messages: [...messages.values()],
+      removedIds: [...removed],
+      deltaLink,
+      fullSync: false,
+      restarted: false,
+      fallbackUnfiltered: false,
+    };
+  }
+
   /** Set after Graph answered 403 to `$select=internetMessageHeaders`: this session asks no more. */
   let headersForbidden = false;
 
@@ -364,6 +400,37 @@ export function createGraph(options: GraphOptions): Graph {
         $top: String(PAGE_SIZE),
       })}`;
       return (await allPages(path, signal)).map(toHeaderRecord);
+    },
+
+    async pollFolderDeltas(links, signal) {
+      const asked = (Object.entries(links) as [WatchedFolder, string | undefined][]).filter(
+        (e): e is [WatchedFolder, string] => typeof e[1] === 'string' && e[1] !== '',
+      );
+      const out: Partial<Record<WatchedFolder, FolderDeltaResult | null>> = {};
+      for (const [folder] of asked) out[folder] = null;
+      if (asked.length === 0) return out;
+      const requests = asked.map(([folder, link]) => ({
+        id: folder,
+        method: 'GET',
+        url: `/${relative(link)}`,
+        headers: { Prefer: `odata.maxpagesize=${DELTA_PAGE_SIZE}` },
+      }));
+      let result: Exchange;
+      try {
+        result = await exchange('POST', '$batch', { retryOn: READ_RETRY_STATUSES }, signal, { requests });
+      } catch {
+        if (signal?.aborted) throw signal.reason;
+        return out; // the caller asks folder by folder
+      }
+      if (result.status !== 200) return out;
+      const answers = (result.json as { responses?: { id?: unknown; status?: unknown; body?: unknown }[] })
+        ?.responses;
+      for (const answer of answers ?? []) {
+        const folder = asked.find(([f]) => f === answer.id)?.[0];
+        if (!folder || answer.status !== 200) continue;
+        out[folder] = completePage(answer.body as DeltaPage | undefined);
+      }
+      return out;
     },
 
     mailFolderDelta(folder, state = {}, signal) {

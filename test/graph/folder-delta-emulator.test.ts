@@ -186,3 +186,30 @@ describe('getInternetHeaders against the emulator', () => {
     }
   });
 });
+
+describe('pollFolderDeltas (the idle poll in one $batch)', () => {
+  it('asks Inbox and Junk Email in one HTTP request, and hands back only complete answers', async () => {
+    const { emulator, graph } = await setup();
+    const inbox = await graph.mailFolderDelta('inbox');
+    const junk = await graph.mailFolderDelta('junkemail');
+    const http = () => emulator.requestLog.filter((e) => !e.inBatch).length;
+
+    let before = http();
+    const idle = await graph.pollFolderDeltas({ inbox: inbox.deltaLink, junkemail: junk.deltaLink });
+    expect(http() - before).toBe(1);
+    expect(idle.inbox).toMatchObject({ messages: [], removedIds: [], fullSync: false });
+    expect(idle.junkemail).toMatchObject({ messages: [], removedIds: [], fullSync: false });
+
+    // New mail in the Inbox: still one request, and the new messages come back.
+    emulator.fillFolder(user.oid, 'inbox', 3);
+    before = http();
+    const changed = await graph.pollFolderDeltas({ inbox: inbox.deltaLink, junkemail: junk.deltaLink });
+    expect(http() - before).toBe(1);
+    expect(changed.inbox?.messages).toHaveLength(3);
+
+    // A lost sync state is not answered here: the caller runs a full round for that folder.
+    emulator.expireDeltaTokens(user.oid);
+    const lost = await graph.pollFolderDeltas({ inbox: inbox.deltaLink, junkemail: junk.deltaLink });
+    expect(lost).toEqual({ inbox: null, junkemail: null });
+  });
+});

@@ -40,6 +40,14 @@ export interface ReplyMailbox {
     state?: MailFolderDeltaState,
     signal?: AbortSignal,
   ): Promise<MailFolderDeltaResult>;
+  /**
+   * Optional idle poll: every stored deltaLink in one request; null for a folder that needs a full
+   * `mailFolderDelta` round (more pages, lost state, any error).
+   */
+  pollFolderDeltas?(
+    links: Partial<Record<MailFolder, string>>,
+    signal?: AbortSignal,
+  ): Promise<Partial<Record<MailFolder, MailFolderDeltaResult | null>>>;
   getInternetHeaders(messageId: string, signal?: AbortSignal): Promise<InternetHeadersResult>;
   listSentSince(since: string, signal?: AbortSignal): Promise<MailHeaderRecord[]>;
 }

@@ -22,7 +22,9 @@ import { DEFAULT_MATCH_OPTIONS, matchInbound, type Match, type MatchOptions } fr
 import {
   SYNCED_FOLDERS,
   type CampaignStatePort,
+  type DeltaCursor,
   type DeltaCursorStore,
+  type MailFolder,
   type ReplyMailbox,
   type ReplyUpload,
   type TrackedCampaign,
@@ -141,15 +143,30 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
   const unregistered: { send: CandorSend; upload: Omit<ReplyUpload, 'sendId'> }[] = [];
   const cursors: [(typeof SYNCED_FOLDERS)[number], { deltaLink: string; since: string }][] = [];
 
+  const usableCursors = new Map<MailFolder, DeltaCursor>();
   for (const folder of SYNCED_FOLDERS) {
     const cursor = await deps.cursors.load(folder);
     // A cursor scoped later than the oldest send (a campaign from another device) starts over.
-    const usable = cursor && Date.parse(cursor.since) <= Date.parse(since) ? cursor : null;
-    const delta = await deps.mailbox.mailFolderDelta(
-      folder,
-      usable ? { deltaLink: usable.deltaLink } : { receivedSince: since },
-      signal,
-    );
+    if (cursor && Date.parse(cursor.since) <= Date.parse(since)) usableCursors.set(folder, cursor);
+  }
+  // Idle polls ask every folder in one request; a folder with more to read gets its own round.
+  const polled =
+    deps.mailbox.pollFolderDeltas && usableCursors.size > 1
+      ? await deps.mailbox.pollFolderDeltas(
+          Object.fromEntries([...usableCursors].map(([f, c]) => [f, c.deltaLink])),
+          signal,
+        )
+      : {};
+
+  for (const folder of SYNCED_FOLDERS) {
+    const usable = usableCursors.get(folder) ?? null;
+    const delta =
+      polled[folder] ??
+      (await deps.mailbox.mailFolderDelta(
+        folder,
+        usable ? { deltaLink: usable.deltaLink } : { receivedSince: since },
+        signal,
+      ));
     cursors.push([folder, { deltaLink: delta.deltaLink, since: usable?.since ?? since }]);
 
     for (const item of delta.messages) {
