@@ -2,6 +2,8 @@
  * Errors from Candor's tracking API, typed so the UI can say something useful. Messages are
  * written for the user and never contain tokens, addresses or anything the server echoed.
  */
+import { countOf, NOUNS } from '../shared/plural';
+
 export type ApiErrorKind =
   /** Still refused after one fresh token: sign in again. */
   | 'unauthorized'
@@ -78,16 +80,15 @@ function messageFor(kind: ApiErrorKind, details: { code?: string; retryAfterMs?:
   }
   if (kind === 'rate-limited' && details.retryAfterMs !== undefined) {
     const seconds = Math.max(1, Math.ceil(details.retryAfterMs / 1000));
-    return `Candor's service is busy; try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`;
+    return `Candor's service is busy; try again in ${countOf(seconds, NOUNS.second)}.`;
   }
   return MESSAGES[kind];
 }
 
 function aboutHours(ms: number): string {
   const minutes = Math.max(1, Math.ceil(ms / 60_000));
-  if (minutes < 60) return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
-  const hours = Math.ceil(minutes / 60);
-  return `${hours} ${hours === 1 ? 'hour' : 'hours'}`;
+  if (minutes < 60) return countOf(minutes, NOUNS.minute);
+  return countOf(Math.ceil(minutes / 60), NOUNS.hour);
 }
 
 export function errorKindForStatus(status: number): ApiErrorKind {

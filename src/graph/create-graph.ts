@@ -284,16 +284,7 @@ export function createGraph(options: GraphOptions): Graph {
         throw err;
       }
       onFirstPage = false;
-      for (const item of body.value ?? []) {
-        if (typeof item?.id !== 'string') continue;
-        if (item['@removed']) {
-          messages.delete(item.id);
-          removed.add(item.id);
-        } else {
-          removed.delete(item.id);
-          messages.set(item.id, toHeaderRecord(item));
-        }
-      }
+      applyDeltaPage(body, messages, removed);
       const deltaLink = body['@odata.deltaLink'];
       if (deltaLink) {
         // Never hand the caller a link the next round would refuse to follow.
@@ -320,16 +311,7 @@ export function createGraph(options: GraphOptions): Graph {
     if (!body || !deltaLink || body['@odata.nextLink'] || !deltaLink.startsWith(`${baseUrl}/`)) return null;
     const messages = new Map<string, MailHeaderRecord>();
     const removed = new Set<string>();
-    for (const item of body.value ?? []) {
-      if (typeof item?.id !== 'string') continue;
-      if (item['@removed']) {
-        messages.delete(item.id);
-        removed.add(item.id);
-      } else {
-        removed.delete(item.id);
-        messages.set(item.id, toHeaderRecord(item));
-      }
-    }
+    applyDeltaPage(body, messages, removed);
     return {
       messages: [...messages.values()],
       removedIds: [...removed],
@@ -477,6 +459,24 @@ interface DeltaPage extends CollectionPage {
  * syncStateNotFound" (delta-query-overview.md) — resyncRequired, syncStateInvalid,
  * ErrorInvalidSyncStateData, an invalid or expired delta/skip token. 401/403/429 are never this.
  */
+/** One delta page into a round's result: upserts by id (the latest wins) and `@removed` ids. */
+function applyDeltaPage(
+  page: DeltaPage,
+  messages: Map<string, MailHeaderRecord>,
+  removed: Set<string>,
+): void {
+  for (const item of page.value ?? []) {
+    if (typeof item?.id !== 'string') continue;
+    if (item['@removed']) {
+      messages.delete(item.id);
+      removed.add(item.id);
+    } else {
+      removed.delete(item.id);
+      messages.set(item.id, toHeaderRecord(item));
+    }
+  }
+}
+
 function syncStateLost(err: unknown): boolean {
   if (!(err instanceof GraphError)) return false;
   if (err.status === 410) return true;

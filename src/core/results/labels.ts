@@ -1,3 +1,4 @@
+import { countOf as sharedCountOf } from '../../shared/plural';
 /** The words the report uses (screens and CSV export alike), in one place. */
 import type { BounceReason } from './bounce';
 import type { AttentionItem, ProspectStatus } from './report';
@@ -37,9 +38,8 @@ export function matchLabel(message: Pick<ReplyRecord, 'matchedBy' | 'confidence'
   }
 }
 
-/** "1 open", "2 opens": a count with its noun in the right number. */
-export const countOf = (count: number, one: string, many: string) =>
-  `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+/** "1 open", "2 opens": the shared plural helper with the two forms written inline. */
+export const countOf = (count: number, one: string, other: string) => sharedCountOf(count, { one, other });
 const n = countOf;
 
 /** A needs-attention item as a sentence that says what happened and what to do. */

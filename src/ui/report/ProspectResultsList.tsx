@@ -9,6 +9,7 @@ import {
   type ProspectStatus,
 } from '../../core/results/report';
 import { VirtualList } from '../campaign/VirtualList';
+import { countOf } from '../../core/results/labels';
 import { formatCount } from './format';
 
 const ROW_HEIGHT = 56;
@@ -32,7 +33,7 @@ const useStyles = makeStyles({
 /** The detail a row adds to its status: opens, and an unsure reply to check. */
 function rowDetail(p: CampaignReport['prospects'][number]): string {
   const parts = [STATUS_LABELS[p.status]];
-  if (p.humanOpens > 0) parts.push(`${formatCount(p.humanOpens)} ${p.humanOpens === 1 ? 'open' : 'opens'}`);
+  if (p.humanOpens > 0) parts.push(countOf(p.humanOpens, 'open', 'opens'));
   if (p.machineOpens > 0 && p.humanOpens === 0) parts.push('machine opens only');
   if (p.toReview.length > 0) parts.push('possible reply to check');
   return parts.join(' · ');

@@ -1,3 +1,5 @@
+import { countOf, NOUNS } from '../../shared/plural';
+
 /** How the report writes times, durations, shares and counts for the recruiter (their locale). */
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const day = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
@@ -21,5 +23,5 @@ export function formatDuration(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
   const days = Math.floor(hours / 24);
-  return `${days} ${days === 1 ? 'day' : 'days'}${hours % 24 ? ` ${hours % 24} h` : ''}`;
+  return `${countOf(days, NOUNS.day)}${hours % 24 ? ` ${hours % 24} h` : ''}`;
 }
