@@ -30,11 +30,12 @@ export interface ReplyToSeal {
 /** Seals replies to the user's own key, one HPKE encapsulation for the whole list. */
 export async function sealReplies(
   identity: UserIdentity,
-  userKey: { keyPair: CryptoKeyPair },
+  userKey: { keyPair: CryptoKeyPair; keyId?: string },
   replies: readonly ReplyToSeal[],
 ): Promise<SealedReply[]> {
   if (replies.length === 0) return [];
-  const sealer = await createEventSealer({ key: userKey.keyPair.publicKey });
+  // Format v2: each record names the key id it is sealed to (computed from the key when not given).
+  const sealer = await createEventSealer({ key: userKey.keyPair.publicKey, kid: userKey.keyId });
   const eventIdFor = await createReplyEventIds(userKey.keyPair);
   const out: SealedReply[] = [];
   for (const { sendId, replyId, payload } of replies) {

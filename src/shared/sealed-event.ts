@@ -5,7 +5,12 @@
  * sealer (src/server/pixel/seal.ts, on src/server/crypto/sealed-event.ts) writes the same bytes —
  * test/crypto/format-compat.test.ts holds the two together.
  *
- * Format v1: 0x01 ‖ enc (65 bytes) ‖ AES-256-GCM ciphertext ‖ tag (16)
+ * Format v2: 0x02 ‖ keyId (16 raw bytes) ‖ enc (65 bytes) ‖ AES-256-GCM ciphertext ‖ tag (16)
+ * Format v1: 0x01 ‖ enc (65 bytes) ‖ AES-256-GCM ciphertext ‖ tag (16)   (read, no longer written)
+ *   keyId   the first 16 bytes of SHA-256 over the recipient's raw public key (publicKeyId), so a
+ *           reader holding several keys (rotation, a recovered key) picks the right one, and
+ *           "sealed to another key" is a fact, not a guess. It is not in the AAD: a wrong id only
+ *           picks a key that does not open the record.
  *   group   HPKE base mode, RFC 9180: DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM. One
  *           sender context per group of events (one ECDH); its exported secret (§5.3, context
  *           "candor/event-group/v1", 32 bytes) is the group secret. `enc` is shared by the group.
@@ -22,7 +27,11 @@ import { CipherSuite, DhkemP256HkdfSha256, HkdfSha256, Aes256Gcm } from '@hpke/c
 import { z } from 'zod';
 import { fromBase64url, toBase64url } from './base64url';
 
+/** Format v1 (no key id). Still read; the server still accepts it from old clients. */
 export const SEALED_EVENT_VERSION = 0x01;
+/** Format v2: the record names its recipient's key id. Written by every sealer. */
+export const SEALED_EVENT_V2 = 0x02;
+export const KEY_ID_BYTES = 16;
 /** RFC 9180 identifiers of the suite, for documentation and crypto agility. */
 export const SEALED_EVENT_SUITE = { kem: 0x0010, kdf: 0x0001, aead: 0x0002 } as const;
 export const GROUP_EXPORT_CONTEXT = new TextEncoder().encode('candor/event-group/v1');
@@ -30,7 +39,6 @@ export const GROUP_SECRET_BYTES = 32;
 export const ENC_BYTES = 65;
 export const TAG_BYTES = 16;
 export const ZERO_NONCE = new Uint8Array(12);
-const KID_BYTES = 16;
 
 export function sealedEventSuite(): CipherSuite {
   return new CipherSuite({ kem: new DhkemP256HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() });
@@ -100,7 +108,7 @@ export const payloadSchemas = { open: openPayloadSchema, reply: replyPayloadSche
 /** Key id of a raw (65-byte uncompressed) P-256 public key: first 16 bytes of its SHA-256. */
 export async function publicKeyId(rawPublicKey: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', rawPublicKey));
-  return toBase64url(digest.subarray(0, KID_BYTES));
+  return toBase64url(digest.subarray(0, KEY_ID_BYTES));
 }
 
 export interface RecipientPublicKey {
@@ -121,17 +129,31 @@ export async function importRecipientPublicKey(publicKey: string | Uint8Array): 
 }
 
 export interface EventSealer {
-  /** Seals one record into the v1 byte form. The payload is validated first. */
+  /** Seals one record into the v2 byte form (v1 when asked). The payload is validated first. */
   seal<K extends SealedEventKind>(
     binding: EventBinding & { kind: K },
     payload: PayloadOf[K],
   ): Promise<Uint8Array<ArrayBuffer>>;
 }
 
-/** Starts a group to one recipient: one HPKE encapsulation, any number of records. */
-export async function createEventSealer(recipient: Pick<RecipientPublicKey, 'key'>): Promise<EventSealer> {
+/**
+ * Starts a group to one recipient: one HPKE encapsulation, any number of records. Records name the
+ * recipient's key id (format v2); pass `kid` when known, else it is computed from the public key.
+ * `version: 1` writes the old format, for tests of readers that must keep accepting it.
+ */
+export async function createEventSealer(
+  recipient: { key: CryptoKey; kid?: string },
+  options: { version?: 1 | 2 } = {},
+): Promise<EventSealer> {
   const { enc, secret } = await startEventGroup(recipient.key);
   const groupKey = await importGroupSecret(secret);
+  const kid =
+    options.version === 1
+      ? undefined
+      : fromBase64url(
+          recipient.kid ??
+            (await publicKeyId(new Uint8Array(await crypto.subtle.exportKey('raw', recipient.key)))),
+        );
   return {
     async seal(binding, payload) {
       const plaintext = new TextEncoder().encode(JSON.stringify(payloadSchemas[binding.kind].parse(payload)));
@@ -141,7 +163,7 @@ export async function createEventSealer(recipient: Pick<RecipientPublicKey, 'key
         await eventKey(groupKey, aad, 'encrypt'),
         plaintext,
       );
-      return sealedEventBytes(enc, new Uint8Array(ct));
+      return sealedEventBytes(enc, new Uint8Array(ct), kid);
     },
   };
 }
@@ -155,26 +177,44 @@ export async function startEventGroup(
   return { enc: new Uint8Array(context.enc), secret: new Uint8Array(secret) };
 }
 
-/** The stored byte form of one record: version ‖ enc ‖ AES-GCM ciphertext with its tag. */
-export function sealedEventBytes(enc: Uint8Array, ciphertext: Uint8Array): Uint8Array<ArrayBuffer> {
-  const record = new Uint8Array(1 + ENC_BYTES + ciphertext.length);
-  record[0] = SEALED_EVENT_VERSION;
-  record.set(enc, 1);
-  record.set(ciphertext, 1 + ENC_BYTES);
+/**
+ * The stored byte form of one record: v2 (version ‖ keyId ‖ enc ‖ ciphertext with its tag) when
+ * the 16-byte key id is given, else v1 (version ‖ enc ‖ ciphertext with its tag).
+ */
+export function sealedEventBytes(
+  enc: Uint8Array,
+  ciphertext: Uint8Array,
+  keyId?: Uint8Array,
+): Uint8Array<ArrayBuffer> {
+  if (keyId !== undefined && keyId.length !== KEY_ID_BYTES) throw new TypeError('key id must be 16 bytes');
+  const head = keyId ? 1 + KEY_ID_BYTES : 1;
+  const record = new Uint8Array(head + ENC_BYTES + ciphertext.length);
+  record[0] = keyId ? SEALED_EVENT_V2 : SEALED_EVENT_VERSION;
+  if (keyId) record.set(keyId, 1);
+  record.set(enc, head);
+  record.set(ciphertext, head + ENC_BYTES);
   return record;
 }
 
 export interface ParsedSealedEvent {
+  version: 1 | 2;
+  /** base64url of the recipient's key id (v2); null for v1, which does not say. */
+  keyId: string | null;
   enc: Uint8Array<ArrayBuffer>;
   ct: Uint8Array<ArrayBuffer>;
 }
 
-/** Splits the byte form; undefined when it is not a well-formed v1 record. */
+/** Splits the byte form; undefined when it is not a well-formed v1 or v2 record. */
 export function parseSealedEvent(bytes: Uint8Array): ParsedSealedEvent | undefined {
-  if (bytes.length < 1 + ENC_BYTES + TAG_BYTES || bytes[0] !== SEALED_EVENT_VERSION) return undefined;
+  const version = bytes[0];
+  if (version !== SEALED_EVENT_VERSION && version !== SEALED_EVENT_V2) return undefined;
+  const head = version === SEALED_EVENT_V2 ? 1 + KEY_ID_BYTES : 1;
+  if (bytes.length < head + ENC_BYTES + TAG_BYTES) return undefined;
   return {
-    enc: new Uint8Array(bytes.slice(1, 1 + ENC_BYTES)),
-    ct: new Uint8Array(bytes.slice(1 + ENC_BYTES)),
+    version: version === SEALED_EVENT_V2 ? 2 : 1,
+    keyId: version === SEALED_EVENT_V2 ? toBase64url(bytes.subarray(1, head)) : null,
+    enc: new Uint8Array(bytes.slice(head, head + ENC_BYTES)),
+    ct: new Uint8Array(bytes.slice(head + ENC_BYTES)),
   };
 }
 
@@ -195,7 +235,7 @@ export async function deriveGroupKey(
 /** Opens one record with its group key; throws if the row binding, ciphertext or payload is wrong. */
 export async function openWithGroupKey<K extends SealedEventKind>(
   groupKey: CryptoKey,
-  record: ParsedSealedEvent,
+  record: Pick<ParsedSealedEvent, 'ct'>,
   binding: EventBinding & { kind: K },
 ): Promise<PayloadOf[K]> {
   const aad = eventAad(binding);

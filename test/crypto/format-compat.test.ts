@@ -12,7 +12,9 @@ import { createEventOpener } from '../../src/crypto/open-event';
 import { sealReplies } from '../../src/crypto/reply-seal';
 import { fromBase64url } from '../../src/shared/base64url';
 import { EventSealer } from '../../src/server/pixel/seal';
-import { createEventOpener as serverOpener } from '../support/sealed-event-opener';
+import { createEventOpener as serverOpener, sealEvent as sealV1 } from '../support/sealed-event-opener';
+import { importRecipientKey } from '../../src/server/crypto/sealed-event';
+import { toBase64url } from '../../src/shared/base64url';
 import type { UserKey } from '../../src/server/store/store';
 
 const id = () => randomBytes(16).toString('base64url');
@@ -81,5 +83,50 @@ describe('sealed-event format shared by pixel and pane', () => {
     const [reply] = await sealReplies(me, key, [{ sendId, replyId: 'm1', payload }]);
     const bytes = await serverOpener(key.keyPair)({ ...me, sendId, eventId: reply!.eventId }, reply!.sealed);
     expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual(payload);
+  });
+
+  it('the pixel and the pane both write v2, naming the key id the pane derives from its public key', async () => {
+    const { key, serverView } = await paneKey();
+    const ids = { ...me, sendId: id(), eventId: id() };
+    const pixel = await new EventSealer({ clock: new ManualClock() }).seal(serverView, ids, {
+      ip: '203.0.113.9',
+      at: 1,
+      verdict: 'human',
+    });
+    // The same key registered as a JWK (the key-file path) gets the same id.
+    const jwk = await crypto.subtle.exportKey('jwk', key.keyPair.publicKey);
+    const viaJwk = await new EventSealer({ clock: new ManualClock() }).seal(
+      { ...serverView, key: { format: 'jwk', jwk } },
+      ids,
+      { ip: '203.0.113.9', at: 1, verdict: 'human' },
+    );
+    const [reply] = await sealReplies(me, key, [
+      { sendId: ids.sendId, replyId: 'm', payload: { subject: 's', from: 'a@b.c', receivedAt: 1, ip: null } },
+    ]);
+    for (const sealed of [pixel, viaJwk, reply!.sealed]) {
+      expect(sealed[0]).toBe(2);
+      expect(toBase64url(sealed.subarray(1, 17))).toBe(key.keyId);
+    }
+  });
+
+  it('v1 records (written before format v2) still open in the pane, with a keyring holding several keys', async () => {
+    const { key, serverView } = await paneKey();
+    const earlier = await paneKey();
+    const ids = { ...me, sendId: id(), eventId: id() };
+    const payload = { ip: '203.0.113.5', at: 9, verdict: 'scanner' as const };
+    const v1 = await sealV1(
+      await importRecipientKey(serverView.key),
+      ids,
+      new TextEncoder().encode(JSON.stringify(payload)),
+    );
+    expect(v1[0]).toBe(1);
+    const opener = createEventOpener({
+      identity: me,
+      keyring: new Map([
+        [earlier.key.keyId, earlier.key.keyPair],
+        [key.keyId, key.keyPair],
+      ]),
+    });
+    expect(await opener.open({ ...ids, kind: 'open', sealed: v1 })).toMatchObject({ ok: true, payload });
   });
 });

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { generateUserKey } from '../../src/crypto/keys';
-import { createEventOpener, type SealedEventRow } from '../../src/crypto/open-event';
+import { createEventOpener, keyringOf, type SealedEventRow } from '../../src/crypto/open-event';
 import { sealReplies } from '../../src/crypto/reply-seal';
 import { openCandorDb } from '../../src/storage/db';
 import { createEventSealer, importRecipientPublicKey, type OpenPayload } from '../../src/shared/sealed-event';
@@ -9,8 +9,13 @@ import { createEventSealer, importRecipientPublicKey, type OpenPayload } from '.
 const me = { tid: 'tenant-1111', oid: 'user-aaaa' };
 const open: OpenPayload = { ip: '203.0.113.7', at: 1_767_600_000_000, verdict: 'human' };
 
-async function sealOpens(publicKey: string, rows: { sendId: string; eventId: string }[], who = me) {
-  const sealer = await createEventSealer(await importRecipientPublicKey(publicKey));
+async function sealOpens(
+  publicKey: string,
+  rows: { sendId: string; eventId: string }[],
+  who = me,
+  version: 1 | 2 = 2,
+) {
+  const sealer = await createEventSealer(await importRecipientPublicKey(publicKey), { version });
   const out: SealedEventRow[] = [];
   for (const r of rows) {
     out.push({ ...r, kind: 'open', sealed: await sealer.seal({ kind: 'open', ...who, ...r }, open) });
@@ -97,7 +102,8 @@ describe('opening sealed events', () => {
         reason: 'tampered',
       });
     }
-    for (const garbage of [new Uint8Array(0), sealed.slice(0, 60), Uint8Array.of(2, ...sealed.slice(1))]) {
+    expect(sealed[0]).toBe(2); // format v2: the record names its key id
+    for (const garbage of [new Uint8Array(0), sealed.slice(0, 80), Uint8Array.of(3, ...sealed.slice(1))]) {
       expect(await opener.open({ ...row!, sealed: garbage })).toMatchObject({
         ok: false,
         reason: 'malformed',
@@ -105,10 +111,33 @@ describe('opening sealed events', () => {
     }
   });
 
-  it('explains rows from before this device registered its key as sealed to another key', async () => {
+  it('v2: a row sealed to a key this device does not hold is "other-key", whenever it arrived', async () => {
     const oldKey = await generateUserKey(me, 0);
     const newKey = await generateUserKey(me, 1);
     const [row] = await sealOpens(oldKey.publicKey, [{ sendId: 's', eventId: 'e' }]);
+    const opener = createEventOpener({ identity: me, keyPair: newKey.keyPair, keyRegisteredAt: 2_000 });
+    for (const occurredAt of [1_000, 3_000, undefined]) {
+      expect(await opener.open({ ...row!, occurredAt })).toMatchObject({ ok: false, reason: 'other-key' });
+    }
+    // A flipped key id names a key nobody has: still not opened.
+    const relabelled = new Uint8Array(row!.sealed);
+    relabelled[5]! ^= 1;
+    const both = createEventOpener({
+      identity: me,
+      keyring: await keyringOf([oldKey.keyPair, newKey.keyPair]),
+    });
+    expect(await both.open({ ...row!, sealed: relabelled })).toMatchObject({
+      ok: false,
+      reason: 'other-key',
+    });
+    expect(await both.open(row!)).toMatchObject({ ok: true });
+  });
+
+  it('v1 (no key id): tries every key in the ring; failure before registration is inferred as another key', async () => {
+    const oldKey = await generateUserKey(me, 0);
+    const newKey = await generateUserKey(me, 1);
+    const [row] = await sealOpens(oldKey.publicKey, [{ sendId: 's', eventId: 'e' }], me, 1);
+    expect(row!.sealed[0]).toBe(1);
     const opener = createEventOpener({ identity: me, keyPair: newKey.keyPair, keyRegisteredAt: 2_000 });
     expect(await opener.open({ ...row!, occurredAt: 1_000 })).toMatchObject({
       ok: false,
@@ -119,6 +148,32 @@ describe('opening sealed events', () => {
       ok: false,
       reason: 'tampered',
     });
+    const ring = await keyringOf([newKey.keyPair, oldKey.keyPair]);
+    const withOld = createEventOpener({ identity: me, keyring: ring, keyRegisteredAt: 2_000 });
+    expect(await withOld.open({ ...row!, occurredAt: 3_000 })).toEqual({
+      ok: true,
+      kind: 'open',
+      sendId: 's',
+      eventId: 'e',
+      payload: open,
+    });
+  });
+
+  it('a keyring opens v2 rows sealed to each of its keys, and a v2 row altered under its named key is tampered', async () => {
+    const first = await generateUserKey(me, 0);
+    const second = await generateUserKey(me, 1);
+    const [a] = await sealOpens(first.publicKey, [{ sendId: 's', eventId: 'a' }]);
+    const [b] = await sealOpens(second.publicKey, [{ sendId: 's', eventId: 'b' }]);
+    const opener = createEventOpener({
+      identity: me,
+      keyring: new Map([[first.keyId, first.keyPair]]),
+      keyPair: second.keyPair,
+    });
+    expect((await opener.open(a!)).ok).toBe(true);
+    expect((await opener.open(b!)).ok).toBe(true);
+    const flipped = new Uint8Array(b!.sealed);
+    flipped[flipped.length - 3]! ^= 1;
+    expect(await opener.open({ ...b!, sealed: flipped })).toMatchObject({ ok: false, reason: 'tampered' });
   });
 
   it('seals reply metadata in the pane and opens it again; the bytes hide every field', async () => {

@@ -2,18 +2,12 @@
  * Test-only: opens what the server sealed, and seals one-off events, with WebCrypto. Kept out of
  * src/server on purpose: nothing the server runs can open a sealed event.
  */
-import {
-  ENC_BYTES,
-  SEALED_FORMAT_V1,
-  ZERO_NONCE,
-  eventAad,
-  startGroup,
-  type EventIds,
-} from '../../src/server/crypto/sealed-event';
+import { ZERO_NONCE, eventAad, startGroup, type EventIds } from '../../src/server/crypto/sealed-event';
 import type { OpenPlaintext } from '../../src/server/pixel/seal';
 import {
-  TAG_BYTES,
   deriveGroupKey,
+  parseSealedEvent,
+  publicKeyId,
   sealedEventBytes,
   eventKey as sharedEventKey,
   importGroupSecret,
@@ -34,7 +28,7 @@ async function eventKey(
   return sharedEventKey(await importGroupSecret(new Uint8Array(groupSecret)), new Uint8Array(aad), usage);
 }
 
-/** Seals one payload as a group of one, with WebCrypto only (the task pane sealing a reply). */
+/** Seals one payload as a group of one, with WebCrypto only, in format v1 (no key id). */
 export async function sealEvent(
   recipient: CryptoKey,
   ids: EventIds,
@@ -64,11 +58,18 @@ export function createEventOpener(
   recipient: CryptoKeyPair,
 ): (ids: EventIds, sealed: Uint8Array) => Promise<Uint8Array> {
   const groups = new Map<string, Promise<CryptoKey>>();
+  let ownKeyId: Promise<string> | undefined;
   return async (ids, sealed) => {
-    if (sealed.length < 1 + ENC_BYTES + TAG_BYTES || sealed[0] !== SEALED_FORMAT_V1) {
-      throw new SealedEventError('unknown sealed-event format');
+    const record = parseSealedEvent(sealed);
+    if (!record) throw new SealedEventError('unknown sealed-event format');
+    // A v2 record names its key: one naming another key is not ours to open (as in the pane).
+    ownKeyId ??= subtle()
+      .exportKey('raw', recipient.publicKey)
+      .then((raw) => publicKeyId(new Uint8Array(raw)));
+    if (record.keyId !== null && record.keyId !== (await ownKeyId)) {
+      throw new SealedEventError('sealed event names another key');
     }
-    const enc = sealed.subarray(1, 1 + ENC_BYTES);
+    const { enc } = record;
     const cacheKey = Array.from(enc, (b) => b.toString(16).padStart(2, '0')).join('');
     let groupKey = groups.get(cacheKey);
     if (!groupKey) {
@@ -83,7 +84,7 @@ export function createEventOpener(
         await subtle().decrypt(
           { name: 'AES-GCM', iv: ZERO_NONCE, additionalData: aad as BufferSource },
           key,
-          sealed.subarray(1 + ENC_BYTES) as BufferSource,
+          record.ct,
         ),
       );
     } catch {

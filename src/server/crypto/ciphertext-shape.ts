@@ -9,7 +9,14 @@
  * 68 or more, about 1e-23); JSON, base64 or any other text is refused every time.
  */
 import { ECDH } from 'node:crypto';
-import { ENC_BYTES, SEALED_EVENT_VERSION, TAG_BYTES, replyPayloadSchema } from '../../shared/sealed-event';
+import {
+  ENC_BYTES,
+  KEY_ID_BYTES,
+  SEALED_EVENT_V2,
+  SEALED_EVENT_VERSION,
+  TAG_BYTES,
+  replyPayloadSchema,
+} from '../../shared/sealed-event';
 import {
   STATE_BLOB_VERSION,
   STATE_HEADER_BYTES,
@@ -25,8 +32,10 @@ export type ShapeProblem = 'not-sealed' | 'wrong-key';
 const MIN_REPLY_PLAINTEXT = JSON.stringify(
   replyPayloadSchema.parse({ subject: '', from: 'a@b', receivedAt: 0, ip: null }),
 ).length;
-/** Smallest sealed reply: version ‖ enc ‖ ciphertext of the shortest payload ‖ tag. */
+/** Smallest sealed reply (v1): version ‖ enc ‖ ciphertext of the shortest payload ‖ tag. */
 export const MIN_SEALED_REPLY_BYTES = 1 + ENC_BYTES + MIN_REPLY_PLAINTEXT + TAG_BYTES;
+/** Smallest sealed reply (v2): the same with the 16-byte key id after the version. */
+export const MIN_SEALED_REPLY_BYTES_V2 = MIN_SEALED_REPLY_BYTES + KEY_ID_BYTES;
 /** A state blob's ciphertext and tag: at least "{}" and the tag, and long enough to tell from text. */
 const MIN_STATE_CIPHERTEXT = 32;
 export const MIN_STATE_BLOB_BYTES = STATE_HEADER_BYTES + Math.max(MIN_STATE_CIPHERTEXT, 2 + STATE_TAG_BYTES);
@@ -56,11 +65,24 @@ export function isP256Point(bytes: Uint8Array): boolean {
   }
 }
 
-/** A sealed event (format v1, src/shared/sealed-event.ts) as a reply upload carries it. */
-export function sealedReplyProblem(bytes: Uint8Array): ShapeProblem | null {
-  if (bytes.length < MIN_SEALED_REPLY_BYTES || bytes[0] !== SEALED_EVENT_VERSION) return 'not-sealed';
-  if (!isP256Point(bytes.subarray(1, 1 + ENC_BYTES))) return 'not-sealed';
-  if (readsAsText(bytes.subarray(1 + ENC_BYTES))) return 'not-sealed';
+/**
+ * A sealed event as a reply upload carries it: format v2 (src/shared/sealed-event.ts) naming the
+ * user's registered key id, or format v1 (old clients; it names no key). `registeredKeyId` is the
+ * caller's registered key id (null: none registered); a v2 record naming any other key is one no
+ * device holding the registered key can open, so it is refused as `wrong-key`. Callers should
+ * always pass it; when it is left out (undefined), v2's key id is not checked.
+ */
+export function sealedReplyProblem(bytes: Uint8Array, registeredKeyId?: string | null): ShapeProblem | null {
+  const version = bytes[0];
+  const head = version === SEALED_EVENT_V2 ? 1 + KEY_ID_BYTES : 1;
+  if (version !== SEALED_EVENT_VERSION && version !== SEALED_EVENT_V2) return 'not-sealed';
+  if (bytes.length < MIN_SEALED_REPLY_BYTES + head - 1) return 'not-sealed';
+  if (!isP256Point(bytes.subarray(head, head + ENC_BYTES))) return 'not-sealed';
+  if (readsAsText(bytes.subarray(head + ENC_BYTES))) return 'not-sealed';
+  if (version === SEALED_EVENT_V2 && registeredKeyId !== undefined) {
+    if (registeredKeyId === null || encodeBase64url(bytes.subarray(1, head)) !== registeredKeyId)
+      return 'wrong-key';
+  }
   return null;
 }
 

@@ -1,5 +1,7 @@
 /**
- * Seals open events on arrival to the user's public key (format in crypto/sealed-event.ts).
+ * Seals open events on arrival to the user's public key, in format v2 (src/shared/sealed-event.ts):
+ * each record names the key id it was sealed to, computed here from the key material itself (one
+ * SHA-256 per group), so it always matches the id the pane derives from the same public key.
  *
  * Amortisation: an HPKE setup (one ECDH, ~0.3–0.5 ms) per event would dominate the pixel's cost,
  * so a group is kept per user key for a short epoch (default 1 s or 10,000 events). Within it,
@@ -7,10 +9,10 @@
  * only in this process's memory for the epoch — the same exposure the event's plaintext already
  * has while the request is handled — and is never stored.
  */
-import { createCipheriv, createHmac } from 'node:crypto';
+import { createCipheriv, createHash, createHmac } from 'node:crypto';
 import type { Clock } from '../../shared/clock';
 import type { UserKey, Verdict } from '../store/store';
-import { sealedEventBytes } from '../../shared/sealed-event';
+import { KEY_ID_BYTES, sealedEventBytes } from '../../shared/sealed-event';
 import { ZERO_NONCE, eventAad, importRecipientKey, startGroup, type EventIds } from '../crypto/sealed-event';
 
 /** What an open event reveals, and only to the user: the server keeps nothing else. */
@@ -29,6 +31,8 @@ export interface SealerOptions {
 
 interface Group {
   enc: Uint8Array;
+  /** The recipient's key id, 16 raw bytes (format v2). */
+  kid: Uint8Array;
   /** HKDF-Extract(salt = zeros, group secret), computed once per group. */
   prk: Buffer;
   uses: number;
@@ -70,7 +74,7 @@ export class EventSealer {
       cipher.final(),
       cipher.getAuthTag(),
     ]);
-    return sealedEventBytes(group.enc, body);
+    return sealedEventBytes(group.enc, body, group.kid);
   }
 
   async #group(key: UserKey, ids: EventIds): Promise<Group> {
@@ -101,10 +105,16 @@ export class EventSealer {
 
   async #start(key: UserKey): Promise<Group> {
     this.groupsStarted++;
-    const { enc, secret } = await startGroup(await importRecipientKey(key.key));
+    const recipient = await importRecipientKey(key.key);
+    const { enc, secret } = await startGroup(recipient);
     const prk = createHmac('sha256', Buffer.alloc(32)).update(secret).digest();
     secret.fill(0);
-    return { enc, prk, uses: 0 };
+    const raw =
+      key.key.format === 'raw'
+        ? key.key.raw
+        : new Uint8Array(await crypto.subtle.exportKey('raw', recipient));
+    const kid = createHash('sha256').update(raw).digest().subarray(0, KEY_ID_BYTES);
+    return { enc, kid, prk, uses: 0 };
   }
 
   /**

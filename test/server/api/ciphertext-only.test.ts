@@ -82,7 +82,7 @@ describe('uploads must be ciphertext', () => {
         'a real P-256 point, then plaintext JSON': bytes([1], realPoint, replyJson),
         'a point off the curve': bytes([1], offCurve, real.subarray(66)),
         'a hybrid (0x06) point encoding': bytes([1, 6], real.subarray(2)),
-        'an unknown version byte': bytes([2], real.subarray(1)),
+        'an unknown version byte': bytes([3], real.subarray(1)),
         'UTF-8 text after a real point': bytes([1], realPoint, 'Grüße — ' + replyJson),
       };
       for (const [what, sealed] of Object.entries(forgeries)) {
