@@ -13,6 +13,9 @@
  * AES-256-GCM ciphertext+tag, with
  * AAD = JSON ["candor/state/v1", tid, oid, campaignId, version] — a blob moved to another user,
  * campaign or version does not open, so the server cannot swap or relabel snapshots.
+ *
+ * With a keyring (earlier key pairs kept after rotation or recovery), a blob naming another key id
+ * is opened with that key's derived state key; new blobs are always written under the current key.
  */
 import { fromBase64url, toBase64url } from '../shared/base64url';
 import {
@@ -50,14 +53,33 @@ export interface StateCipher {
   decrypt<T = unknown>(binding: StateBinding, blob: Uint8Array): Promise<T>;
 }
 
-/** Derives the state key from the user's key pair; the key never leaves WebCrypto. */
-export async function createStateCipher(keyPair: CryptoKeyPair, keyId: string): Promise<StateCipher> {
-  const key = await deriveSelfKey(keyPair, 'candor/state-key/v1', { name: 'AES-GCM', length: 256 }, [
-    'encrypt',
-    'decrypt',
-  ]);
+const deriveStateKey = (keyPair: CryptoKeyPair): Promise<CryptoKey> =>
+  deriveSelfKey(keyPair, 'candor/state-key/v1', { name: 'AES-GCM', length: 256 }, ['encrypt', 'decrypt']);
+
+/**
+ * Derives the state key from the user's key pair; the key never leaves WebCrypto. `keyring`
+ * (key id → pair, e.g. earlier keys) lets `decrypt` open blobs written under those keys too.
+ */
+export async function createStateCipher(
+  keyPair: CryptoKeyPair,
+  keyId: string,
+  keyring?: ReadonlyMap<string, CryptoKeyPair>,
+): Promise<StateCipher> {
+  const key = await deriveStateKey(keyPair);
   const kid = fromBase64url(keyId);
   if (kid.length !== KID_BYTES) throw new TypeError('keyId must be 16 bytes of base64url');
+  const otherKeys = new Map<string, Promise<CryptoKey>>();
+  const keyFor = (blobKeyId: string): Promise<CryptoKey> | undefined => {
+    if (blobKeyId === keyId) return Promise.resolve(key);
+    const pair = keyring?.get(blobKeyId);
+    if (!pair) return undefined;
+    let derived = otherKeys.get(blobKeyId);
+    if (!derived) {
+      derived = deriveStateKey(pair);
+      otherKeys.set(blobKeyId, derived);
+    }
+    return derived;
+  };
 
   return {
     keyId,
@@ -78,12 +100,13 @@ export async function createStateCipher(keyPair: CryptoKeyPair, keyId: string): 
     async decrypt<T>(binding: StateBinding, blob: Uint8Array): Promise<T> {
       if (blob.length < HEADER_BYTES + TAG_BYTES || blob[0] !== STATE_VERSION)
         throw new StateOpenError('malformed');
-      if (toBase64url(blob.subarray(1, 1 + KID_BYTES)) !== keyId) throw new StateOpenError('other-key');
+      const blobKey = keyFor(toBase64url(blob.subarray(1, 1 + KID_BYTES)));
+      if (!blobKey) throw new StateOpenError('other-key');
       let plaintext: ArrayBuffer;
       try {
         plaintext = await crypto.subtle.decrypt(
           { name: 'AES-GCM', iv: blob.slice(1 + KID_BYTES, HEADER_BYTES), additionalData: stateAad(binding) },
-          key,
+          await blobKey,
           blob.slice(HEADER_BYTES),
         );
       } catch {

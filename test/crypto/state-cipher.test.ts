@@ -82,6 +82,23 @@ describe('campaign state cipher', () => {
     await expectOpenError(mine.decrypt(binding, new Uint8Array(10)), 'malformed');
   });
 
+  it('with a keyring, opens blobs written under an earlier key and writes new ones under the current key', async () => {
+    const earlier = await generateUserKey(me, 0);
+    const current = await generateUserKey(me, 1);
+    const old = await createStateCipher(earlier.keyPair, earlier.keyId);
+    const oldBlob = await old.encrypt(binding, campaign);
+    const ring = new Map([[earlier.keyId, earlier.keyPair]]);
+    const cipher = await createStateCipher(current.keyPair, current.keyId, ring);
+    expect(await cipher.decrypt(binding, oldBlob)).toEqual(campaign);
+    const fresh = await cipher.encrypt(binding, campaign);
+    expect(toBase64url(fresh.subarray(1, 17))).toBe(current.keyId);
+    await expectOpenError(old.decrypt(binding, fresh), 'other-key');
+    // The earlier key's id on a blob that is not its own: damaged, not another key.
+    const relabelled = new Uint8Array(fresh);
+    relabelled.set(oldBlob.subarray(1, 17), 1);
+    await expectOpenError(cipher.decrypt(binding, relabelled), 'tampered');
+  });
+
   it('derives the same key from the same pair (another session reads what this one wrote)', async () => {
     const key = await generateUserKey(me, 0);
     const first = await createStateCipher(key.keyPair, key.keyId);
