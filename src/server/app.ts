@@ -134,7 +134,9 @@ async function registerPages(app: FastifyInstance, config: Config, deps: AppDeps
         directives: {
           defaultSrc: ["'none'"],
           // Office.js must come from Microsoft's CDN in production; the demo serves a local copy.
-          scriptSrc: ["'self'", 'https://appsforoffice.microsoft.com'],
+          // 'wasm-unsafe-eval' lets the key-backup screens compile Argon2id (hash-wasm); it allows
+          // WebAssembly compilation only, not eval of script.
+          scriptSrc: ["'self'", "'wasm-unsafe-eval'", 'https://appsforoffice.microsoft.com'],
           // Fluent UI (Griffel) inserts style rules at runtime.
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'blob:'],

@@ -89,7 +89,7 @@ describe('HTTP surface', () => {
     expect(ancestors).toContain('https://outlook.office.com');
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("base-uri 'none'");
-    expect(csp).toMatch(/script-src 'self' https:\/\/appsforoffice\.microsoft\.com(;|$)/);
+    expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' https:\/\/appsforoffice\.microsoft\.com(;|$)/);
     expect(res.headers['x-frame-options']).toBeUndefined();
     expect(res.headers['cross-origin-opener-policy']).toBe('same-origin-allow-popups');
     expect((await h.app.inject({ url: '/' })).statusCode).toBe(200);
