@@ -15,6 +15,7 @@ import {
   SEALED_EVENT_V2,
   SEALED_EVENT_VERSION,
   TAG_BYTES,
+  openPayloadSchema,
   replyPayloadSchema,
 } from '../../shared/sealed-event';
 import {
@@ -36,6 +37,12 @@ const MIN_REPLY_PLAINTEXT = JSON.stringify(
 export const MIN_SEALED_REPLY_BYTES = 1 + ENC_BYTES + MIN_REPLY_PLAINTEXT + TAG_BYTES;
 /** Smallest sealed reply (v2): the same with the 16-byte key id after the version. */
 export const MIN_SEALED_REPLY_BYTES_V2 = MIN_SEALED_REPLY_BYTES + KEY_ID_BYTES;
+/** The shortest open payload (the pixel's), for events re-sealed after a key rotation. */
+const MIN_OPEN_PLAINTEXT = JSON.stringify(
+  openPayloadSchema.parse({ ip: null, at: 0, verdict: 'human' }),
+).length;
+/** Smallest v2 record of either kind: version ‖ key id ‖ enc ‖ shortest open payload ‖ tag. */
+export const MIN_SEALED_EVENT_BYTES_V2 = 1 + KEY_ID_BYTES + ENC_BYTES + MIN_OPEN_PLAINTEXT + TAG_BYTES;
 /** A state blob's ciphertext and tag: at least "{}" and the tag, and long enough to tell from text. */
 const MIN_STATE_CIPHERTEXT = 32;
 export const MIN_STATE_BLOB_BYTES = STATE_HEADER_BYTES + Math.max(MIN_STATE_CIPHERTEXT, 2 + STATE_TAG_BYTES);
@@ -73,15 +80,33 @@ export function isP256Point(bytes: Uint8Array): boolean {
  * always pass it; when it is left out (undefined), v2's key id is not checked.
  */
 export function sealedReplyProblem(bytes: Uint8Array, registeredKeyId?: string | null): ShapeProblem | null {
+  return eventShapeProblem(bytes, MIN_REPLY_PLAINTEXT, registeredKeyId, true);
+}
+
+/**
+ * An event re-sealed by the pane after a key rotation (open or reply, PUT /events/:eventId): only
+ * format v2, naming the caller's registered key id — a re-seal exists to move rows to that key.
+ */
+export function resealedEventProblem(bytes: Uint8Array, registeredKeyId: string | null): ShapeProblem | null {
+  return eventShapeProblem(bytes, MIN_OPEN_PLAINTEXT, registeredKeyId, false);
+}
+
+function eventShapeProblem(
+  bytes: Uint8Array,
+  minPlaintext: number,
+  registeredKeyId: string | null | undefined,
+  acceptV1: boolean,
+): ShapeProblem | null {
   const version = bytes[0];
+  if (version !== SEALED_EVENT_V2 && !(acceptV1 && version === SEALED_EVENT_VERSION)) return 'not-sealed';
   const head = version === SEALED_EVENT_V2 ? 1 + KEY_ID_BYTES : 1;
-  if (version !== SEALED_EVENT_VERSION && version !== SEALED_EVENT_V2) return 'not-sealed';
-  if (bytes.length < MIN_SEALED_REPLY_BYTES + head - 1) return 'not-sealed';
+  if (bytes.length < head + ENC_BYTES + minPlaintext + TAG_BYTES) return 'not-sealed';
   if (!isP256Point(bytes.subarray(head, head + ENC_BYTES))) return 'not-sealed';
   if (readsAsText(bytes.subarray(head + ENC_BYTES))) return 'not-sealed';
   if (version === SEALED_EVENT_V2 && registeredKeyId !== undefined) {
-    if (registeredKeyId === null || encodeBase64url(bytes.subarray(1, head)) !== registeredKeyId)
+    if (registeredKeyId === null || encodeBase64url(bytes.subarray(1, head)) !== registeredKeyId) {
       return 'wrong-key';
+    }
   }
   return null;
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { generateUserKey } from '../../../src/crypto/keys';
 import { sealReplies } from '../../../src/crypto/reply-seal';
-import { MIN_SEALED_REPLY_BYTES_V2, sealedReplyProblem } from '../../../src/server/crypto/ciphertext-shape';
+import {
+  MIN_SEALED_EVENT_BYTES_V2,
+  MIN_SEALED_REPLY_BYTES_V2,
+  resealedEventProblem,
+  sealedReplyProblem,
+} from '../../../src/server/crypto/ciphertext-shape';
 import { createEventSealer, importRecipientPublicKey } from '../../../src/shared/sealed-event';
 
 const me = { tid: 'tenant-1111', oid: 'user-aaaa' };
@@ -45,5 +50,23 @@ describe('sealed reply shape (format v1 and v2)', () => {
     const sealer = await createEventSealer(await importRecipientPublicKey(key.publicKey), { version: 1 });
     const v1 = await sealer.seal({ kind: 'reply', ...me, sendId: 's', eventId: 'e' }, payload);
     expect(sealedReplyProblem(Uint8Array.of(2, ...v1.subarray(1)), key.keyId)).not.toBeNull();
+  });
+
+  it('a re-sealed event (after rotation) must be v2 to the registered key; the shortest open passes', async () => {
+    const key = await generateUserKey(me, 0);
+    const other = await generateUserKey(me, 0);
+    const recipient = await importRecipientPublicKey(key.publicKey);
+    const binding = { kind: 'open' as const, ...me, sendId: 's', eventId: 'e' };
+    const shortest = { ip: null, at: 0, verdict: 'human' as const };
+    const v2 = await (await createEventSealer(recipient)).seal(binding, shortest);
+    expect(v2).toHaveLength(MIN_SEALED_EVENT_BYTES_V2);
+    expect(resealedEventProblem(v2, key.keyId)).toBeNull();
+    expect(resealedEventProblem(v2, other.keyId)).toBe('wrong-key');
+    expect(resealedEventProblem(v2, null)).toBe('wrong-key');
+    expect(resealedEventProblem(v2.subarray(0, v2.length - 1), key.keyId)).toBe('not-sealed');
+    const v1 = await (await createEventSealer(recipient, { version: 1 })).seal(binding, shortest);
+    expect(resealedEventProblem(v1, key.keyId)).toBe('not-sealed');
+    // An open is shorter than any reply: the reply check would refuse it, the re-seal check does not.
+    expect(sealedReplyProblem(v2, key.keyId)).toBe('not-sealed');
   });
 });
