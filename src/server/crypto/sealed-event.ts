@@ -4,7 +4,8 @@
  * Here: importing a registered key (raw or JWK) and starting a group. Nothing on the server can
  * open a sealed event: the tests' opener lives in test/support/sealed-event-opener.ts.
  *
- * Format v1: 0x01 ‖ enc (65 bytes, HPKE DHKEM(P-256) encapsulated key) ‖ AES-256-GCM(ct ‖ tag)
+ * Format v2: 0x02 ‖ keyId (16) ‖ enc (65 bytes, HPKE DHKEM(P-256) encapsulated key) ‖ AES-256-GCM(ct ‖ tag)
+ * (v1, still read: the same without the key id.) The pixel writes v2 (src/server/pixel/seal.ts).
  *
  * HPKE (RFC 9180, base mode, DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM) sets up one
  * context per group of events; the group secret is the context's exported secret (§5.3). Each
