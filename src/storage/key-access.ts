@@ -124,10 +124,26 @@ function parseRoamingShare(
   }
 }
 
+/** Another tab stored a key between our look and our write (only where Web Locks are missing). */
+class KeyMadeElsewhere extends Error {}
+
+/**
+ * Runs `task` while holding this user's key lock (Web Locks, across the pane's tabs and windows in
+ * this browser), so two tabs never make or replace the key at once. Not re-entrant: only the public
+ * entry points take it. Where there are no Web Locks (Node), `task` just runs.
+ */
+async function withKeyLock<T>(identity: UserIdentity, task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return task();
+  // The DOM typings want the callback's own type back; the lock resolves with the task's value.
+  return (await locks.request(`candor-key:${identity.tid}:${identity.oid}`, task)) as T;
+}
+
 export function openKeyAccess(options: KeyAccessOptions): KeyAccess {
   const { db, api, identity, clock, roaming, crypto: kc } = options;
   const keysKey: [string, string] = [identity.tid, identity.oid];
   const load = () => db.get('keys', keysKey);
+  const locked = <T>(task: () => Promise<T>) => withKeyLock(identity, task);
 
   /**
    * Stores `key` as this device's key with a fresh transfer copy; the key it replaces (if another)
@@ -136,12 +152,16 @@ export function openKeyAccess(options: KeyAccessOptions): KeyAccess {
   async function install(
     key: UserKey,
     d: Uint8Array,
-    fields: { registeredAt: number | null; rotatingFrom?: string | null },
+    fields: { registeredAt: number | null; rotatingFrom?: string | null; onlyIfNone?: boolean },
   ): Promise<StoredUserKey> {
     const transferKey = await kc.createTransferKey();
     const sealed = await kc.sealTransferCopy(transferKey, d, identity, key.keyId);
     const tx = db.transaction(['keys', 'oldKeys'], 'readwrite');
     const previous = await tx.objectStore('keys').get(keysKey);
+    if (previous && fields.onlyIfNone) {
+      await tx.done;
+      throw new KeyMadeElsewhere();
+    }
     const row: StoredUserKey = {
       tid: identity.tid,
       oid: identity.oid,
@@ -296,12 +316,20 @@ export function openKeyAccess(options: KeyAccessOptions): KeyAccess {
   async function create(backups: KeyBackups): Promise<ReadyKeyState | null> {
     const { key, d } = await kc.generateKeyMaterial(identity, clock.now());
     try {
-      const row = await install(key, d, { registeredAt: null });
+      let row: StoredUserKey;
+      try {
+        row = await install(key, d, { registeredAt: null, onlyIfNone: true });
+      } catch (err) {
+        if (err instanceof KeyMadeElsewhere) return null; // another tab of this browser was first
+        throw err;
+      }
       await requestPersistentStorage();
       const result = await register(row, null);
       if (!result.ok) {
-        // Nothing was ever sealed to it: forget it, the other device's key is the account's.
-        await db.delete('keys', keysKey);
+        // Nothing was ever sealed to it: forget it (if still ours), the other device's key is the account's.
+        const tx = db.transaction('keys', 'readwrite');
+        if ((await tx.store.get(keysKey))?.keyId === key.keyId) await tx.store.delete(keysKey);
+        await tx.done;
         return null;
       }
       return await ready(result.key, { ...backups, keyId: key.keyId }, true, d);
@@ -439,7 +467,7 @@ export function openKeyAccess(options: KeyAccessOptions): KeyAccess {
     }
   }
 
-  async function startOver(): Promise<KeyState> {
+  async function startOverNow(): Promise<KeyState> {
     await api.deleteMe();
     await wipeAll(db);
     try {
@@ -450,39 +478,42 @@ export function openKeyAccess(options: KeyAccessOptions): KeyAccess {
     return resolve();
   }
 
-  async function rotate(onProgress?: (p: { done: number; total: number }) => void): Promise<KeyState> {
-    let local = await load();
+  /**
+   * Makes, backs up and registers the new key, or finishes a registration that was cut off. The
+   * key state instead of a key when the account's key changed meanwhile (nothing to re-seal then).
+   */
+  async function rotateKey(): Promise<StoredUserKey | KeyState> {
+    const local = await load();
     if (!local) throw new KeyAccessError('needs-key');
-    if (!local.rotatingFrom) {
-      const backups = await api.getKeyBackups();
-      if (backups.keyId !== local.keyId) throw new KeyAccessError('needs-key');
-      const { key, d } = await kc.generateKeyMaterial(identity, clock.now());
-      try {
-        const row = await install(key, d, { registeredAt: null, rotatingFrom: local.keyId });
-        const result = await register(row, local.keyId);
-        if (!result.ok) return resolve(); // the account's key changed meanwhile
-        local = result.key;
-        await topUp(local, { ...backups, keyId: key.keyId }, d);
-      } finally {
-        d.fill(0);
-      }
-    } else if (local.registeredAt === null) {
+    if (local.rotatingFrom) {
+      if (local.registeredAt !== null) return local;
       const result = await register(local, local.rotatingFrom);
-      if (!result.ok) return resolve();
-      local = result.key;
+      return result.ok ? result.key : resolve();
     }
-    await finishRotation({
-      db,
-      api,
-      identity,
-      clock,
-      crypto: kc,
-      key: local,
-      keyring: await keyring(),
-      onProgress,
+    const backups = await api.getKeyBackups();
+    if (backups.keyId !== local.keyId) throw new KeyAccessError('needs-key');
+    const { key, d } = await kc.generateKeyMaterial(identity, clock.now());
+    try {
+      const row = await install(key, d, { registeredAt: null, rotatingFrom: local.keyId });
+      const result = await register(row, local.keyId);
+      if (!result.ok) return resolve();
+      await topUp(result.key, { ...backups, keyId: key.keyId }, d);
+      return result.key;
+    } finally {
+      d.fill(0);
+    }
+  }
+
+  async function rotate(onProgress?: (p: { done: number; total: number }) => void): Promise<KeyState> {
+    const key = await locked(rotateKey);
+    if ('kind' in key) return key;
+    // Outside the lock: re-sealing can take a while, and other tabs only need the (new) key.
+    await finishRotation({ db, api, identity, clock, crypto: kc, key, keyring: await keyring(), onProgress });
+    return locked(async () => {
+      const current = await load();
+      if (current?.keyId === key.keyId) await db.put('keys', { ...current, rotatingFrom: null });
+      return resolve();
     });
-    await db.put('keys', { ...local, rotatingFrom: null });
-    return resolve();
   }
 
   async function keyring(): Promise<Map<string, CryptoKeyPair>> {
@@ -495,16 +526,23 @@ export function openKeyAccess(options: KeyAccessOptions): KeyAccess {
   }
 
   return {
-    resolve: () => resolve(),
-    recoverWithSecret,
+    resolve: () => locked(() => resolve()),
+    recoverWithSecret: (secret) => locked(() => recoverWithSecret(secret)),
     requestApproval: (signal) =>
       requestApproval(
-        { api, crypto: kc, identity, clock, pollMs: options.approvalPollMs ?? 2000, install: installGranted },
+        {
+          api,
+          crypto: kc,
+          identity,
+          clock,
+          pollMs: options.approvalPollMs ?? 2000,
+          install: (d, keyId) => locked(() => installGranted(d, keyId)),
+        },
         signal,
       ),
     listApprovalRequests: () => responder.list(),
     setUpRecovery,
-    startOver,
+    startOver: () => locked(startOverNow),
     rotate,
     keyring,
   };

@@ -65,9 +65,22 @@ export function requestApproval(ctx: RequestApprovalContext, signal: AbortSignal
   code.catch(() => undefined); // the caller may only watch `done`
 
   async function run() {
+    try {
+      return await poll();
+    } catch (err) {
+      if (ctl.signal.aborted && !(err instanceof KeyAccessError))
+        throw new KeyAccessError('cancelled', { cause: err });
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async function poll() {
     if (ctl.signal.aborted) throw new KeyAccessError('cancelled');
     const start = await ctx.crypto.startApproval();
-    const { id, expiresAt } = await abortable(ctx.api.createApproval(start.commitment), ctl.signal);
+    // Not abortable: once asked, the request is known by its id and can be withdrawn below.
+    const { id, expiresAt } = await ctx.api.createApproval(start.commitment);
     try {
       let revealed = false;
       for (;;) {
@@ -109,12 +122,7 @@ export function requestApproval(ctx: RequestApprovalContext, signal: AbortSignal
         }
         await ctx.clock.sleep(ctx.pollMs, ctl.signal);
       }
-    } catch (err) {
-      if (ctl.signal.aborted && !(err instanceof KeyAccessError))
-        throw new KeyAccessError('cancelled', { cause: err });
-      throw err;
     } finally {
-      signal.removeEventListener('abort', onAbort);
       // Granted or given up: the request has done its job either way (cleanup; it expires anyway).
       void ctx.api.deleteApproval(id).catch(() => undefined);
     }
