@@ -127,6 +127,23 @@ describe('disconnect', () => {
     expect(await countAll(db)).toBe(0);
   });
 
+  it('also removes the mailbox share of the key backup from roaming settings', async () => {
+    const db = await openCandorDb('disconnect-roaming');
+    await fill(db, 't1', 'u1');
+    const saved = new Map([
+      ['candor.keyShare', '{"v":1}'],
+      ['other.addin', 'kept'],
+    ]);
+    const roaming = {
+      get: (n: string) => saved.get(n) ?? null,
+      set: async (n: string, v: string) => void saved.set(n, v),
+      remove: async (n: string) => void saved.delete(n),
+    };
+    await disconnect(db, { deleteMe: async () => ({ deleted: counts }) }, roaming);
+    expect([...saved.keys()]).toEqual(['other.addin']);
+    expect(await countAll(db)).toBe(0);
+  });
+
   it('keeps the device’s data when the server could not delete, so the user can retry', async () => {
     const db = await openCandorDb('disconnect-offline');
     await fill(db, 't1', 'u1');
