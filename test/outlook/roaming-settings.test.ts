@@ -62,3 +62,18 @@ describe('Office roaming settings', () => {
     expect(mailbox.saved).toEqual({ other: 42, a: 'c' });
   });
 });
+
+describe('loadRoamingSettings', () => {
+  it('uses Outlook’s settings in Outlook, none in a plain browser, and none when the demo stand-in is down', async () => {
+    const { loadRoamingSettings } = await import('../../src/outlook/load-roaming-settings');
+    const { office } = fakeMailbox({ a: 'b' });
+    expect((await loadRoamingSettings({ office: office() }))?.get('a')).toBe('b');
+    expect(await loadRoamingSettings({ office: undefined })).toBeNull();
+    const down = async () => new Response('', { status: 503 });
+    expect(
+      await loadRoamingSettings({
+        demo: { url: '/emulator/roaming-settings', getToken: async () => 't', fetch: down },
+      }),
+    ).toBeNull();
+  });
+});
