@@ -379,12 +379,13 @@ export function openKeyAccess(options: KeyAccessOptions): KeyAccess {
         retryAfterSeconds?: unknown;
         retryAfterMs?: number;
       };
-      if (d.status === 403 || d.code === 'wrong-secret')
+      // Only the unlock's own 403 (a plain 403 is a tenant without access, said as such by ApiError).
+      if (d.code === 'wrong-secret' || (d.status === 403 && typeof d.attemptsLeft === 'number'))
         throw new KeyAccessError('wrong-secret', {
           attemptsLeft: typeof d.attemptsLeft === 'number' ? d.attemptsLeft : null,
           cause: err,
         });
-      if (d.status === 429 || err.kind === 'rate-limited') {
+      if (d.code === 'too-many-attempts' || d.status === 429 || err.kind === 'rate-limited') {
         const seconds =
           typeof d.retryAfterSeconds === 'number'
             ? d.retryAfterSeconds
