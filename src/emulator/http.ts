@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ControlCommand, runControl } from './control';
 import type { LocalIssuer } from './identity/issuer';
-import type { MailboxEmulator, UserRecord } from './mailbox';
+import { jwksTokenVerifier, type MailboxEmulator, type UserRecord } from './mailbox';
+import { registerRoamingSettings } from './roaming-settings';
+import type { Clock } from '../shared/clock';
 import type { TimeScale } from '../shared/accelerated-clock';
 import { GRAPH_SCOPES } from '../shared/scopes';
 
@@ -18,6 +20,8 @@ export interface EmulatorPluginOptions {
   graphScopes?: readonly string[];
   /** The demo's fast clock, when on; `GET ${prefix}/clock` tells the demo pane so it paces alike. */
   timeScale?: TimeScale;
+  /** Verifies the Graph tokens of `${prefix}/roaming-settings`; default the real clock (as tokens are). */
+  clock?: Clock;
 }
 
 /** Graph request bodies can be larger than Candor's API bodies (HTML mail); 4 MB as a ceiling. */
@@ -110,6 +114,7 @@ export async function registerEmulator(app: FastifyInstance, options: EmulatorPl
           return reply.code(404).send({ error: 'No visible message has that id.' });
         return result;
       });
+      registerRoamingSettings(scope, jwksTokenVerifier(issuer.jwks(), options.clock));
       scope.get('/clock', async (_req, reply) => {
         reply.header('cache-control', 'no-store');
         return options.timeScale ?? { factor: 1, anchor: 0 };

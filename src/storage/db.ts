@@ -9,12 +9,37 @@ import type { ApiEvent } from '../api/client';
 import type { UserKey } from '../crypto/keys';
 
 export const DB_NAME = 'candor';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
+
+/**
+ * The device's sealed copy of the private key bytes: `key` is a non-extractable AES-GCM key that
+ * never leaves this browser, `sealed` the key bytes under it (src/crypto/key-material.ts). It lets
+ * this device approve another device or write a backup later, without the key ever being
+ * extractable. null for keys made before backups existed (they cannot be backed up: rotate).
+ */
+export interface TransferCopy {
+  key: CryptoKey;
+  sealed: Uint8Array;
+}
 
 /** A user's key pair on this device; one per (tid, oid). */
 export interface StoredUserKey extends UserKey {
   /** When the backend last accepted this public key; null until it has. */
   registeredAt: number | null;
+  transfer: TransferCopy | null;
+  /** This device, for the send lease (random, made once; kept when the key changes). */
+  deviceId: string;
+  /**
+   * Set while a rotation away from key `rotatingFrom` is unfinished (registration, re-sealing
+   * events, re-encrypting campaigns); running the rotation again picks up where it stopped.
+   */
+  rotatingFrom?: string | null;
+}
+
+/** An earlier key pair of the user, kept so what was sealed to it stays readable here. */
+export interface StoredOldKey extends UserKey {
+  /** When this device stopped using it. */
+  retiredAt: number;
 }
 
 /** A campaign's latest state on this device, encrypted with the state cipher. */
@@ -54,6 +79,7 @@ export interface StoredReplyCursor {
 
 export interface CandorDbSchema extends DBSchema {
   keys: { key: [string, string]; value: StoredUserKey };
+  oldKeys: { key: [string, string, string]; value: StoredOldKey; indexes: { byUser: [string, string] } };
   snapshots: { key: [string, string, string]; value: StoredSnapshot; indexes: { byUser: [string, string] } };
   events: { key: [string, string, string]; value: StoredEvent; indexes: { byUser: [string, string] } };
   cursors: { key: [string, string]; value: StoredCursor };
@@ -62,12 +88,29 @@ export interface CandorDbSchema extends DBSchema {
 
 export type CandorDb = IDBPDatabase<CandorDbSchema>;
 
-export const STORE_NAMES = ['keys', 'snapshots', 'events', 'cursors', 'replyCursors'] as const;
+export const STORE_NAMES = ['keys', 'oldKeys', 'snapshots', 'events', 'cursors', 'replyCursors'] as const;
+
+/** A random id for this device (the send lease's holder). */
+export function newDeviceId(): string {
+  return crypto.randomUUID();
+}
 
 export function openCandorDb(name = DB_NAME): Promise<CandorDb> {
   return openDB<CandorDbSchema>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
+    async upgrade(db, oldVersion, _newVersion, tx) {
       if (oldVersion < 2) db.createObjectStore('replyCursors', { keyPath: ['tid', 'oid', 'folder'] });
+      if (oldVersion < 3) {
+        db.createObjectStore('oldKeys', { keyPath: ['tid', 'oid', 'keyId'] }).createIndex('byUser', [
+          'tid',
+          'oid',
+        ]);
+      }
+      if (oldVersion >= 1 && oldVersion < 3) {
+        // Keys made before v3 have no transfer copy (they were never extractable) and no device id.
+        for (let c = await tx.objectStore('keys').openCursor(); c; c = await c.continue()) {
+          await c.update({ ...c.value, transfer: null, deviceId: newDeviceId() });
+        }
+      }
       if (oldVersion >= 1) return;
       db.createObjectStore('keys', { keyPath: ['tid', 'oid'] });
       db.createObjectStore('snapshots', { keyPath: ['tid', 'oid', 'campaignId'] }).createIndex('byUser', [

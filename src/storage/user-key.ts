@@ -8,7 +8,7 @@
  */
 import { generateUserKey, type UserIdentity } from '../crypto/keys';
 import type { Clock } from '../shared/clock';
-import type { CandorDb, StoredUserKey } from './db';
+import { newDeviceId, type CandorDb, type StoredUserKey } from './db';
 
 /** What the backend needs to seal to this user (PUT /api/v1/me/key). */
 export interface PublicKeyRegistration {
@@ -49,7 +49,12 @@ export async function ensureUserKey({
   let key = await loadUserKey(db, identity);
   let created = false;
   if (!key) {
-    const fresh: StoredUserKey = { ...(await generateUserKey(identity, clock.now())), registeredAt: null };
+    const fresh: StoredUserKey = {
+      ...(await generateUserKey(identity, clock.now())),
+      registeredAt: null,
+      transfer: null,
+      deviceId: newDeviceId(),
+    };
     // add() (not put) so two tabs racing here keep exactly one pair: the loser re-reads the winner's.
     try {
       await db.add('keys', fresh);

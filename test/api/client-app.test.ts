@@ -223,8 +223,7 @@ describe('task pane ↔ real backend', () => {
 });
 
 describe('tracking session on the real backend', () => {
-  const user = { tid, oid: randomUUID() };
-  const session = (dbName: string) =>
+  const session = (dbName: string, user = { tid, oid: randomUUID() }) =>
     openCandorDb(dbName).then(async (db) => ({
       db,
       s: await openTrackingSession({
@@ -239,24 +238,26 @@ describe('tracking session on the real backend', () => {
       }),
     }));
 
-  it('tells a device when another device took over sealing, and lets it take it back', async () => {
-    const laptop = await session('session-laptop');
+  it('never lets a second device replace the key of the first (issue #9)', async () => {
+    const user = { tid, oid: randomUUID() };
+    const laptop = await session('session-laptop', user);
     expect(laptop.s.newKey).toBe(true);
-    expect(await laptop.s.keyStatus()).toBe('current');
-    const reopened = await session('session-laptop');
+    const reopened = await session('session-laptop', user);
     expect(reopened.s.newKey).toBe(false);
+    expect(reopened.s.key.keyId).toBe(laptop.s.key.keyId);
 
-    const phone = await session('session-phone');
-    expect(phone.s.newKey).toBe(true);
-    expect(await laptop.s.keyStatus()).toBe('replaced');
-    await laptop.s.useThisDevice();
-    expect(await laptop.s.keyStatus()).toBe('current');
-    expect(await phone.s.keyStatus()).toBe('replaced');
+    await expect(session('session-phone', user)).rejects.toMatchObject({ kind: 'needs-key' });
+    const api = createApiClient({
+      baseUrl,
+      getApiToken: () =>
+        issuer.mintApiToken({ ...user, audience: DEMO_API_CLIENT_ID, azp: DEMO_API_CLIENT_ID }),
+    });
+    expect((await api.getKey())?.keyId).toBe(laptop.s.key.keyId);
   });
 
   it('uploads replies once however often reply sync runs, and reads them back opened', async () => {
-    const { s } = await session('session-replies');
-    await s.useThisDevice();
+    const user = { tid, oid: randomUUID() };
+    const { s } = await session('session-replies', user);
     const api = createApiClient({
       baseUrl,
       getApiToken: () =>

@@ -27,7 +27,7 @@ describe('opening sealed events', () => {
   it('opens what was sealed to the user, with a key pair reloaded from IndexedDB', async () => {
     const db = await openCandorDb('open-event-reload');
     const key = await generateUserKey(me, 0);
-    await db.put('keys', { ...key, registeredAt: null });
+    await db.put('keys', { ...key, registeredAt: null, transfer: null, deviceId: 'device-1' });
     const stored = (await db.get('keys', [me.tid, me.oid]))!;
     const [row] = await sealOpens(key.publicKey, [{ sendId: 's1', eventId: 'e1' }]);
     const opener = createEventOpener({ identity: me, keyPair: stored.keyPair });

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { openDB } from 'idb';
 import { openCandorDb, STORE_NAMES, wipeAll, type CandorDb } from '../../src/storage/db';
 import { generateUserKey } from '../../src/crypto/keys';
 import { disconnect } from '../../src/storage/disconnect';
@@ -12,7 +13,9 @@ async function countAll(db: CandorDb): Promise<number> {
 }
 
 async function fill(db: CandorDb, tid: string, oid: string) {
-  await db.put('keys', { ...(await generateUserKey({ tid, oid }, 0)), registeredAt: null });
+  const key = await generateUserKey({ tid, oid }, 0);
+  await db.put('keys', { ...key, registeredAt: null, transfer: null, deviceId: 'd1' });
+  await db.put('oldKeys', { ...(await generateUserKey({ tid, oid }, 0)), retiredAt: 1 });
   await db.put('snapshots', {
     tid,
     oid,
@@ -41,7 +44,7 @@ describe('local store', () => {
     await fill(db, 't1', 'u1');
     await fill(db, 't1', 'u2');
     await fill(db, 't2', 'u1');
-    expect(await countAll(db)).toBe(12);
+    expect(await countAll(db)).toBe(15);
     await wipeAll(db);
     expect(await countAll(db)).toBe(0);
     db.close();
@@ -59,6 +62,52 @@ describe('local store', () => {
   });
 });
 
+describe('upgrade to v3', () => {
+  it('keeps a v2 device’s key pair usable, marks it as having no transfer copy and gives it a device id', async () => {
+    const name = 'upgrade-v2';
+    const old = await generateUserKey({ tid: 't1', oid: 'u1' }, 5);
+    // A database exactly as the v2 pane left it.
+    const v2 = await openDB(name, 2, {
+      upgrade(db) {
+        db.createObjectStore('keys', { keyPath: ['tid', 'oid'] });
+        db.createObjectStore('snapshots', { keyPath: ['tid', 'oid', 'campaignId'] }).createIndex('byUser', [
+          'tid',
+          'oid',
+        ]);
+        db.createObjectStore('events', { keyPath: ['tid', 'oid', 'eventId'] }).createIndex('byUser', [
+          'tid',
+          'oid',
+        ]);
+        db.createObjectStore('cursors', { keyPath: ['tid', 'oid'] });
+        db.createObjectStore('replyCursors', { keyPath: ['tid', 'oid', 'folder'] });
+      },
+    });
+    await v2.put('keys', { ...old, registeredAt: 7 });
+    await v2.put('cursors', { tid: 't1', oid: 'u1', after: 'c9' });
+    v2.close();
+
+    const db = await openCandorDb(name);
+    const key = await db.get('keys', ['t1', 'u1']);
+    expect(key).toMatchObject({
+      keyId: old.keyId,
+      publicKey: old.publicKey,
+      registeredAt: 7,
+      transfer: null,
+    });
+    expect(key?.deviceId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(key?.keyPair.privateKey.extractable).toBe(false);
+    expect(await db.get('cursors', ['t1', 'u1'])).toMatchObject({ after: 'c9' });
+    expect(await db.count('oldKeys')).toBe(0);
+    // The upgraded pair still works: ECDH with it derives bits.
+    const bits = await crypto.subtle.deriveBits(
+      { name: 'ECDH', public: key!.keyPair.publicKey },
+      key!.keyPair.privateKey,
+      256,
+    );
+    expect(bits.byteLength).toBe(32);
+  });
+});
+
 describe('disconnect', () => {
   const counts = { events: 3, sends: 2, campaignStates: 1, users: 1, tenants: 0 };
 
@@ -69,12 +118,29 @@ describe('disconnect', () => {
     const api = {
       deleteMe: async () => {
         calls.push('deleteMe');
-        expect(await countAll(db)).toBe(4); // the device is wiped only after the server answered
+        expect(await countAll(db)).toBe(5); // the device is wiped only after the server answered
         return { deleted: counts };
       },
     };
     expect(await disconnect(db, api)).toEqual(counts);
     expect(calls).toEqual(['deleteMe']);
+    expect(await countAll(db)).toBe(0);
+  });
+
+  it('also removes the mailbox share of the key backup from roaming settings', async () => {
+    const db = await openCandorDb('disconnect-roaming');
+    await fill(db, 't1', 'u1');
+    const saved = new Map([
+      ['candor.keyShare', '{"v":1}'],
+      ['other.addin', 'kept'],
+    ]);
+    const roaming = {
+      get: (n: string) => saved.get(n) ?? null,
+      set: async (n: string, v: string) => void saved.set(n, v),
+      remove: async (n: string) => void saved.delete(n),
+    };
+    await disconnect(db, { deleteMe: async () => ({ deleted: counts }) }, roaming);
+    expect([...saved.keys()]).toEqual(['other.addin']);
     expect(await countAll(db)).toBe(0);
   });
 
@@ -87,6 +153,6 @@ describe('disconnect', () => {
       },
     };
     await expect(disconnect(db, api)).rejects.toMatchObject({ kind: 'network' });
-    expect(await countAll(db)).toBe(4);
+    expect(await countAll(db)).toBe(5);
   });
 });

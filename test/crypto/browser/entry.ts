@@ -21,7 +21,7 @@ async function before(count: number) {
   const states: string[] = [];
   for (let i = 0; i < count; i++) {
     const key = await generateUserKey(ids(i), 0);
-    await db.put('keys', { ...key, registeredAt: null });
+    await db.put('keys', { ...key, registeredAt: null, transfer: null, deviceId: 'device-1' });
     const sealer = await createEventSealer(await importRecipientPublicKey(key.publicKey));
     const bytes = await sealer.seal(
       { kind: 'open', ...ids(i), ...row(i) },
