@@ -415,7 +415,7 @@ export function openKeyAccess(options: KeyAccessOptions): KeyAccess {
         );
       normalised = code;
     }
-    const { verifier, unwrap } = await kc.deriveVerifier(normalised, backup.header);
+    const { verifier, unwrap } = await kc.deriveVerifier(normalised, backup.header, identity);
     const unlocked = await api.unlockRecovery(verifier).catch(toKeyAccessError);
     if (unlocked.keyId !== registered) throw new KeyAccessError('key-mismatch');
     let d: Uint8Array;

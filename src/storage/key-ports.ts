@@ -67,6 +67,7 @@ export interface KeyCrypto {
   deriveVerifier(
     secret: string,
     header: string,
+    identity: UserIdentity,
   ): Awaitable<{ verifier: string; unwrap(wrapped: string): Promise<Uint8Array> }>;
   splitWrap(
     d: Uint8Array,
