@@ -48,7 +48,7 @@ describe('npm run admin', () => {
     const records = await admin('deletions', 'list');
     expect(records.out).toMatch(
       new RegExp(
-        `tenant-purge\\s+${TID}\\s+\\{"events":0,"sends":0,"campaignStates":0,"users":0,"tenants":1\\}`,
+        `tenant-purge\\s+${TID}\\s+\\{"events":0,"sends":0,"campaignStates":0,"users":0,"tenants":1,"keyBackups":0,"approvals":0,"leases":0,"recoveryAttempts":0\\}`,
       ),
     );
   }, 60_000);

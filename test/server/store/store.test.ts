@@ -377,6 +377,10 @@ function contractSuite(backend: () => Backend) {
       campaignStates: 1,
       users: 1,
       tenants: 0,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
     });
     expect(await store.getUser(tid, oid)).toBeNull();
     expect(await store.getSendForPixel(s1)).toBeNull();
@@ -405,7 +409,17 @@ function contractSuite(backend: () => Backend) {
       await store.putCampaignState(u.tid, u.oid, 'c', new Uint8Array([7]), null, T0);
     }
     const before = await store.countTenantRows(a.tid);
-    expect(before).toEqual({ events: 12, sends: 6, campaignStates: 2, users: 2, tenants: 1 });
+    expect(before).toEqual({
+      events: 12,
+      sends: 6,
+      campaignStates: 2,
+      users: 2,
+      tenants: 1,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
+    });
     const bBefore = await store.countTenantRows(b.tid);
 
     let calls = 0;
@@ -427,6 +441,10 @@ function contractSuite(backend: () => Backend) {
       campaignStates: 0,
       users: 0,
       tenants: 0,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
     });
     const cp = await store.getPurgeCheckpoint(a.tid);
     expect(cp).toMatchObject({ tid: a.tid, startedAt: T0, finishedAt: T0 + 4, deleted: before });
@@ -463,6 +481,10 @@ function contractSuite(backend: () => Backend) {
         campaignStates: 0,
         users: 1,
         tenants: 1,
+        keyBackups: 0,
+        approvals: 0,
+        leases: 0,
+        recoveryAttempts: 0,
       });
       // The contract end is kept from the first batch, though the tenant row is gone now.
       expect((await fresh.getPurgeCheckpoint(u.tid))?.contractEndsAt).toBe(T0 - 1);
@@ -472,7 +494,17 @@ function contractSuite(backend: () => Backend) {
   });
 
   it('keeps deletion records that carry counts and a caller-made reference only', async () => {
-    const counts = { events: 3, sends: 2, campaignStates: 1, users: 1, tenants: 0 };
+    const counts = {
+      events: 3,
+      sends: 2,
+      campaignStates: 1,
+      users: 1,
+      tenants: 0,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
+    };
     const ref = randomBytes(32).toString('hex');
     const r1 = await store.addDeletionRecord({
       kind: 'user-disconnect',
@@ -500,7 +532,17 @@ function contractSuite(backend: () => Backend) {
   });
 
   it('keeps one record per finished purge, however many runs try to write it', async () => {
-    const counts = { events: 1, sends: 1, campaignStates: 0, users: 1, tenants: 1 };
+    const counts = {
+      events: 1,
+      sends: 1,
+      campaignStates: 0,
+      users: 1,
+      tenants: 1,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
+    };
     const tid = randomUUID();
     const purge = {
       kind: 'tenant-purge' as const,

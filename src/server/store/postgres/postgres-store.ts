@@ -509,7 +509,11 @@ export class PostgresStore implements Store {
       const allowance = attemptAllowance(policy, wrongAt, now);
       if (allowance.waitMs !== null) return { kind: 'too-many-attempts', retryAfterMs: allowance.waitMs };
       if (matches(new Uint8Array(backup.verifier_hash as Buffer))) {
-        return { kind: 'unlocked', keyId: backup.key_id as string, wrapped: new Uint8Array(backup.data as Buffer) };
+        return {
+          kind: 'unlocked',
+          keyId: backup.key_id as string,
+          wrapped: new Uint8Array(backup.data as Buffer),
+        };
       }
       await c.query(q.addRecoveryAttempt, [tid, oid, now]);
       return { kind: 'wrong-secret', attemptsLeft: allowance.left - 1 };
