@@ -179,6 +179,18 @@ export interface Store {
     now: number,
   ): Promise<void>;
 
+  /**
+   * Replaces the key only if the registered key id is `expectedKeyId` (null: none registered),
+   * checked and written in one serialized step; otherwise returns the registered id unchanged.
+   */
+  setUserKeyIf(
+    tid: string,
+    oid: string,
+    key: { keyId: string; key: PublicKeyMaterial },
+    expectedKeyId: string | null,
+    now: number,
+  ): Promise<{ ok: true } | { ok: false; keyId: string | null }>;
+
   // Sends
   /**
    * Registers a batch atomically. Throws on a duplicate or malformed send id, and with

@@ -164,6 +164,24 @@ export class PostgresStore implements Store {
     });
   }
 
+  async setUserKeyIf(
+    tid: string,
+    oid: string,
+    key: { keyId: string; key: PublicKeyMaterial },
+    expectedKeyId: string | null,
+    now: number,
+  ): Promise<{ ok: true } | { ok: false; keyId: string | null }> {
+    const { format, material } = keyToColumns(key.key);
+    return this.#tx(async (c): Promise<{ ok: true } | { ok: false; keyId: string | null }> => {
+      await c.query(q.upsertUser, [tid, oid, now]);
+      const [row] = (await c.query(q.lockUserKey, [tid, oid])).rows as Row[];
+      const current = (row?.key_id as string | null | undefined) ?? null;
+      if (current !== expectedKeyId) return { ok: false, keyId: current };
+      await c.query(q.setUserKey, [tid, oid, key.keyId, format, material, now]);
+      return { ok: true };
+    });
+  }
+
   async registerSends(
     tid: string,
     oid: string,

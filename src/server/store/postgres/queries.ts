@@ -27,6 +27,8 @@ export const postgresQueries = {
 
   insertSends: `INSERT INTO sends (tid, send_id, oid, campaign_id, track_opens, created_at)
     SELECT $1, s.send_id, $2, $3, s.track_opens, $4 FROM unnest($5::bytea[], $6::boolean[]) AS s(send_id, track_opens)`,
+  // Serializes key replacement with expectedKeyId across instances: read, compare, write.
+  lockUserKey: `SELECT key_id FROM users WHERE tid = $1 AND oid = $2 FOR UPDATE`,
   // Serializes one user's registrations across instances, so the limit check and insert are exact.
   lockUser: `SELECT 1 FROM users WHERE tid = $1 AND oid = $2 FOR UPDATE`,
   countRecentSends: `SELECT count(*) AS n FROM sends WHERE tid = $1 AND oid = $2 AND created_at > $3`,

@@ -168,6 +168,25 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async setUserKeyIf(
+    tid: string,
+    oid: string,
+    key: { keyId: string; key: PublicKeyMaterial },
+    expectedKeyId: string | null,
+    now: number,
+  ): Promise<{ ok: true } | { ok: false; keyId: string | null }> {
+    const { format, material } = keyToColumns(key.key);
+    return this.#db
+      .transaction((): { ok: true } | { ok: false; keyId: string | null } => {
+        this.#s.upsertUser.run(tid, oid, now);
+        const current = ((this.#s.getUser.get(tid, oid) as Row).key_id as string | null) ?? null;
+        if (current !== expectedKeyId) return { ok: false, keyId: current };
+        this.#s.setUserKey.run({ tid, oid, keyId: key.keyId, format, material, now });
+        return { ok: true };
+      })
+      .immediate();
+  }
+
   async registerSends(
     tid: string,
     oid: string,
