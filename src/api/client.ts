@@ -272,6 +272,10 @@ const schemas = {
       campaignStates: z.number(),
       users: z.number(),
       tenants: z.number(),
+      keyBackups: z.number().optional(),
+      approvals: z.number().optional(),
+      leases: z.number().optional(),
+      recoveryAttempts: z.number().optional(),
     }),
   }),
 };
