@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
+import { Writable } from 'node:stream';
 import { afterEach, expect, it } from 'vitest';
 import { fromBase64url, toBase64url } from '../../../src/shared/base64url';
 import { buildApp } from '../../../src/server/app';
@@ -597,5 +598,41 @@ describeStores('keys on every device', (open, kind) => {
     expect(dump.includes(verifier)).toBe(false);
     expect(dump.includes(Buffer.from(backup.verifier))).toBe(false);
     expect(dump.includes(Buffer.from(verifier.toString('hex')))).toBe(false);
+  });
+
+  it('logs none of the secrets or key material that pass through the key routes', async () => {
+    const lines: string[] = [];
+    const h = await open({
+      env: { LOG_LEVEL: 'debug' },
+      logStream: new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    });
+    cleanup.push(() => h.close());
+    const u = await user(h);
+    const backup = recoveryBackup(u.key.keyId);
+    const share = b64(32);
+    const sealedKey = b64(177);
+    await call(h.app, u, 'PUT', '/me/key/backups/recovery', backup);
+    await call(h.app, u, 'POST', '/me/key/backups/recovery/unlock', { verifier: backup.verifier });
+    await call(h.app, u, 'POST', '/me/key/backups/recovery/unlock', { verifier: b64(32) });
+    await call(h.app, u, 'PUT', '/me/key/backups/split', { keyId: u.key.keyId, share });
+    await call(h.app, u, 'GET', '/me/key/backups/split');
+    const { id } = (await call(h.app, u, 'POST', '/me/key/approvals', { commitment: b64(32) })).json() as {
+      id: string;
+    };
+    await call(h.app, u, 'POST', `/me/key/approvals/${id}/respond`, { nonce: b64(32) });
+    await call(h.app, u, 'POST', `/me/key/approvals/${id}/reveal`, {
+      publicKey: u.key.publicKey,
+      nonce: b64(32),
+    });
+    await call(h.app, u, 'POST', `/me/key/approvals/${id}/grant`, { keyId: u.key.keyId, sealedKey });
+    const log = lines.join('\n');
+    expect(log).toContain('/me/key/backups/recovery/unlock'); // the requests were logged, by route
+    for (const secret of [backup.verifier, backup.wrapped, backup.header, share, sealedKey])
+      expect(log).not.toContain(secret);
   });
 });
