@@ -88,11 +88,49 @@ export interface TableCounts {
   campaignStates: number;
   users: number;
   tenants: number;
+  /** Present from servers with keys on every device (issue #9). */
+  keyBackups?: number;
+  approvals?: number;
+  leases?: number;
+  recoveryAttempts?: number;
 }
 
+/** GET /me/key/backups: which backups exist, for which key (no key material). */
+export interface KeyBackups {
+  /** The registered key's id; null when the account has no key. */
+  keyId: string | null;
+  recovery: { keyId: string; header: string; createdAt: number } | null;
+  split: { keyId: string; createdAt: number } | null;
+  tenant: { keyId: string; tenantKeyId: string; createdAt: number } | null;
+  tenantRecoveryKey: { keyId: string; publicKey: string } | null;
+}
+
+export type ApprovalState = 'created' | 'responded' | 'revealed' | 'granted';
+
+/** A new-device approval request as the server relays it; fields appear as the states are reached. */
+export interface Approval {
+  id: string;
+  state: ApprovalState;
+  commitment: string;
+  responderNonce?: string;
+  publicKey?: string;
+  nonce?: string;
+  keyId?: string;
+  sealedKey?: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** takeLease: this device holds it until expiresAt, or another device does (ask again after the wait). */
+export type LeaseAnswer = { held: false; expiresAt: number } | { held: true; retryAfterSeconds: number };
+
 export interface ApiClient {
-  /** PUT /me/key — register (or replace) the user's public key; events are sealed to it from now on. */
-  registerKey(publicKey: string): Promise<KeyInfo>;
+  /**
+   * PUT /me/key — register (or replace) the user's public key; events are sealed to it from now on.
+   * With `expectedKeyId` (null: none registered) only if that is the registered key; otherwise
+   * ApiError kind `conflict`, code `key-changed`, `details.keyId` = the registered id.
+   */
+  registerKey(publicKey: string, expectedKeyId?: string | null): Promise<KeyInfo>;
   /** GET /me/key — the registered key, or null when there is none. */
   getKey(): Promise<KeyInfo | null>;
   /** POST /campaigns/:id/sends — one send id and pixel URL per entry, in order. Never retried. */
@@ -115,6 +153,52 @@ export interface ApiClient {
   listCampaigns(): Promise<CampaignSummary[]>;
   /** DELETE /me — disconnect: the backend deletes all the user's rows and key at once. */
   deleteMe(): Promise<{ deleted: TableCounts }>;
+
+  // Keys on every device. A backup for a key that is no longer the registered one is refused:
+  // ApiError kind `conflict`, code `key-changed`, `details.keyId`.
+  /** GET /me/key/backups */
+  getKeyBackups(): Promise<KeyBackups>;
+  /** PUT /me/key/backups/recovery — all base64url, from the crypto module's wrapForRecovery. */
+  putRecoveryBackup(b: {
+    keyId: string;
+    header: string;
+    wrapped: string;
+    verifier: string;
+  }): Promise<{ keyId: string; createdAt: number }>;
+  /**
+   * POST /me/key/backups/recovery/unlock. Never retried. Refusals are ApiErrors: 403 code
+   * `wrong-secret` with `details.attemptsLeft`; 429 code `too-many-attempts` with
+   * `details.retryAfterSeconds`; 404 (kind `not-found`) when there is no backup.
+   */
+  unlockRecovery(verifier: string): Promise<{ keyId: string; wrapped: string }>;
+  /** PUT /me/key/backups/split — Candor's share (base64url, 32 bytes). */
+  putSplitShare(keyId: string, share: string): Promise<{ keyId: string; createdAt: number }>;
+  /** GET /me/key/backups/split — null when none is stored. */
+  getSplitShare(): Promise<{ keyId: string; share: string } | null>;
+  /** PUT /me/key/backups/tenant — 409 code `tenant-key-changed` with `details.tenantKeyId`. */
+  putTenantBackup(b: {
+    keyId: string;
+    tenantKeyId: string;
+    blob: string;
+  }): Promise<{ keyId: string; createdAt: number }>;
+  /** POST /me/key/approvals — 429 `too-many-approvals` when 3 are live. */
+  createApproval(commitment: string): Promise<{ id: string; expiresAt: number }>;
+  /** GET /me/key/approvals — the live ones. */
+  listApprovals(): Promise<Approval[]>;
+  /** GET /me/key/approvals/:id — null when expired, denied or unknown. */
+  getApproval(id: string): Promise<Approval | null>;
+  /** Each step only from the state before it: else ApiError `conflict`, code `wrong-state`, `details.state`. */
+  respondApproval(id: string, nonce: string): Promise<Approval>;
+  revealApproval(id: string, publicKey: string, nonce: string): Promise<Approval>;
+  grantApproval(id: string, keyId: string, sealedKey: string): Promise<Approval>;
+  /** DELETE /me/key/approvals/:id — deny or cancel. */
+  deleteApproval(id: string): Promise<{ deleted: boolean }>;
+  /** PUT /campaigns/:id/lease — 409 becomes `{ held: true, retryAfterSeconds }`, not an error. */
+  takeLease(campaignId: string, deviceId: string, seconds: number): Promise<LeaseAnswer>;
+  /** DELETE /campaigns/:id/lease — only this device's lease is released. */
+  releaseLease(campaignId: string, deviceId: string): Promise<{ released: boolean }>;
+  /** PUT /events/:id — replace the event's ciphertext with one sealed (v2) to the registered key. */
+  resealEvent(eventId: string, sealed: Uint8Array): Promise<{ eventId: string }>;
 }
 
 const keyInfo = z.object({ keyId: z.string(), publicKey: z.string(), updatedAt: z.number() });
@@ -125,6 +209,18 @@ const b64 = z.string().transform((s, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'not base64url' });
     return z.NEVER;
   }
+});
+const approvalSchema = z.object({
+  id: z.string(),
+  state: z.enum(['created', 'responded', 'revealed', 'granted']),
+  commitment: z.string(),
+  responderNonce: z.string().optional(),
+  publicKey: z.string().optional(),
+  nonce: z.string().optional(),
+  keyId: z.string().optional(),
+  sealedKey: z.string().optional(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
 });
 const schemas = {
   key: keyInfo,
@@ -151,6 +247,24 @@ const schemas = {
       z.object({ campaignId: z.string(), version: z.number().int(), updatedAt: z.number() }),
     ),
   }),
+  keyBackups: z.object({
+    keyId: z.string().nullable(),
+    recovery: z.object({ keyId: z.string(), header: z.string(), createdAt: z.number() }).nullable(),
+    split: z.object({ keyId: z.string(), createdAt: z.number() }).nullable(),
+    tenant: z.object({ keyId: z.string(), tenantKeyId: z.string(), createdAt: z.number() }).nullable(),
+    tenantRecoveryKey: z.object({ keyId: z.string(), publicKey: z.string() }).nullable(),
+  }),
+  stored: z.object({ keyId: z.string(), createdAt: z.number() }),
+  unlocked: z.object({ keyId: z.string(), wrapped: z.string() }),
+  split: z.object({ keyId: z.string(), share: z.string() }),
+  createdApproval: z.object({ id: z.string(), expiresAt: z.number() }),
+  approval: approvalSchema,
+  approvals: z.object({ approvals: z.array(approvalSchema) }),
+  deletedApproval: z.object({ deleted: z.boolean() }),
+  lease: z.object({ deviceId: z.string(), expiresAt: z.number(), seconds: z.number() }),
+  leased: z.object({ error: z.literal('leased'), retryAfterSeconds: z.number() }),
+  released: z.object({ released: z.boolean() }),
+  resealed: z.object({ eventId: z.string() }),
   deleted: z.object({
     deleted: z.object({
       events: z.number(),
@@ -158,6 +272,10 @@ const schemas = {
       campaignStates: z.number(),
       users: z.number(),
       tenants: z.number(),
+      keyBackups: z.number().optional(),
+      approvals: z.number().optional(),
+      leases: z.number().optional(),
+      recoveryAttempts: z.number().optional(),
     }),
   }),
 };
@@ -234,9 +352,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           await clock.sleep(waitMs, abort);
           continue;
         }
-        throw new ApiError('rate-limited', { status: 429, code, retryAfterMs: waitMs });
+        throw new ApiError('rate-limited', {
+          status: 429,
+          code,
+          retryAfterMs: waitMs,
+          retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+        });
       }
-      throw new ApiError(errorKindForStatus(res.status), { status: res.status, code });
+      throw new ApiError(errorKindForStatus(res.status), { status: res.status, code, ...errorFacts(body) });
     }
   }
 
@@ -246,9 +369,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   const campaignPath = (id: string) => `/campaigns/${encodeURIComponent(id)}`;
+  const approvalPath = (id: string) => `/me/key/approvals/${encodeURIComponent(id)}`;
 
   return {
-    registerKey: (publicKey) => call({ method: 'PUT', path: '/me/key', body: { publicKey } }, schemas.key),
+    registerKey: (publicKey, expectedKeyId) =>
+      call(
+        {
+          method: 'PUT',
+          path: '/me/key',
+          body: expectedKeyId === undefined ? { publicKey } : { publicKey, expectedKeyId },
+        },
+        schemas.key,
+      ),
 
     async getKey() {
       const { status, body } = await request({ method: 'GET', path: '/me/key', accept: [404] });
@@ -304,6 +436,100 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       (await call({ method: 'GET', path: '/campaigns' }, schemas.campaigns)).campaigns,
 
     deleteMe: () => call({ method: 'DELETE', path: '/me' }, schemas.deleted),
+
+    getKeyBackups: () => call({ method: 'GET', path: '/me/key/backups' }, schemas.keyBackups),
+
+    putRecoveryBackup: (b) =>
+      call(
+        {
+          method: 'PUT',
+          path: '/me/key/backups/recovery',
+          body: { keyId: b.keyId, header: b.header, wrapped: b.wrapped, verifier: b.verifier },
+        },
+        schemas.stored,
+      ),
+
+    // POST: a 429 here is the attempt limit, reported with its wait, never waited out silently.
+    unlockRecovery: (verifier) =>
+      call({ method: 'POST', path: '/me/key/backups/recovery/unlock', body: { verifier } }, schemas.unlocked),
+
+    putSplitShare: (keyId, share) =>
+      call({ method: 'PUT', path: '/me/key/backups/split', body: { keyId, share } }, schemas.stored),
+
+    async getSplitShare() {
+      const { status, body } = await request({ method: 'GET', path: '/me/key/backups/split', accept: [404] });
+      return status === 404 ? null : parse(schemas.split, body);
+    },
+
+    putTenantBackup: (b) =>
+      call(
+        {
+          method: 'PUT',
+          path: '/me/key/backups/tenant',
+          body: { keyId: b.keyId, tenantKeyId: b.tenantKeyId, blob: b.blob },
+        },
+        schemas.stored,
+      ),
+
+    createApproval: (commitment) =>
+      call({ method: 'POST', path: '/me/key/approvals', body: { commitment } }, schemas.createdApproval),
+
+    listApprovals: async () =>
+      (await call({ method: 'GET', path: '/me/key/approvals' }, schemas.approvals)).approvals,
+
+    async getApproval(id) {
+      const { status, body } = await request({ method: 'GET', path: approvalPath(id), accept: [404] });
+      return status === 404 ? null : parse(schemas.approval, body);
+    },
+
+    // Each step is allowed once, from one state: repeating it is harmless (409), so it may be retried.
+    respondApproval: (id, nonce) =>
+      call(
+        { method: 'POST', path: `${approvalPath(id)}/respond`, body: { nonce }, idempotent: true },
+        schemas.approval,
+      ),
+
+    revealApproval: (id, publicKey, nonce) =>
+      call(
+        { method: 'POST', path: `${approvalPath(id)}/reveal`, body: { publicKey, nonce }, idempotent: true },
+        schemas.approval,
+      ),
+
+    grantApproval: (id, keyId, sealedKey) =>
+      call(
+        { method: 'POST', path: `${approvalPath(id)}/grant`, body: { keyId, sealedKey }, idempotent: true },
+        schemas.approval,
+      ),
+
+    deleteApproval: (id) => call({ method: 'DELETE', path: approvalPath(id) }, schemas.deletedApproval),
+
+    async takeLease(campaignId, deviceId, seconds) {
+      const { status, body } = await request({
+        method: 'PUT',
+        path: `${campaignPath(campaignId)}/lease`,
+        body: { deviceId, seconds },
+        accept: [409],
+      });
+      if (status === 409)
+        return { held: true, retryAfterSeconds: parse(schemas.leased, body).retryAfterSeconds };
+      return { held: false, expiresAt: parse(schemas.lease, body).expiresAt };
+    },
+
+    releaseLease: (campaignId, deviceId) =>
+      call(
+        { method: 'DELETE', path: `${campaignPath(campaignId)}/lease`, query: { deviceId } },
+        schemas.released,
+      ),
+
+    resealEvent: (eventId, sealed) =>
+      call(
+        {
+          method: 'PUT',
+          path: `/events/${encodeURIComponent(eventId)}`,
+          body: { sealed: toBase64url(sealed) },
+        },
+        schemas.resealed,
+      ),
   };
 }
 
@@ -322,6 +548,20 @@ async function readJson(res: Response): Promise<unknown> {
     if (res.ok) throw new ApiError('bad-response', { status: res.status });
     return undefined;
   }
+}
+
+/** The facts an error body may carry besides its code (never echoed input). */
+function errorFacts(
+  body: unknown,
+): Pick<ApiError['details'], 'attemptsLeft' | 'keyId' | 'tenantKeyId' | 'state'> {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const idOrNull = (v: unknown) => typeof v === 'string' || v === null;
+  return {
+    ...(typeof b.attemptsLeft === 'number' ? { attemptsLeft: b.attemptsLeft } : {}),
+    ...(idOrNull(b.keyId) ? { keyId: b.keyId as string | null } : {}),
+    ...(idOrNull(b.tenantKeyId) ? { tenantKeyId: b.tenantKeyId as string | null } : {}),
+    ...(typeof b.state === 'string' ? { state: b.state } : {}),
+  };
 }
 
 function errorCode(body: unknown): string | undefined {

@@ -11,6 +11,8 @@ export type ApiErrorKind =
   | 'forbidden'
   | 'not-found'
   | 'invalid-request'
+  /** Someone changed it first (e.g. another device registered a newer key): reload, then decide. */
+  | 'conflict'
   | 'too-large'
   /** Too many requests, and waiting for Retry-After was not possible within the budget. */
   | 'rate-limited'
@@ -30,6 +32,8 @@ const MESSAGES: Record<ApiErrorKind, string> = {
     'Your organisation does not have access to Candor tracking (not set up, or the contract has ended).',
   'not-found': 'Candor could not find that item; it may have been deleted.',
   'invalid-request': 'Candor rejected the request as invalid. This is a bug; please report it.',
+  conflict:
+    'Something changed on another of your devices in the meantime. Candor will use the latest version; please try again.',
   'too-large':
     'This campaign is too large for Candor’s encrypted backup. It is kept on this device; split large lists into smaller campaigns to have them on every device.',
   'rate-limited': 'Candor is receiving too many requests. Please wait a moment and try again.',
@@ -51,6 +55,16 @@ export class ApiError extends Error {
       code?: string;
       /** For `rate-limited`: how long the server asked us to wait. */
       retryAfterMs?: number;
+      /** The same wait in whole seconds, as the server's body gives it. */
+      retryAfterSeconds?: number;
+      /** `wrong-secret` (403): wrong recovery answers the user may still give now. */
+      attemptsLeft?: number;
+      /** `key-changed` (409): the registered key id (null: none). */
+      keyId?: string | null;
+      /** `tenant-key-changed` (409): the tenant's current recovery key id (null: none). */
+      tenantKeyId?: string | null;
+      /** `wrong-state` (409): the approval's current state. */
+      state?: string;
       cause?: unknown;
     } = {},
   ) {
@@ -68,7 +82,20 @@ export class ApiError extends Error {
   }
 }
 
-function messageFor(kind: ApiErrorKind, details: { code?: string; retryAfterMs?: number }): string {
+function messageFor(
+  kind: ApiErrorKind,
+  details: { code?: string; retryAfterMs?: number; attemptsLeft?: number },
+): string {
+  if (details.code === 'wrong-secret') {
+    const left = details.attemptsLeft ?? 0;
+    return left > 0
+      ? `That recovery code or passphrase is not right. You can try ${countOf(left, { one: 'time', other: 'times' })} more before Candor asks you to wait.`
+      : 'That recovery code or passphrase is not right. Candor now asks you to wait before trying again.';
+  }
+  if (kind === 'rate-limited' && details.code === 'too-many-attempts') {
+    const wait = aboutHours(details.retryAfterMs ?? 60_000);
+    return `Too many wrong recovery codes or passphrases. You can try again in about ${wait}; meanwhile you can approve this device from one that has your key.`;
+  }
   if (kind === 'invalid-request' && details.code === 'wrong-key')
     return 'Candor was connected on another device since, with a key of its own, so this device’s copy cannot be saved to Candor’s service. Your work is kept on this device, and sending continues here.';
   if (kind === 'rate-limited' && details.code === 'send-limit') {
@@ -95,6 +122,7 @@ export function errorKindForStatus(status: number): ApiErrorKind {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not-found';
+  if (status === 409) return 'conflict';
   if (status === 413) return 'too-large';
   if (status === 429) return 'rate-limited';
   if (status === 503 || status === 502 || status === 504) return 'unavailable';

@@ -13,6 +13,9 @@ import { campaignRoutes } from './routes/campaigns';
 import { eventRoutes } from './routes/events';
 import { meRoutes } from './routes/me';
 import { sendRoutes } from './routes/sends';
+import { keyBackupRoutes } from './routes/key-backups';
+import { approvalRoutes } from './routes/approvals';
+import { leaseRoutes } from './routes/leases';
 
 export const API_PREFIX = '/api/v1';
 /** Every API body is small JSON except campaign state, which sets its own limit. */
@@ -39,7 +42,15 @@ function rememberPeerAddresses(app: FastifyInstance): void {
 }
 
 export function apiRoutes(deps: ApiDeps): ApiRoute[] {
-  return [...meRoutes(deps), ...sendRoutes(deps), ...eventRoutes(deps), ...campaignRoutes(deps)];
+  return [
+    ...meRoutes(deps),
+    ...sendRoutes(deps),
+    ...eventRoutes(deps),
+    ...campaignRoutes(deps),
+    ...keyBackupRoutes(deps),
+    ...approvalRoutes(deps),
+    ...leaseRoutes(deps),
+  ];
 }
 
 /**

@@ -15,16 +15,16 @@ export const CampaignId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 charac
  * Canonical unpadded base64url: whole quads, then optionally 2 or 3 characters whose unused low
  * bits are zero (so each byte string has exactly one spelling).
  */
-const Base64url = z
+export const Base64url = z
   .string()
   .regex(
     /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$/,
     'canonical base64url',
   );
 /** Base64url characters for `bytes` bytes. */
-const b64chars = (bytes: number) => Math.ceil((bytes * 4) / 3);
+export const b64chars = (bytes: number) => Math.ceil((bytes * 4) / 3);
 /** Canonical base64url in a request, decoded to bytes (the pattern already guarantees it decodes). */
-const Base64urlBytes = (minBytes: number, maxBytes?: number) => {
+export const Base64urlBytes = (minBytes: number, maxBytes?: number) => {
   const text = Base64url.min(b64chars(minBytes));
   return (maxBytes === undefined ? text : text.max(b64chars(maxBytes))).transform((s) => fromBase64url(s));
 };
@@ -35,6 +35,8 @@ export const SendParams = z.strictObject({ sendId: Id128 });
 export const PutKeyBody = z.strictObject({
   /** The user's P-256 public key: uncompressed SEC1 point (65 bytes), base64url. */
   publicKey: Base64url.length(87),
+  /** Replace only if this is the registered key id (null: only if none is registered); else 409. */
+  expectedKeyId: Id128.nullable().optional(),
 });
 export const KeyResponse = z.strictObject({ keyId: z.string(), publicKey: Base64url, updatedAt: z.number() });
 
@@ -112,6 +114,10 @@ export const Counts = z.strictObject({
   campaignStates: z.number(),
   users: z.number(),
   tenants: z.number(),
+  keyBackups: z.number(),
+  approvals: z.number(),
+  leases: z.number(),
+  recoveryAttempts: z.number(),
 });
 export const DisconnectResponse = z.strictObject({ deleted: Counts });
 

@@ -6,6 +6,7 @@
  *   tenant list                                    tenants, contract end, phase, purge due date
  *   purge run                                      run the purge job once now
  *   deletions list                                 deletion records (no personal data)
+ *   tenant recovery-key set|clear, backup export|import-recovery   see key-admin.ts
  */
 import { parseArgs } from 'node:util';
 import { systemClock } from '../../shared/clock';
@@ -14,6 +15,7 @@ import { contractEndDate, contractEndInstant, purgeDueAt, tenantPhase } from '..
 import { runPurge } from '../retention/purge';
 import { openStore } from '../open-store';
 import type { Store } from '../store/store';
+import { KEY_USAGE, runKeyCommand } from './key-admin';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const USAGE = `usage: npm run admin -- <command>
@@ -21,7 +23,8 @@ const USAGE = `usage: npm run admin -- <command>
   tenant end <tid> <YYYY-MM-DD>
   tenant list
   purge run
-  deletions list`;
+  deletions list
+${KEY_USAGE}`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -49,6 +52,7 @@ async function run(store: Store, args: string[]): Promise<void> {
     return t;
   };
 
+  if (await runKeyCommand(store, args, now, (line) => console.log(line))) return;
   if (noun === 'tenant' && verb === 'add') {
     const tid = tenantId(rest[0]);
     const end = values['contract-end'];

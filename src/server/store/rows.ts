@@ -42,7 +42,15 @@ export function columnsToKey(
 }
 
 export const sumCounts = (c: TableCounts): number =>
-  c.events + c.sends + c.campaignStates + c.users + c.tenants;
+  c.events +
+  c.sends +
+  c.campaignStates +
+  c.users +
+  c.tenants +
+  c.keyBackups +
+  c.approvals +
+  c.leases +
+  c.recoveryAttempts;
 
 export function checkLimit(limit: number, max = 1000): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > max) {

@@ -21,6 +21,14 @@ export interface TableCounts {
   campaignStates: number;
   users: number;
   tenants: number;
+  /** Recovery, split and tenant backups of the user's private key (ciphertext only). */
+  keyBackups: number;
+  /** Pending new-device approvals (relayed ciphertext and nonces). */
+  approvals: number;
+  /** Send leases (which device, until when). */
+  leases: number;
+  /** Wrong recovery-secret attempts (times only), counted for the attempt limit. */
+  recoveryAttempts: number;
 }
 
 export interface Tenant {
@@ -171,6 +179,18 @@ export interface Store {
     now: number,
   ): Promise<void>;
 
+  /**
+   * Replaces the key only if the registered key id is `expectedKeyId` (null: none registered),
+   * checked and written in one serialized step; otherwise returns the registered id unchanged.
+   */
+  setUserKeyIf(
+    tid: string,
+    oid: string,
+    key: { keyId: string; key: PublicKeyMaterial },
+    expectedKeyId: string | null,
+    now: number,
+  ): Promise<{ ok: true } | { ok: false; keyId: string | null }>;
+
   // Sends
   /**
    * Registers a batch atomically. Throws on a duplicate or malformed send id, and with
@@ -242,7 +262,125 @@ export interface Store {
    */
   addDeletionRecord(record: NewDeletionRecord): Promise<DeletionRecord | null>;
   listDeletionRecords(options?: { afterId?: number; limit?: number }): Promise<DeletionRecord[]>;
+
+  // Keys on every device (key-backup-store.ts has the types and rules)
+  /** The tenant's recovery public key, set by an IT admin; null when none. */
+  getTenantRecoveryKey(tid: string): Promise<TenantRecoveryKey | null>;
+  /**
+   * Sets or clears the tenant recovery key. Clearing also deletes the tenant's `tenant` backups
+   * (sealed to a key the customer no longer wants used); returns how many went.
+   */
+  setTenantRecoveryKey(tid: string, key: TenantRecoveryKey | null, now: number): Promise<{ deleted: number }>;
+  /** Stores (replacing) one of the user's backups, creating the user row if needed. */
+  putKeyBackup(tid: string, oid: string, backup: NewKeyBackup, now: number): Promise<void>;
+  /** The user's backups, by kind. */
+  getKeyBackups(tid: string, oid: string): Promise<KeyBackup[]>;
+  /**
+   * One unlock attempt against the user's recovery backup, serialized per user across instances:
+   * refused without comparing while the attempt limit holds; otherwise `matches` (a constant-time
+   * compare by the caller) decides, and a wrong answer is recorded.
+   */
+  tryRecoveryUnlock(
+    tid: string,
+    oid: string,
+    now: number,
+    policy: AttemptPolicy,
+    matches: (verifierHash: Uint8Array) => boolean,
+  ): Promise<UnlockResult>;
+  /** Creates an approval, unless the user already has `maxLive` live ones (then null). Expired ones go first. */
+  createApproval(
+    tid: string,
+    oid: string,
+    approval: { id: string; commitment: string; expiresAt: number },
+    now: number,
+    maxLive: number,
+  ): Promise<Approval | null>;
+  /** The user's live approvals (expires_at > now), oldest first. */
+  listApprovals(tid: string, oid: string, now: number): Promise<Approval[]>;
+  getApproval(tid: string, oid: string, id: string, now: number): Promise<Approval | null>;
+  /**
+   * Moves a live approval from `from` to the next state with its fields, in one conditional
+   * statement; null when it is not live or not in `from`.
+   */
+  advanceApproval(
+    tid: string,
+    oid: string,
+    id: string,
+    step: ApprovalStep,
+    now: number,
+  ): Promise<Approval | null>;
+  /** Deletes one approval (deny or cancel); true when it existed. */
+  deleteApproval(tid: string, oid: string, id: string): Promise<boolean>;
+  /**
+   * Takes or renews the campaign's send lease in ONE statement: granted when there is none, it has
+   * lapsed (expiresAt <= now) or `deviceId` already holds it; otherwise the holder's expiry.
+   */
+  takeLease(
+    tid: string,
+    oid: string,
+    campaignId: string,
+    lease: { deviceId: string; seconds: number },
+    now: number,
+  ): Promise<LeaseResult>;
+  /** Releases the lease if `deviceId` holds it; true when it did. */
+  releaseLease(tid: string, oid: string, campaignId: string, deviceId: string): Promise<boolean>;
+  /** Replaces the ciphertext of the user's own event (re-seal after rotation); false when not theirs. */
+  replaceEventSealed(tid: string, oid: string, eventId: string, sealed: Uint8Array): Promise<boolean>;
 }
+
+export type KeyBackupKind = 'recovery' | 'split' | 'tenant';
+
+export interface TenantRecoveryKey {
+  /** publicKeyId of the point: first 16 bytes of its SHA-256, base64url. */
+  keyId: string;
+  /** Uncompressed P-256 point, 65 bytes. */
+  publicKey: Uint8Array;
+  updatedAt: number;
+}
+
+/** What a backup row holds, per kind; `data` is ciphertext (recovery, tenant) or a share (split). */
+export type NewKeyBackup =
+  | { kind: 'recovery'; keyId: string; header: string; data: Uint8Array; verifierHash: Uint8Array }
+  | { kind: 'split'; keyId: string; data: Uint8Array }
+  | { kind: 'tenant'; keyId: string; tenantKeyId: string; data: Uint8Array };
+
+export type KeyBackup = NewKeyBackup & { createdAt: number };
+
+/** The attempt limit: at most `max` wrong answers in each rolling window. */
+export interface AttemptPolicy {
+  windows: { ms: number; max: number }[];
+}
+
+export type UnlockResult =
+  | { kind: 'no-backup' }
+  | { kind: 'unlocked'; keyId: string; wrapped: Uint8Array }
+  | { kind: 'wrong-secret'; attemptsLeft: number }
+  | { kind: 'too-many-attempts'; retryAfterMs: number };
+
+export type ApprovalState = 'created' | 'responded' | 'revealed' | 'granted';
+
+export interface Approval {
+  id: string;
+  state: ApprovalState;
+  commitment: string;
+  responderNonce: string | null;
+  publicKey: string | null;
+  nonce: string | null;
+  keyId: string | null;
+  sealedKey: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** One state change of an approval: the only moves there are, in order. */
+export type ApprovalStep =
+  | { from: 'created'; to: 'responded'; responderNonce: string }
+  | { from: 'responded'; to: 'revealed'; publicKey: string; nonce: string }
+  | { from: 'revealed'; to: 'granted'; keyId: string; sealedKey: string };
+
+export type LeaseResult =
+  | { granted: true; deviceId: string; expiresAt: number; seconds: number }
+  | { granted: false; expiresAt: number };
 
 /** Thrown for a malformed id, key, limit or cursor passed in by a caller (an API maps it to 400). */
 export class InvalidInputError extends Error {
@@ -277,4 +415,8 @@ export const zeroCounts = (): TableCounts => ({
   campaignStates: 0,
   users: 0,
   tenants: 0,
+  keyBackups: 0,
+  approvals: 0,
+  leases: 0,
+  recoveryAttempts: 0,
 });

@@ -104,13 +104,27 @@ describeStores('disconnect', (open, kind) => {
 
     const del = await h.app.inject({ method: 'DELETE', url: '/api/v1/me', headers });
     expect(del.statusCode).toBe(200);
-    expect(del.json().deleted).toEqual({ events: 200, sends: 1, campaignStates: 1, users: 1, tenants: 0 });
+    expect(del.json().deleted).toEqual({
+      events: 200,
+      sends: 1,
+      campaignStates: 1,
+      users: 1,
+      tenants: 0,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
+    });
     expect(await h.store.countTenantRows(tid)).toEqual({
       events: 0,
       sends: 0,
       campaignStates: 0,
       users: 0,
       tenants: 1,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
     });
     // Gone, not leaving: the same person may connect again as a new user.
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/campaigns', headers })).json()).toEqual({

@@ -4,7 +4,7 @@
  * parameters, bad JSON, the wrong content type, an oversize body, too many requests, a store
  * fault, the key set down — and every status that comes back must be documented for that route.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remoteKeySource } from '../../../src/server/auth/key-source';
 import { createStore } from '../../../src/server/store/create-store';
 import type { Store } from '../../../src/server/store/store';
-import { bearer, id128, openHarness, type Harness } from './harness';
+import { bearer, id128, openHarness, publicKeyB64, type Harness } from './harness';
 import { opaqueSealedReply, registeredUserKey } from './sealed-uploads';
+import { fromBase64url, toBase64url } from '../../../src/shared/base64url';
 
 type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
@@ -22,7 +23,16 @@ interface UserCtx {
   sendId: string;
   stateBlob: (version: number) => Promise<string>;
   publicKey: string;
+  keyId: string;
+  /** An approval request in state `created`, a reply event, and the stored recovery verifier. */
+  approvalId: string;
+  eventId: string;
+  verifier: string;
 }
+
+const b64 = (n: number) => randomBytes(n).toString('base64url');
+const TENANT_RECOVERY_KEY_ID = id128();
+const DEVICE_ID = randomUUID();
 
 /** Each documented operation with a request that should succeed for a prepared user. */
 const OPERATIONS: Record<
@@ -32,6 +42,8 @@ const OPERATIONS: Record<
     url: (u: UserCtx) => string;
     body?: (u: UserCtx) => Promise<unknown> | unknown;
     badPath?: string;
+    /** Brings the prepared user to where the good request succeeds (e.g. an approval's state). */
+    setup?: (u: UserCtx, h: Harness) => Promise<void>;
   }
 > = {
   'PUT /api/v1/me/key': {
@@ -66,7 +78,103 @@ const OPERATIONS: Record<
     badPath: `/api/v1/campaigns/${'x'.repeat(65)}/state`,
   },
   'GET /api/v1/campaigns': { method: 'GET', url: () => '/api/v1/campaigns' },
+  'GET /api/v1/me/key/backups': { method: 'GET', url: () => '/api/v1/me/key/backups' },
+  'PUT /api/v1/me/key/backups/recovery': {
+    method: 'PUT',
+    url: () => '/api/v1/me/key/backups/recovery',
+    body: (u) => ({ keyId: u.keyId, header: b64(120), wrapped: b64(124), verifier: b64(32) }),
+  },
+  'POST /api/v1/me/key/backups/recovery/unlock': {
+    method: 'POST',
+    url: () => '/api/v1/me/key/backups/recovery/unlock',
+    body: (u) => ({ verifier: u.verifier }),
+  },
+  'PUT /api/v1/me/key/backups/split': {
+    method: 'PUT',
+    url: () => '/api/v1/me/key/backups/split',
+    body: (u) => ({ keyId: u.keyId, share: b64(32) }),
+  },
+  'GET /api/v1/me/key/backups/split': { method: 'GET', url: () => '/api/v1/me/key/backups/split' },
+  'PUT /api/v1/me/key/backups/tenant': {
+    method: 'PUT',
+    url: () => '/api/v1/me/key/backups/tenant',
+    body: (u) => ({ keyId: u.keyId, tenantKeyId: TENANT_RECOVERY_KEY_ID, blob: b64(177) }),
+  },
+  'POST /api/v1/me/key/approvals': {
+    method: 'POST',
+    url: () => '/api/v1/me/key/approvals',
+    body: () => ({ commitment: b64(32) }),
+  },
+  'GET /api/v1/me/key/approvals': { method: 'GET', url: () => '/api/v1/me/key/approvals' },
+  'GET /api/v1/me/key/approvals/{id}': {
+    method: 'GET',
+    url: (u) => `/api/v1/me/key/approvals/${u.approvalId}`,
+    badPath: '/api/v1/me/key/approvals/not-an-id',
+  },
+  'POST /api/v1/me/key/approvals/{id}/respond': {
+    method: 'POST',
+    url: (u) => `/api/v1/me/key/approvals/${u.approvalId}/respond`,
+    body: () => ({ nonce: b64(32) }),
+    badPath: '/api/v1/me/key/approvals/not-an-id/respond',
+  },
+  'POST /api/v1/me/key/approvals/{id}/reveal': {
+    method: 'POST',
+    url: (u) => `/api/v1/me/key/approvals/${u.approvalId}/reveal`,
+    body: (u) => ({ publicKey: u.publicKey, nonce: b64(32) }),
+    badPath: '/api/v1/me/key/approvals/not-an-id/reveal',
+    setup: (u, h) => approvalTo(h, u, 'responded'),
+  },
+  'POST /api/v1/me/key/approvals/{id}/grant': {
+    method: 'POST',
+    url: (u) => `/api/v1/me/key/approvals/${u.approvalId}/grant`,
+    body: (u) => ({ keyId: u.keyId, sealedKey: b64(177) }),
+    badPath: '/api/v1/me/key/approvals/not-an-id/grant',
+    setup: (u, h) => approvalTo(h, u, 'revealed'),
+  },
+  'DELETE /api/v1/me/key/approvals/{id}': {
+    method: 'DELETE',
+    url: (u) => `/api/v1/me/key/approvals/${u.approvalId}`,
+    badPath: '/api/v1/me/key/approvals/not-an-id',
+  },
+  'PUT /api/v1/campaigns/{campaignId}/lease': {
+    method: 'PUT',
+    url: () => '/api/v1/campaigns/c1/lease',
+    body: () => ({ deviceId: DEVICE_ID, seconds: 60 }),
+    badPath: '/api/v1/campaigns/has%20space/lease',
+  },
+  'DELETE /api/v1/campaigns/{campaignId}/lease': {
+    method: 'DELETE',
+    url: () => `/api/v1/campaigns/c1/lease?deviceId=${DEVICE_ID}`,
+    badPath: `/api/v1/campaigns/has%20space/lease?deviceId=${DEVICE_ID}`,
+  },
+  'PUT /api/v1/events/{eventId}': {
+    method: 'PUT',
+    url: (u) => `/api/v1/events/${u.eventId}`,
+    body: (u) => ({ sealed: resealed(u) }),
+    badPath: '/api/v1/events/not-an-id',
+  },
 };
+
+/** A sealed event v2 as the server sees it: version, the registered key id, a P-256 point, random bytes. */
+function resealed(u: UserCtx): string {
+  return toBase64url(
+    Uint8Array.from([2, ...fromBase64url(u.keyId), ...fromBase64url(u.publicKey), ...randomBytes(100)]),
+  );
+}
+
+/** Moves the prepared user's approval on to `state`, through the API as the two devices would. */
+async function approvalTo(h: Harness, u: UserCtx, state: 'responded' | 'revealed'): Promise<void> {
+  const post = (step: string, payload: unknown) =>
+    h.app.inject({
+      method: 'POST',
+      url: `/api/v1/me/key/approvals/${u.approvalId}/${step}`,
+      headers: u.headers,
+      payload: payload as string,
+    });
+  expect((await post('respond', { nonce: b64(32) })).statusCode).toBe(200);
+  if (state === 'revealed')
+    expect((await post('reveal', { publicKey: u.publicKey, nonce: b64(32) })).statusCode).toBe(200);
+}
 
 /**
  * A store whose calls fail while `failing` is set (except auth's access check, getAccess, unless
@@ -115,6 +223,11 @@ describe('OpenAPI documents every status each route gives', () => {
     });
     tid = randomUUID();
     await store.upsertTenant({ tid, contractEndsAt: null }, h.clock.now());
+    await store.setTenantRecoveryKey(
+      tid,
+      { keyId: TENANT_RECOVERY_KEY_ID, publicKey: fromBase64url(await publicKeyB64()), updatedAt: 0 },
+      h.clock.now(),
+    );
     doc = (await h.app.inject({ url: '/openapi.json' })).json();
   });
   afterAll(async () => {
@@ -141,11 +254,31 @@ describe('OpenAPI documents every status each route gives', () => {
       payload: { expectedVersion: null, blob: await key.stateBlob('c0', 1) },
     });
     expect(state.statusCode).toBe(200);
+    const sendId = sends.json().sends[0].sendId as string;
+    const eventId = id128();
+    const put = (url: string, payload: unknown, method: 'PUT' | 'POST' = 'PUT') =>
+      h.app.inject({ method, url: `/api/v1${url}`, headers, payload: payload as string });
+    const reply = await put(
+      `/sends/${sendId}/reply`,
+      { eventId, sealed: await key.sealReply(sendId, eventId) },
+      'POST',
+    );
+    expect(reply.statusCode).toBe(201);
+    const verifier = b64(32);
+    const backup = { keyId: key.keyId, header: b64(120), wrapped: b64(124), verifier };
+    expect((await put('/me/key/backups/recovery', backup)).statusCode).toBe(200);
+    expect((await put('/me/key/backups/split', { keyId: key.keyId, share: b64(32) })).statusCode).toBe(200);
+    const approval = await put('/me/key/approvals', { commitment: b64(32) }, 'POST');
+    expect(approval.statusCode).toBe(201);
     return {
       headers,
-      sendId: sends.json().sends[0].sendId,
+      sendId,
       stateBlob: (version) => key.stateBlob('c1', version),
       publicKey: key.publicKey,
+      keyId: key.keyId,
+      approvalId: approval.json().id as string,
+      eventId,
+      verifier,
     };
   }
 
@@ -179,6 +312,7 @@ describe('OpenAPI documents every status each route gives', () => {
   it('answers good and bad input only with documented statuses', async () => {
     for (const [op, o] of Object.entries(OPERATIONS)) {
       const u = await prepared();
+      await o.setup?.(u, h);
       const json = o.body ? { ...u.headers, 'content-type': 'application/json' } : u.headers;
       const good = {
         method: o.method,
@@ -289,6 +423,150 @@ describe('OpenAPI documents every status each route gives', () => {
         payload: '{}',
       }),
     ).toBe(400);
+
+    // Keys on every device: refusals that are part of each route's contract.
+    const unlock = 'POST /api/v1/me/key/backups/recovery/unlock';
+    const unlockUrl = '/api/v1/me/key/backups/recovery/unlock';
+    expect(
+      await record(unlock, {
+        method: 'POST',
+        url: unlockUrl,
+        headers: other,
+        payload: { verifier: b64(32) },
+      }),
+    ).toBe(404);
+    for (let i = 0; i < 5; i++)
+      expect(
+        await record(unlock, {
+          method: 'POST',
+          url: unlockUrl,
+          headers: u.headers,
+          payload: { verifier: b64(32) },
+        }),
+      ).toBe(403);
+    expect(
+      await record(unlock, {
+        method: 'POST',
+        url: unlockUrl,
+        headers: u.headers,
+        payload: { verifier: u.verifier },
+      }),
+    ).toBe(429);
+    const stale = { keyId: id128(), header: b64(120), wrapped: b64(124), verifier: b64(32) };
+    expect(
+      await record('PUT /api/v1/me/key/backups/recovery', {
+        method: 'PUT',
+        url: '/api/v1/me/key/backups/recovery',
+        headers: u.headers,
+        payload: stale,
+      }),
+    ).toBe(409);
+    expect(
+      await record('PUT /api/v1/me/key/backups/tenant', {
+        method: 'PUT',
+        url: '/api/v1/me/key/backups/tenant',
+        headers: u.headers,
+        payload: { keyId: u.keyId, tenantKeyId: id128(), blob: b64(177) },
+      }),
+    ).toBe(409);
+    expect(
+      await record('GET /api/v1/me/key/backups/split', {
+        method: 'GET',
+        url: '/api/v1/me/key/backups/split',
+        headers: other,
+      }),
+    ).toBe(404);
+    // A second user: the first is near the per-user request limit by now.
+    const k = await prepared();
+    expect(
+      await record('POST /api/v1/me/key/approvals/{id}/reveal', {
+        method: 'POST',
+        url: `/api/v1/me/key/approvals/${k.approvalId}/reveal`,
+        headers: k.headers,
+        payload: { publicKey: k.publicKey, nonce: b64(32) },
+      }),
+    ).toBe(409);
+    expect(
+      await record('POST /api/v1/me/key/approvals/{id}/grant', {
+        method: 'POST',
+        url: `/api/v1/me/key/approvals/${k.approvalId}/grant`,
+        headers: k.headers,
+        payload: { keyId: k.keyId, sealedKey: b64(177) },
+      }),
+    ).toBe(409);
+    expect(
+      await record('POST /api/v1/me/key/approvals/{id}/respond', {
+        method: 'POST',
+        url: `/api/v1/me/key/approvals/${id128()}/respond`,
+        headers: k.headers,
+        payload: { nonce: b64(32) },
+      }),
+    ).toBe(404);
+    for (let i = 0; i < 2; i++)
+      await record('POST /api/v1/me/key/approvals', {
+        method: 'POST',
+        url: '/api/v1/me/key/approvals',
+        headers: k.headers,
+        payload: { commitment: b64(32) },
+      });
+    expect(
+      await record('POST /api/v1/me/key/approvals', {
+        method: 'POST',
+        url: '/api/v1/me/key/approvals',
+        headers: k.headers,
+        payload: { commitment: b64(32) },
+      }),
+    ).toBe(429);
+    expect(
+      await record('GET /api/v1/me/key/approvals/{id}', {
+        method: 'GET',
+        url: `/api/v1/me/key/approvals/${id128()}`,
+        headers: k.headers,
+      }),
+    ).toBe(404);
+    const lease = 'PUT /api/v1/campaigns/{campaignId}/lease';
+    const leaseUrl = '/api/v1/campaigns/c9/lease';
+    expect(
+      await record(lease, {
+        method: 'PUT',
+        url: leaseUrl,
+        headers: k.headers,
+        payload: { deviceId: randomUUID(), seconds: 60 },
+      }),
+    ).toBe(200);
+    expect(
+      await record(lease, {
+        method: 'PUT',
+        url: leaseUrl,
+        headers: k.headers,
+        payload: { deviceId: randomUUID(), seconds: 60 },
+      }),
+    ).toBe(409);
+    const reseal = 'PUT /api/v1/events/{eventId}';
+    expect(
+      await record(reseal, {
+        method: 'PUT',
+        url: `/api/v1/events/${id128()}`,
+        headers: k.headers,
+        payload: { sealed: resealed(k) },
+      }),
+    ).toBe(404);
+    expect(
+      await record(reseal, {
+        method: 'PUT',
+        url: `/api/v1/events/${k.eventId}`,
+        headers: k.headers,
+        payload: { sealed: resealed({ ...k, keyId: id128() }) },
+      }),
+    ).toBe(400);
+    expect(
+      await record('PUT /api/v1/me/key', {
+        method: 'PUT',
+        url: '/api/v1/me/key',
+        headers: k.headers,
+        payload: { publicKey: k.publicKey, expectedKeyId: null },
+      }),
+    ).toBe(409);
   });
 
   it('answers 429 with Retry-After on every route once the caller is over the limit', async () => {
@@ -337,7 +615,16 @@ describe('OpenAPI documents every status each route gives', () => {
       const t = await down.onboard();
       const headers = bearer(await down.token(t, randomUUID()));
       for (const [op, o] of Object.entries(OPERATIONS)) {
-        const u = { headers, sendId: id128(), publicKey: '', stateBlob: async () => 'AAAA' };
+        const u = {
+          headers,
+          sendId: id128(),
+          publicKey: '',
+          stateBlob: async () => 'AAAA',
+          keyId: id128(),
+          approvalId: id128(),
+          eventId: id128(),
+          verifier: b64(32),
+        };
         const res = await down.app.inject({
           method: o.method,
           url: o.url(u),
@@ -361,7 +648,7 @@ describe('OpenAPI documents every status each route gives', () => {
     }
     expect(undocumented).toEqual([]);
     const all = new Set([...observed.values()].flatMap((s) => [...s]));
-    expect([...all].sort()).toEqual([200, 201, 400, 401, 404, 409, 413, 415, 429, 500, 503]);
+    expect([...all].sort()).toEqual([200, 201, 400, 401, 403, 404, 409, 413, 415, 429, 500, 503]);
   });
 
   it('publishes the strict formats: limit is plain decimal, sealed and blob are canonical base64url', () => {

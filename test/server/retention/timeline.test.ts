@@ -11,7 +11,8 @@ import { createEventSealer, importRecipientPublicKey } from '../../../src/shared
 import { contractEndInstant, DAY_MS } from '../../../src/server/retention/contract';
 import { runPurge } from '../../../src/server/retention/purge';
 import { startPurgeSchedule } from '../../../src/server/retention/scheduler';
-import type { Store } from '../../../src/server/store/store';
+import type { Store, TableCounts } from '../../../src/server/store/store';
+import { sumCounts } from '../../../src/server/store/rows';
 import { bearer, describeStores, id128, publicKeyB64, type Harness } from '../api/harness';
 import { opaqueStateBlob } from '../api/sealed-uploads';
 
@@ -77,13 +78,7 @@ describeStores('retention timeline', (open) => {
   const apiStatus = async (tid: string, oid: string) =>
     (await h.app.inject({ url: '/api/v1/campaigns', headers: bearer(await h.token(tid, oid)) })).statusCode;
 
-  const sumOf = (c: {
-    events: number;
-    sends: number;
-    campaignStates: number;
-    users: number;
-    tenants: number;
-  }) => c.events + c.sends + c.campaignStates + c.users + c.tenants;
+  const sumOf = (c: TableCounts) => sumCounts(c);
 
   const purge = (store: Store = h.store, batchSize = 5) =>
     runPurge({ store, clock: h.clock, graceDays: GRACE, batchSize });
@@ -93,7 +88,17 @@ describeStores('retention timeline', (open) => {
     const ending = await seedTenant('2026-11-30');
     const forever = await seedTenant(null);
     const seeded = await h.store.countTenantRows(ending.tid);
-    expect(seeded).toEqual({ events: 8, sends: 8, campaignStates: 2, users: 2, tenants: 1 });
+    expect(seeded).toEqual({
+      events: 8,
+      sends: 8,
+      campaignStates: 2,
+      users: 2,
+      tenants: 1,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
+    });
     const foreverBefore = await h.store.countTenantRows(forever.tid);
 
     expect(await apiStatus(ending.tid, ending.oids[0]!)).toBe(200);
@@ -132,6 +137,10 @@ describeStores('retention timeline', (open) => {
       campaignStates: 0,
       users: 0,
       tenants: 0,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
     });
     expect(await h.store.getTenant(ending.tid)).toBeNull();
     expect(await h.store.countTenantRows(forever.tid)).toEqual(foreverBefore);

@@ -377,6 +377,10 @@ function contractSuite(backend: () => Backend) {
       campaignStates: 1,
       users: 1,
       tenants: 0,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
     });
     expect(await store.getUser(tid, oid)).toBeNull();
     expect(await store.getSendForPixel(s1)).toBeNull();
@@ -386,6 +390,121 @@ function contractSuite(backend: () => Backend) {
     expect(await store.appendEvents([event(tid, oid, s1)])).toEqual({ inserted: 0 });
     expect((await store.listEvents(tid, other.oid, { limit: 10 })).events).toHaveLength(1);
     expect(await store.getTenant(tid)).not.toBeNull();
+  });
+
+  it('grants a contested lease to one of two stores racing on the same database, then takes over after it lapses', async () => {
+    const { tid, oid } = await seedUser();
+    const twin = await backend().open();
+    await twin.migrate();
+    try {
+      for (let round = 0; round < 5; round++) {
+        const devices = Array.from({ length: 6 }, () => randomUUID());
+        const results = await Promise.all(
+          devices.map((deviceId, i) =>
+            (i % 2 ? twin : store).takeLease(tid, oid, `race-${round}`, { deviceId, seconds: 60 }, T0),
+          ),
+        );
+        expect(results.filter((r) => r.granted)).toHaveLength(1);
+        for (const r of results.filter((x) => !x.granted))
+          expect(r).toEqual({ granted: false, expiresAt: T0 + 60_000 });
+      }
+      const [a, b] = [randomUUID(), randomUUID()];
+      expect(await store.takeLease(tid, oid, 'c', { deviceId: a, seconds: 30 }, T0)).toMatchObject({
+        granted: true,
+      });
+      expect(await twin.takeLease(tid, oid, 'c', { deviceId: b, seconds: 30 }, T0 + 29_999)).toEqual({
+        granted: false,
+        expiresAt: T0 + 30_000,
+      });
+      expect(await twin.takeLease(tid, oid, 'c', { deviceId: b, seconds: 30 }, T0 + 30_000)).toEqual({
+        granted: true,
+        deviceId: b,
+        seconds: 30,
+        expiresAt: T0 + 60_000,
+      });
+      expect(await store.releaseLease(tid, oid, 'c', a)).toBe(false);
+      expect(await store.releaseLease(tid, oid, 'c', b)).toBe(true);
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it('counts wrong recovery answers once each when two stores race, and refuses past the limit', async () => {
+    const { tid, oid } = await seedUser();
+    const hash = new Uint8Array(randomBytes(32));
+    await store.putKeyBackup(
+      tid,
+      oid,
+      { kind: 'recovery', keyId: 'k1', header: 'h', data: new Uint8Array(124), verifierHash: hash },
+      T0,
+    );
+    const twin = await backend().open();
+    await twin.migrate();
+    const policy = { windows: [{ ms: 60_000, max: 3 }] };
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? twin : store).tryRecoveryUnlock(tid, oid, T0, policy, () => false),
+        ),
+      );
+      const wrong = results.filter((r) => r.kind === 'wrong-secret');
+      expect(wrong.map((r) => (r.kind === 'wrong-secret' ? r.attemptsLeft : -1)).sort()).toEqual([0, 1, 2]);
+      expect(results.filter((r) => r.kind === 'too-many-attempts')).toHaveLength(5);
+      expect(
+        await store.tryRecoveryUnlock(tid, oid, T0 + 60_000, policy, (h) => Buffer.from(h).equals(hash)),
+      ).toEqual({
+        kind: 'unlocked',
+        keyId: 'k1',
+        wrapped: new Uint8Array(124),
+      });
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it('deletes and counts key backups, approvals, leases and attempts with the user and in a purge', async () => {
+    const seed = async (tid?: ReturnType<typeof randomUUID>) => {
+      const u = await seedUser(tid);
+      await store.putKeyBackup(u.tid, u.oid, { kind: 'split', keyId: 'k1', data: new Uint8Array(32) }, T0);
+      await store.putKeyBackup(
+        u.tid,
+        u.oid,
+        {
+          kind: 'recovery',
+          keyId: 'k1',
+          header: 'h',
+          data: new Uint8Array(124),
+          verifierHash: new Uint8Array(32),
+        },
+        T0,
+      );
+      await store.createApproval(u.tid, u.oid, { id: id(), commitment: 'c', expiresAt: T0 + 1000 }, T0, 3);
+      await store.takeLease(u.tid, u.oid, 'c', { deviceId: randomUUID(), seconds: 60 }, T0);
+      await store.tryRecoveryUnlock(u.tid, u.oid, T0, { windows: [{ ms: 1000, max: 5 }] }, () => false);
+      return u;
+    };
+    const a = await seed();
+    const counts = await store.deleteUser(a.tid, a.oid);
+    expect(counts).toMatchObject({ keyBackups: 2, approvals: 1, leases: 1, recoveryAttempts: 1, users: 1 });
+    const b = await seed();
+    await seed(b.tid);
+    await store.upsertTenant({ tid: b.tid, contractEndsAt: T0 }, T0);
+    let deleted = 0;
+    for (let i = 0; i < 20; i++) {
+      const p = await store.purgeTenantBatch(b.tid, 3, T0);
+      deleted += Object.values(p.deleted).reduce((x, y) => x + y, 0);
+      if (p.done) break;
+    }
+    // 2 users × (2 backups + approval + lease + attempt + user row) + the tenant row.
+    expect(deleted).toBe(13);
+    expect((await store.getPurgeCheckpoint(b.tid))?.deleted).toMatchObject({
+      keyBackups: 4,
+      approvals: 2,
+      leases: 2,
+      recoveryAttempts: 2,
+      users: 2,
+      tenants: 1,
+    });
   });
 
   it('purges a tenant in bounded, resumable batches, leaving other tenants untouched', async () => {
@@ -405,7 +524,17 @@ function contractSuite(backend: () => Backend) {
       await store.putCampaignState(u.tid, u.oid, 'c', new Uint8Array([7]), null, T0);
     }
     const before = await store.countTenantRows(a.tid);
-    expect(before).toEqual({ events: 12, sends: 6, campaignStates: 2, users: 2, tenants: 1 });
+    expect(before).toEqual({
+      events: 12,
+      sends: 6,
+      campaignStates: 2,
+      users: 2,
+      tenants: 1,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
+    });
     const bBefore = await store.countTenantRows(b.tid);
 
     let calls = 0;
@@ -427,6 +556,10 @@ function contractSuite(backend: () => Backend) {
       campaignStates: 0,
       users: 0,
       tenants: 0,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
     });
     const cp = await store.getPurgeCheckpoint(a.tid);
     expect(cp).toMatchObject({ tid: a.tid, startedAt: T0, finishedAt: T0 + 4, deleted: before });
@@ -463,6 +596,10 @@ function contractSuite(backend: () => Backend) {
         campaignStates: 0,
         users: 1,
         tenants: 1,
+        keyBackups: 0,
+        approvals: 0,
+        leases: 0,
+        recoveryAttempts: 0,
       });
       // The contract end is kept from the first batch, though the tenant row is gone now.
       expect((await fresh.getPurgeCheckpoint(u.tid))?.contractEndsAt).toBe(T0 - 1);
@@ -472,7 +609,17 @@ function contractSuite(backend: () => Backend) {
   });
 
   it('keeps deletion records that carry counts and a caller-made reference only', async () => {
-    const counts = { events: 3, sends: 2, campaignStates: 1, users: 1, tenants: 0 };
+    const counts = {
+      events: 3,
+      sends: 2,
+      campaignStates: 1,
+      users: 1,
+      tenants: 0,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
+    };
     const ref = randomBytes(32).toString('hex');
     const r1 = await store.addDeletionRecord({
       kind: 'user-disconnect',
@@ -500,7 +647,17 @@ function contractSuite(backend: () => Backend) {
   });
 
   it('keeps one record per finished purge, however many runs try to write it', async () => {
-    const counts = { events: 1, sends: 1, campaignStates: 0, users: 1, tenants: 1 };
+    const counts = {
+      events: 1,
+      sends: 1,
+      campaignStates: 0,
+      users: 1,
+      tenants: 1,
+      keyBackups: 0,
+      approvals: 0,
+      leases: 0,
+      recoveryAttempts: 0,
+    };
     const tid = randomUUID();
     const purge = {
       kind: 'tenant-purge' as const,

@@ -1,9 +1,11 @@
 import { toBase64url } from '../../../shared/base64url';
 import type { ApiDeps } from '../deps';
 import { InvalidCursorError } from '../../store/cursor';
-import { HttpError } from '../http-error';
+import { HttpError, notFound } from '../http-error';
 import { defineRoute } from '../route';
 import { EventsQuery, EventsResponse } from '../schemas';
+import { EventParams, ResealBody, ResealResponse } from '../reseal-schemas';
+import { resealedEventProblem } from '../../crypto/resealed-event-shape';
 
 export function eventRoutes(deps: ApiDeps) {
   return [
@@ -38,6 +40,31 @@ export function eventRoutes(deps: ApiDeps) {
           })),
           next: page.next,
         };
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/events/:eventId',
+      summary:
+        "Replace the ciphertext of one of the caller's events with one sealed to their current key (re-seal after a key rotation).",
+      params: EventParams,
+      body: ResealBody,
+      responses: {
+        200: { description: 'Replaced', schema: ResealResponse },
+        400: {
+          description:
+            '`not-sealed`: `sealed` cannot be a sealed event v2; `wrong-key`: it names a key other than the registered one.',
+        },
+        404: { description: 'No such event for this user' },
+      },
+      handler: async ({ principal, params, body }) => {
+        const user = await deps.store.getUser(principal.tid, principal.oid);
+        const problem = resealedEventProblem(body.sealed, user?.key?.keyId ?? null);
+        if (problem) throw new HttpError(400, problem, { fields: ['sealed'] });
+        // Someone else's event looks exactly like a missing one.
+        if (!(await deps.store.replaceEventSealed(principal.tid, principal.oid, params.eventId, body.sealed)))
+          throw notFound();
+        return { eventId: params.eventId };
       },
     }),
   ];

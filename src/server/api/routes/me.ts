@@ -3,6 +3,7 @@ import { fromBase64url, toBase64url } from '../../../shared/base64url';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../http-error';
 import { defineRoute } from '../route';
+import { KeyChangedResponse } from '../key-schemas';
 import { DisconnectResponse, KeyResponse, PutKeyBody } from '../schemas';
 
 export function meRoutes(deps: ApiDeps) {
@@ -15,8 +16,13 @@ export function meRoutes(deps: ApiDeps) {
       responses: {
         200: { description: 'Key stored', schema: KeyResponse },
         400: { description: '`invalid-key`: not an uncompressed P-256 point on the curve.' },
+        409: {
+          description:
+            '`key-changed`: `expectedKeyId` was given and is not the registered key id (null: one is registered); nothing changed.',
+          schema: KeyChangedResponse,
+        },
       },
-      handler: async ({ principal, body }) => {
+      handler: async ({ principal, body, reply }) => {
         let kid: string;
         try {
           // Importing checks the point is on the curve, not just its length.
@@ -25,12 +31,22 @@ export function meRoutes(deps: ApiDeps) {
           throw new HttpError(400, 'invalid-key');
         }
         const now = deps.clock.now();
-        await deps.store.setUserKey(
-          principal.tid,
-          principal.oid,
-          { keyId: kid, key: { format: 'raw', raw: fromBase64url(body.publicKey) } },
-          now,
-        );
+        const key = { keyId: kid, key: { format: 'raw' as const, raw: fromBase64url(body.publicKey) } };
+        if (body.expectedKeyId !== undefined) {
+          const set = await deps.store.setUserKeyIf(
+            principal.tid,
+            principal.oid,
+            key,
+            body.expectedKeyId,
+            now,
+          );
+          if (!set.ok) {
+            reply.code(409);
+            return { error: 'key-changed', keyId: set.keyId };
+          }
+        } else {
+          await deps.store.setUserKey(principal.tid, principal.oid, key, now);
+        }
         return { keyId: kid, publicKey: body.publicKey, updatedAt: now };
       },
     }),
@@ -57,7 +73,7 @@ export function meRoutes(deps: ApiDeps) {
       method: 'DELETE',
       url: '/me',
       summary:
-        'Disconnect: delete every row of the caller (sends, events, campaign state) and their key, at once. Also accepted after the tenant contract has ended, until its data is purged.',
+        'Disconnect: delete every row of the caller (sends, events, campaign state, key backups, approvals, send leases, recovery attempts) and their key, at once. Also accepted after the tenant contract has ended, until its data is purged.',
       forLeaving: true,
       responses: { 200: { description: 'Deleted; counts per table', schema: DisconnectResponse } },
       handler: async ({ principal }) => ({ deleted: await deps.disconnect(principal.tid, principal.oid) }),

@@ -143,4 +143,71 @@ ALTER TABLE purge_checkpoints ADD COLUMN contract_ends_at bigint;
     name: 'users leaving',
     sql: `ALTER TABLE users ADD COLUMN leaving boolean NOT NULL DEFAULT false;`,
   },
+  {
+    // Keys on every device (issue #9): backups of the user's private key (ciphertext, a share,
+    // and only a hash of the recovery verifier), wrong-answer times for the attempt limit, device
+    // approvals relayed between the user's devices, send leases, and the tenant recovery key.
+    version: 9,
+    name: 'keys on every device',
+    sql: `
+ALTER TABLE tenants ADD COLUMN recovery_key_id text,
+  ADD COLUMN recovery_public_key bytea CHECK (length(recovery_public_key) = 65),
+  ADD COLUMN recovery_key_updated_at bigint;
+
+CREATE TABLE key_backups (
+  tid text NOT NULL,
+  oid text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('recovery', 'split', 'tenant')),
+  key_id text NOT NULL,
+  header text,
+  data bytea NOT NULL,
+  verifier_hash bytea CHECK (length(verifier_hash) = 32),
+  tenant_key_id text,
+  created_at bigint NOT NULL,
+  PRIMARY KEY (tid, oid, kind),
+  FOREIGN KEY (tid, oid) REFERENCES users (tid, oid)
+);
+
+CREATE TABLE recovery_attempts (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  tid text NOT NULL,
+  oid text NOT NULL,
+  at bigint NOT NULL
+);
+CREATE INDEX recovery_attempts_by_user ON recovery_attempts (tid, oid, at);
+
+CREATE TABLE approvals (
+  tid text NOT NULL,
+  oid text NOT NULL,
+  id text NOT NULL,
+  state text NOT NULL CHECK (state IN ('created', 'responded', 'revealed', 'granted')),
+  commitment text NOT NULL,
+  responder_nonce text,
+  public_key text,
+  nonce text,
+  key_id text,
+  sealed_key text,
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  PRIMARY KEY (tid, oid, id),
+  FOREIGN KEY (tid, oid) REFERENCES users (tid, oid)
+);
+
+CREATE TABLE campaign_leases (
+  tid text NOT NULL,
+  oid text NOT NULL,
+  campaign_id text NOT NULL,
+  device_id text NOT NULL,
+  seconds integer NOT NULL,
+  expires_at bigint NOT NULL,
+  PRIMARY KEY (tid, oid, campaign_id),
+  FOREIGN KEY (tid, oid) REFERENCES users (tid, oid)
+);
+
+ALTER TABLE purge_checkpoints ADD COLUMN deleted_key_backups bigint NOT NULL DEFAULT 0,
+  ADD COLUMN deleted_approvals bigint NOT NULL DEFAULT 0,
+  ADD COLUMN deleted_leases bigint NOT NULL DEFAULT 0,
+  ADD COLUMN deleted_recovery_attempts bigint NOT NULL DEFAULT 0;
+`,
+  },
 ];

@@ -27,11 +27,21 @@ import {
   type TableCounts,
   type Tenant,
   type User,
+  type Approval,
+  type ApprovalStep,
+  type AttemptPolicy,
+  type KeyBackup,
+  type LeaseResult,
+  type NewKeyBackup,
+  type TenantRecoveryKey,
+  type UnlockResult,
 } from '../store';
 import type { StoreOptions } from '../create-store';
 import { bytesToId, checkLimit, columnsToKey, idToBytes, keyToColumns, sumCounts } from '../rows';
 import { CURSOR_KEY_BYTES, CursorCodec } from '../cursor';
 import { sendLimitError, sendToOutlast } from '../send-limit';
+import { attemptAllowance, longestWindowMs } from '../recovery-limit';
+import { backupColumns, toApproval, toKeyBackup } from '../key-rows';
 import { postgresMigrations } from './migrations';
 import { postgresQueries as q } from './queries';
 
@@ -151,6 +161,24 @@ export class PostgresStore implements Store {
     await this.#tx(async (c) => {
       await c.query(q.upsertUser, [tid, oid, now]);
       await c.query(q.setUserKey, [tid, oid, key.keyId, format, material, now]);
+    });
+  }
+
+  async setUserKeyIf(
+    tid: string,
+    oid: string,
+    key: { keyId: string; key: PublicKeyMaterial },
+    expectedKeyId: string | null,
+    now: number,
+  ): Promise<{ ok: true } | { ok: false; keyId: string | null }> {
+    const { format, material } = keyToColumns(key.key);
+    return this.#tx(async (c): Promise<{ ok: true } | { ok: false; keyId: string | null }> => {
+      await c.query(q.upsertUser, [tid, oid, now]);
+      const [row] = (await c.query(q.lockUserKey, [tid, oid])).rows as Row[];
+      const current = (row?.key_id as string | null | undefined) ?? null;
+      if (current !== expectedKeyId) return { ok: false, keyId: current };
+      await c.query(q.setUserKey, [tid, oid, key.keyId, format, material, now]);
+      return { ok: true };
     });
   }
 
@@ -302,8 +330,22 @@ export class PostgresStore implements Store {
       const events = await n(q.deleteUserEvents);
       const sends = await n(q.deleteUserSends);
       const campaignStates = await n(q.deleteUserCampaignStates);
+      const keyBackups = await n(q.deleteUserKeyBackups);
+      const approvals = await n(q.deleteUserApprovals);
+      const leases = await n(q.deleteUserLeases);
+      const recoveryAttempts = await n(q.deleteUserRecoveryAttempts);
       const users = await n(q.deleteUser);
-      return { events, sends, campaignStates, users, tenants: 0 };
+      return {
+        events,
+        sends,
+        campaignStates,
+        users,
+        tenants: 0,
+        keyBackups,
+        approvals,
+        leases,
+        recoveryAttempts,
+      };
     });
   }
 
@@ -334,6 +376,10 @@ export class PostgresStore implements Store {
       deleted.events = await step(q.purgeEvents);
       deleted.sends = await step(q.purgeSends);
       deleted.campaignStates = await step(q.purgeCampaignStates);
+      deleted.keyBackups = await step(q.purgeKeyBackups);
+      deleted.approvals = await step(q.purgeApprovals);
+      deleted.leases = await step(q.purgeLeases);
+      deleted.recoveryAttempts = await step(q.purgeRecoveryAttempts);
       deleted.users = await step(q.purgeUsers);
       let left = countsOf((await c.query(q.countTenantRows, [tid])).rows[0] as Row);
       if (budget > 0 && sumCounts(left) === left.tenants) {
@@ -351,6 +397,10 @@ export class PostgresStore implements Store {
         deleted.users,
         deleted.tenants,
         nullableNumber(tenant?.contract_ends_at),
+        deleted.keyBackups,
+        deleted.approvals,
+        deleted.leases,
+        deleted.recoveryAttempts,
       ]);
       return { done: remaining === 0, deleted, remaining };
     });
@@ -409,6 +459,178 @@ export class PostgresStore implements Store {
     ]);
     return rows.map(toDeletionRecord);
   }
+
+  async getTenantRecoveryKey(tid: string): Promise<TenantRecoveryKey | null> {
+    const [row] = await this.#rows(q.getTenantRecoveryKey, [tid]);
+    return row
+      ? {
+          keyId: row.recovery_key_id as string,
+          publicKey: new Uint8Array(row.recovery_public_key as Buffer),
+          updatedAt: Number(row.recovery_key_updated_at),
+        }
+      : null;
+  }
+
+  async setTenantRecoveryKey(
+    tid: string,
+    key: TenantRecoveryKey | null,
+    now: number,
+  ): Promise<{ deleted: number }> {
+    return this.#tx(async (c) => {
+      const r = await c.query(q.setTenantRecoveryKey, [
+        tid,
+        key?.keyId ?? null,
+        key ? Buffer.from(key.publicKey) : null,
+        key ? now : null,
+      ]);
+      if (r.rowCount === 0) throw new InvalidInputError('tenant is not onboarded');
+      return { deleted: key ? 0 : ((await c.query(q.deleteTenantBackupsOfTenant, [tid])).rowCount ?? 0) };
+    });
+  }
+
+  async putKeyBackup(tid: string, oid: string, backup: NewKeyBackup, now: number): Promise<void> {
+    const b = backupColumns(backup);
+    await this.#tx(async (c) => {
+      await c.query(q.upsertUser, [tid, oid, now]);
+      await c.query(q.putKeyBackup, [
+        tid,
+        oid,
+        b.kind,
+        b.keyId,
+        b.header,
+        b.data,
+        b.verifierHash,
+        b.tenantKeyId,
+        now,
+      ]);
+    });
+  }
+
+  async getKeyBackups(tid: string, oid: string): Promise<KeyBackup[]> {
+    return (await this.#rows(q.getKeyBackups, [tid, oid])).map(toKeyBackup);
+  }
+
+  async tryRecoveryUnlock(
+    tid: string,
+    oid: string,
+    now: number,
+    policy: AttemptPolicy,
+    matches: (verifierHash: Uint8Array) => boolean,
+  ): Promise<UnlockResult> {
+    return this.#tx(async (c): Promise<UnlockResult> => {
+      const [backup] = (await c.query(q.lockRecoveryBackup, [tid, oid])).rows as Row[];
+      if (!backup) return { kind: 'no-backup' };
+      await c.query(q.pruneRecoveryAttempts, [tid, oid, now - longestWindowMs(policy)]);
+      const wrongAt = ((await c.query(q.listRecoveryAttempts, [tid, oid])).rows as Row[]).map((r) =>
+        Number(r.at),
+      );
+      const allowance = attemptAllowance(policy, wrongAt, now);
+      if (allowance.waitMs !== null) return { kind: 'too-many-attempts', retryAfterMs: allowance.waitMs };
+      if (matches(new Uint8Array(backup.verifier_hash as Buffer))) {
+        return {
+          kind: 'unlocked',
+          keyId: backup.key_id as string,
+          wrapped: new Uint8Array(backup.data as Buffer),
+        };
+      }
+      await c.query(q.addRecoveryAttempt, [tid, oid, now]);
+      return { kind: 'wrong-secret', attemptsLeft: allowance.left - 1 };
+    });
+  }
+
+  async createApproval(
+    tid: string,
+    oid: string,
+    approval: { id: string; commitment: string; expiresAt: number },
+    now: number,
+    maxLive: number,
+  ): Promise<Approval | null> {
+    return this.#tx(async (c): Promise<Approval | null> => {
+      await c.query(q.upsertUser, [tid, oid, now]);
+      // The user's row lock serializes their approval requests on every instance: count, then insert.
+      await c.query(q.lockUser, [tid, oid]);
+      await c.query(q.deleteExpiredApprovals, [tid, oid, now]);
+      const n = Number((await c.query(q.countApprovals, [tid, oid])).rows[0]?.n ?? 0);
+      if (n >= maxLive) return null;
+      const [row] = (
+        await c.query(q.insertApproval, [tid, oid, approval.id, approval.commitment, now, approval.expiresAt])
+      ).rows as Row[];
+      return toApproval(row as Row);
+    });
+  }
+
+  async listApprovals(tid: string, oid: string, now: number): Promise<Approval[]> {
+    await this.#pool.query(q.deleteExpiredApprovals, [tid, oid, now]);
+    return (await this.#rows(q.listApprovals, [tid, oid, now])).map(toApproval);
+  }
+
+  async getApproval(tid: string, oid: string, id: string, now: number): Promise<Approval | null> {
+    const [row] = await this.#rows(q.getApproval, [tid, oid, id, now]);
+    return row ? toApproval(row) : null;
+  }
+
+  async advanceApproval(
+    tid: string,
+    oid: string,
+    id: string,
+    step: ApprovalStep,
+    now: number,
+  ): Promise<Approval | null> {
+    const where = [tid, oid, id, now];
+    const [row] =
+      step.to === 'responded'
+        ? await this.#rows(q.respondApproval, [...where, step.responderNonce])
+        : step.to === 'revealed'
+          ? await this.#rows(q.revealApproval, [...where, step.publicKey, step.nonce])
+          : await this.#rows(q.grantApproval, [...where, step.keyId, step.sealedKey]);
+    return row ? toApproval(row) : null;
+  }
+
+  async deleteApproval(tid: string, oid: string, id: string): Promise<boolean> {
+    return ((await this.#pool.query(q.deleteApproval, [tid, oid, id])).rowCount ?? 0) > 0;
+  }
+
+  async takeLease(
+    tid: string,
+    oid: string,
+    campaignId: string,
+    lease: { deviceId: string; seconds: number },
+    now: number,
+  ): Promise<LeaseResult> {
+    await this.#pool.query(q.upsertUser, [tid, oid, now]);
+    for (;;) {
+      const [row] = await this.#rows(q.takeLease, [
+        tid,
+        oid,
+        campaignId,
+        lease.deviceId,
+        lease.seconds,
+        now + lease.seconds * 1000,
+        now,
+      ]);
+      if (row) {
+        return {
+          granted: true,
+          deviceId: row.device_id as string,
+          seconds: Number(row.seconds),
+          expiresAt: Number(row.expires_at),
+        };
+      }
+      const [held] = await this.#rows(q.getLease, [tid, oid, campaignId]);
+      // Released between the two statements: try to take it again.
+      if (held) return { granted: false, expiresAt: Number(held.expires_at) };
+    }
+  }
+
+  async releaseLease(tid: string, oid: string, campaignId: string, deviceId: string): Promise<boolean> {
+    return ((await this.#pool.query(q.releaseLease, [tid, oid, campaignId, deviceId])).rowCount ?? 0) > 0;
+  }
+
+  async replaceEventSealed(tid: string, oid: string, eventId: string, sealed: Uint8Array): Promise<boolean> {
+    const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+    const r = await this.#pool.query(q.replaceEventSealed, [tid, oid, idToBytes(eventId, 'eventId'), bytes]);
+    return (r.rowCount ?? 0) > 0;
+  }
 }
 
 const keyOf = (row: Row) =>
@@ -454,6 +676,10 @@ const countsOf = (row: Row): TableCounts => ({
   campaignStates: Number(row.campaign_states),
   users: Number(row.users),
   tenants: Number(row.tenants),
+  keyBackups: Number(row.key_backups),
+  approvals: Number(row.approvals),
+  leases: Number(row.leases),
+  recoveryAttempts: Number(row.recovery_attempts),
 });
 
 const toCheckpoint = (row: Row): PurgeCheckpoint => ({
@@ -468,6 +694,10 @@ const toCheckpoint = (row: Row): PurgeCheckpoint => ({
     campaignStates: Number(row.deleted_campaign_states),
     users: Number(row.deleted_users),
     tenants: Number(row.deleted_tenants),
+    keyBackups: Number(row.deleted_key_backups),
+    approvals: Number(row.deleted_approvals),
+    leases: Number(row.deleted_leases),
+    recoveryAttempts: Number(row.deleted_recovery_attempts),
   },
 });
 
@@ -475,7 +705,7 @@ const toDeletionRecord = (row: Row): DeletionRecord => ({
   id: Number(row.id),
   kind: row.kind as DeletionRecord['kind'],
   subjectRef: row.subject_ref as string,
-  counts: row.counts as TableCounts,
+  counts: { ...zeroCounts(), ...(row.counts as Partial<TableCounts>) },
   at: Number(row.at),
   contractEndsAt: nullableNumber(row.contract_ends_at),
   prevHash: (row.prev_hash as string | null) ?? null,

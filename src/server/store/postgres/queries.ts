@@ -27,6 +27,8 @@ export const postgresQueries = {
 
   insertSends: `INSERT INTO sends (tid, send_id, oid, campaign_id, track_opens, created_at)
     SELECT $1, s.send_id, $2, $3, s.track_opens, $4 FROM unnest($5::bytea[], $6::boolean[]) AS s(send_id, track_opens)`,
+  // Serializes key replacement with expectedKeyId across instances: read, compare, write.
+  lockUserKey: `SELECT key_id FROM users WHERE tid = $1 AND oid = $2 FOR UPDATE`,
   // Serializes one user's registrations across instances, so the limit check and insert are exact.
   lockUser: `SELECT 1 FROM users WHERE tid = $1 AND oid = $2 FOR UPDATE`,
   countRecentSends: `SELECT count(*) AS n FROM sends WHERE tid = $1 AND oid = $2 AND created_at > $3`,
@@ -68,16 +70,29 @@ export const postgresQueries = {
   deleteUserEvents: `DELETE FROM events WHERE tid = $1 AND oid = $2`,
   deleteUserSends: `DELETE FROM sends WHERE tid = $1 AND oid = $2`,
   deleteUserCampaignStates: `DELETE FROM campaign_states WHERE tid = $1 AND oid = $2`,
+  deleteUserKeyBackups: `DELETE FROM key_backups WHERE tid = $1 AND oid = $2`,
+  deleteUserApprovals: `DELETE FROM approvals WHERE tid = $1 AND oid = $2`,
+  deleteUserLeases: `DELETE FROM campaign_leases WHERE tid = $1 AND oid = $2`,
+  deleteUserRecoveryAttempts: `DELETE FROM recovery_attempts WHERE tid = $1 AND oid = $2`,
   deleteUser: `DELETE FROM users WHERE tid = $1 AND oid = $2`,
 
   // Not in a transaction (VACUUM cannot be); SKIP_LOCKED: never wait behind another vacuum.
-  vacuumTenantTables: `VACUUM (SKIP_LOCKED) events, sends, campaign_states, users, tenants`,
+  vacuumTenantTables: `VACUUM (SKIP_LOCKED) events, sends, campaign_states, users, tenants, key_backups,
+    approvals, campaign_leases, recovery_attempts`,
   lockPurge: `SELECT pg_advisory_xact_lock(7340022, hashtext($1))`,
   purgeEvents: `DELETE FROM events WHERE tid = $1 AND (oid, event_id) IN
     (SELECT oid, event_id FROM events WHERE tid = $1 LIMIT $2)`,
   purgeSends: `DELETE FROM sends WHERE tid = $1 AND send_id IN (SELECT send_id FROM sends WHERE tid = $1 LIMIT $2)`,
   purgeCampaignStates: `DELETE FROM campaign_states WHERE tid = $1 AND (oid, campaign_id) IN
     (SELECT oid, campaign_id FROM campaign_states WHERE tid = $1 LIMIT $2)`,
+  purgeKeyBackups: `DELETE FROM key_backups WHERE tid = $1 AND (oid, kind) IN
+    (SELECT oid, kind FROM key_backups WHERE tid = $1 LIMIT $2)`,
+  purgeApprovals: `DELETE FROM approvals WHERE tid = $1 AND (oid, id) IN
+    (SELECT oid, id FROM approvals WHERE tid = $1 LIMIT $2)`,
+  purgeLeases: `DELETE FROM campaign_leases WHERE tid = $1 AND (oid, campaign_id) IN
+    (SELECT oid, campaign_id FROM campaign_leases WHERE tid = $1 LIMIT $2)`,
+  purgeRecoveryAttempts: `DELETE FROM recovery_attempts WHERE tid = $1 AND id IN
+    (SELECT id FROM recovery_attempts WHERE tid = $1 LIMIT $2)`,
   purgeUsers: `DELETE FROM users WHERE tid = $1 AND oid IN (SELECT oid FROM users WHERE tid = $1 LIMIT $2)`,
   purgeTenant: `DELETE FROM tenants WHERE tid = $1`,
   countTenantRows: `SELECT
@@ -85,10 +100,15 @@ export const postgresQueries = {
       (SELECT count(*) FROM sends WHERE tid = $1) AS sends,
       (SELECT count(*) FROM campaign_states WHERE tid = $1) AS campaign_states,
       (SELECT count(*) FROM users WHERE tid = $1) AS users,
-      (SELECT count(*) FROM tenants WHERE tid = $1) AS tenants`,
+      (SELECT count(*) FROM tenants WHERE tid = $1) AS tenants,
+      (SELECT count(*) FROM key_backups WHERE tid = $1) AS key_backups,
+      (SELECT count(*) FROM approvals WHERE tid = $1) AS approvals,
+      (SELECT count(*) FROM campaign_leases WHERE tid = $1) AS leases,
+      (SELECT count(*) FROM recovery_attempts WHERE tid = $1) AS recovery_attempts`,
   advancePurgeCheckpoint: `INSERT INTO purge_checkpoints (tid, started_at, updated_at, finished_at,
-      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants, contract_ends_at)
-    VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9)
+      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants, contract_ends_at,
+      deleted_key_backups, deleted_approvals, deleted_leases, deleted_recovery_attempts)
+    VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
     ON CONFLICT (tid) DO UPDATE SET updated_at = $2,
       contract_ends_at = coalesce(purge_checkpoints.contract_ends_at, $9),
       finished_at = coalesce(purge_checkpoints.finished_at, $3),
@@ -96,7 +116,11 @@ export const postgresQueries = {
       deleted_sends = purge_checkpoints.deleted_sends + $5,
       deleted_campaign_states = purge_checkpoints.deleted_campaign_states + $6,
       deleted_users = purge_checkpoints.deleted_users + $7,
-      deleted_tenants = purge_checkpoints.deleted_tenants + $8`,
+      deleted_tenants = purge_checkpoints.deleted_tenants + $8,
+      deleted_key_backups = purge_checkpoints.deleted_key_backups + $10,
+      deleted_approvals = purge_checkpoints.deleted_approvals + $11,
+      deleted_leases = purge_checkpoints.deleted_leases + $12,
+      deleted_recovery_attempts = purge_checkpoints.deleted_recovery_attempts + $13`,
   getPurgeCheckpoint: `SELECT * FROM purge_checkpoints WHERE tid = $1`,
   listPurgeCheckpoints: `SELECT * FROM purge_checkpoints ORDER BY started_at, tid`,
 
@@ -104,4 +128,49 @@ export const postgresQueries = {
     VALUES ($1, $2, $3, $4, $5, $6, $7)
     ON CONFLICT (subject_ref, at) WHERE kind = 'tenant-purge' DO NOTHING RETURNING id`,
   listDeletionRecords: `SELECT * FROM deletion_records WHERE id > $1 ORDER BY id LIMIT $2`,
+
+  // Keys on every device
+  getTenantRecoveryKey: `SELECT recovery_key_id, recovery_public_key, recovery_key_updated_at FROM tenants
+    WHERE tid = $1 AND recovery_key_id IS NOT NULL`,
+  setTenantRecoveryKey: `UPDATE tenants SET recovery_key_id = $2, recovery_public_key = $3,
+    recovery_key_updated_at = $4 WHERE tid = $1`,
+  deleteTenantBackupsOfTenant: `DELETE FROM key_backups WHERE tid = $1 AND kind = 'tenant'`,
+  putKeyBackup: `INSERT INTO key_backups (tid, oid, kind, key_id, header, data, verifier_hash, tenant_key_id, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    ON CONFLICT (tid, oid, kind) DO UPDATE SET key_id = excluded.key_id, header = excluded.header,
+      data = excluded.data, verifier_hash = excluded.verifier_hash, tenant_key_id = excluded.tenant_key_id,
+      created_at = excluded.created_at`,
+  getKeyBackups: `SELECT kind, key_id, header, data, verifier_hash, tenant_key_id, created_at FROM key_backups
+    WHERE tid = $1 AND oid = $2 ORDER BY kind`,
+  // The row lock serializes one user's attempts on every instance: count, compare, record.
+  lockRecoveryBackup: `SELECT key_id, data, verifier_hash FROM key_backups
+    WHERE tid = $1 AND oid = $2 AND kind = 'recovery' FOR UPDATE`,
+  pruneRecoveryAttempts: `DELETE FROM recovery_attempts WHERE tid = $1 AND oid = $2 AND at <= $3`,
+  listRecoveryAttempts: `SELECT at FROM recovery_attempts WHERE tid = $1 AND oid = $2 ORDER BY at`,
+  addRecoveryAttempt: `INSERT INTO recovery_attempts (tid, oid, at) VALUES ($1, $2, $3)`,
+  deleteExpiredApprovals: `DELETE FROM approvals WHERE tid = $1 AND oid = $2 AND expires_at <= $3`,
+  countApprovals: `SELECT count(*) AS n FROM approvals WHERE tid = $1 AND oid = $2`,
+  insertApproval: `INSERT INTO approvals (tid, oid, id, state, commitment, created_at, expires_at)
+    VALUES ($1, $2, $3, 'created', $4, $5, $6) RETURNING *`,
+  listApprovals: `SELECT * FROM approvals WHERE tid = $1 AND oid = $2 AND expires_at > $3 ORDER BY created_at, id`,
+  getApproval: `SELECT * FROM approvals WHERE tid = $1 AND oid = $2 AND id = $3 AND expires_at > $4`,
+  // One conditional statement per step: the state order holds whoever else answers at the same time.
+  respondApproval: `UPDATE approvals SET state = 'responded', responder_nonce = $5
+    WHERE tid = $1 AND oid = $2 AND id = $3 AND state = 'created' AND expires_at > $4 RETURNING *`,
+  revealApproval: `UPDATE approvals SET state = 'revealed', public_key = $5, nonce = $6
+    WHERE tid = $1 AND oid = $2 AND id = $3 AND state = 'responded' AND expires_at > $4 RETURNING *`,
+  grantApproval: `UPDATE approvals SET state = 'granted', key_id = $5, sealed_key = $6
+    WHERE tid = $1 AND oid = $2 AND id = $3 AND state = 'revealed' AND expires_at > $4 RETURNING *`,
+  deleteApproval: `DELETE FROM approvals WHERE tid = $1 AND oid = $2 AND id = $3`,
+  // Take, renew or take over in one statement. On a conflict PostgreSQL locks the existing row and
+  // checks the WHERE against its latest version, so two instances racing cannot both get it.
+  takeLease: `INSERT INTO campaign_leases (tid, oid, campaign_id, device_id, seconds, expires_at)
+    VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (tid, oid, campaign_id) DO UPDATE SET device_id = excluded.device_id,
+      seconds = excluded.seconds, expires_at = excluded.expires_at
+    WHERE campaign_leases.device_id = excluded.device_id OR campaign_leases.expires_at <= $7
+    RETURNING device_id, seconds, expires_at`,
+  getLease: `SELECT device_id, expires_at FROM campaign_leases WHERE tid = $1 AND oid = $2 AND campaign_id = $3`,
+  releaseLease: `DELETE FROM campaign_leases WHERE tid = $1 AND oid = $2 AND campaign_id = $3 AND device_id = $4`,
+  replaceEventSealed: `UPDATE events SET sealed = $4 WHERE tid = $1 AND oid = $2 AND event_id = $3`,
 } as const;

@@ -149,4 +149,71 @@ ALTER TABLE purge_checkpoints ADD COLUMN contract_ends_at INTEGER;
     name: 'users leaving',
     sql: `ALTER TABLE users ADD COLUMN leaving INTEGER NOT NULL DEFAULT 0 CHECK (leaving IN (0, 1));`,
   },
+  {
+    // Keys on every device (issue #9): backups of the user's private key (ciphertext, a share,
+    // and only a hash of the recovery verifier), wrong-answer times for the attempt limit, device
+    // approvals relayed between the user's devices, send leases, and the tenant recovery key.
+    version: 8,
+    name: 'keys on every device',
+    sql: `
+ALTER TABLE tenants ADD COLUMN recovery_key_id TEXT;
+ALTER TABLE tenants ADD COLUMN recovery_public_key BLOB CHECK (length(recovery_public_key) = 65);
+ALTER TABLE tenants ADD COLUMN recovery_key_updated_at INTEGER;
+
+CREATE TABLE key_backups (
+  tid TEXT NOT NULL,
+  oid TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('recovery', 'split', 'tenant')),
+  key_id TEXT NOT NULL,
+  header TEXT,
+  data BLOB NOT NULL,
+  verifier_hash BLOB CHECK (length(verifier_hash) = 32),
+  tenant_key_id TEXT,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (tid, oid, kind),
+  FOREIGN KEY (tid, oid) REFERENCES users (tid, oid)
+) STRICT;
+
+CREATE TABLE recovery_attempts (
+  id INTEGER PRIMARY KEY,
+  tid TEXT NOT NULL,
+  oid TEXT NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX recovery_attempts_by_user ON recovery_attempts (tid, oid, at);
+
+CREATE TABLE approvals (
+  tid TEXT NOT NULL,
+  oid TEXT NOT NULL,
+  id TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('created', 'responded', 'revealed', 'granted')),
+  commitment TEXT NOT NULL,
+  responder_nonce TEXT,
+  public_key TEXT,
+  nonce TEXT,
+  key_id TEXT,
+  sealed_key TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (tid, oid, id),
+  FOREIGN KEY (tid, oid) REFERENCES users (tid, oid)
+) STRICT;
+
+CREATE TABLE campaign_leases (
+  tid TEXT NOT NULL,
+  oid TEXT NOT NULL,
+  campaign_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  seconds INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (tid, oid, campaign_id),
+  FOREIGN KEY (tid, oid) REFERENCES users (tid, oid)
+) STRICT;
+
+ALTER TABLE purge_checkpoints ADD COLUMN deleted_key_backups INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE purge_checkpoints ADD COLUMN deleted_approvals INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE purge_checkpoints ADD COLUMN deleted_leases INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE purge_checkpoints ADD COLUMN deleted_recovery_attempts INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];

@@ -60,12 +60,24 @@ export const sqliteQueries = {
   deleteUserEvents: `DELETE FROM events WHERE tid = ? AND oid = ?`,
   deleteUserSends: `DELETE FROM sends WHERE tid = ? AND oid = ?`,
   deleteUserCampaignStates: `DELETE FROM campaign_states WHERE tid = ? AND oid = ?`,
+  deleteUserKeyBackups: `DELETE FROM key_backups WHERE tid = ? AND oid = ?`,
+  deleteUserApprovals: `DELETE FROM approvals WHERE tid = ? AND oid = ?`,
+  deleteUserLeases: `DELETE FROM campaign_leases WHERE tid = ? AND oid = ?`,
+  deleteUserRecoveryAttempts: `DELETE FROM recovery_attempts WHERE tid = ? AND oid = ?`,
   deleteUser: `DELETE FROM users WHERE tid = ? AND oid = ?`,
 
   purgeEvents: `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE tid = ? LIMIT ?)`,
   purgeSends: `DELETE FROM sends WHERE tid = ? AND send_id IN (SELECT send_id FROM sends WHERE tid = ? LIMIT ?)`,
   purgeCampaignStates: `DELETE FROM campaign_states WHERE tid = ? AND (oid, campaign_id) IN
     (SELECT oid, campaign_id FROM campaign_states WHERE tid = ? LIMIT ?)`,
+  purgeKeyBackups: `DELETE FROM key_backups WHERE tid = ? AND (oid, kind) IN
+    (SELECT oid, kind FROM key_backups WHERE tid = ? LIMIT ?)`,
+  purgeApprovals: `DELETE FROM approvals WHERE tid = ? AND (oid, id) IN
+    (SELECT oid, id FROM approvals WHERE tid = ? LIMIT ?)`,
+  purgeLeases: `DELETE FROM campaign_leases WHERE tid = ? AND (oid, campaign_id) IN
+    (SELECT oid, campaign_id FROM campaign_leases WHERE tid = ? LIMIT ?)`,
+  purgeRecoveryAttempts: `DELETE FROM recovery_attempts WHERE tid = ? AND id IN
+    (SELECT id FROM recovery_attempts WHERE tid = ? LIMIT ?)`,
   purgeUsers: `DELETE FROM users WHERE tid = ? AND oid IN (SELECT oid FROM users WHERE tid = ? LIMIT ?)`,
   purgeTenant: `DELETE FROM tenants WHERE tid = ?`,
   countTenantRows: `SELECT
@@ -73,16 +85,25 @@ export const sqliteQueries = {
       (SELECT count(*) FROM sends WHERE tid = @tid) AS sends,
       (SELECT count(*) FROM campaign_states WHERE tid = @tid) AS campaign_states,
       (SELECT count(*) FROM users WHERE tid = @tid) AS users,
-      (SELECT count(*) FROM tenants WHERE tid = @tid) AS tenants`,
+      (SELECT count(*) FROM tenants WHERE tid = @tid) AS tenants,
+      (SELECT count(*) FROM key_backups WHERE tid = @tid) AS key_backups,
+      (SELECT count(*) FROM approvals WHERE tid = @tid) AS approvals,
+      (SELECT count(*) FROM campaign_leases WHERE tid = @tid) AS leases,
+      (SELECT count(*) FROM recovery_attempts WHERE tid = @tid) AS recovery_attempts`,
   advancePurgeCheckpoint: `INSERT INTO purge_checkpoints (tid, started_at, updated_at, finished_at,
-      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants, contract_ends_at)
-    VALUES (@tid, @now, @now, @finishedAt, @events, @sends, @campaignStates, @users, @tenants, @contractEndsAt)
+      deleted_events, deleted_sends, deleted_campaign_states, deleted_users, deleted_tenants, contract_ends_at,
+      deleted_key_backups, deleted_approvals, deleted_leases, deleted_recovery_attempts)
+    VALUES (@tid, @now, @now, @finishedAt, @events, @sends, @campaignStates, @users, @tenants, @contractEndsAt,
+      @keyBackups, @approvals, @leases, @recoveryAttempts)
     ON CONFLICT (tid) DO UPDATE SET updated_at = @now,
       contract_ends_at = coalesce(purge_checkpoints.contract_ends_at, @contractEndsAt),
       finished_at = coalesce(purge_checkpoints.finished_at, @finishedAt),
       deleted_events = deleted_events + @events, deleted_sends = deleted_sends + @sends,
       deleted_campaign_states = deleted_campaign_states + @campaignStates,
-      deleted_users = deleted_users + @users, deleted_tenants = deleted_tenants + @tenants`,
+      deleted_users = deleted_users + @users, deleted_tenants = deleted_tenants + @tenants,
+      deleted_key_backups = deleted_key_backups + @keyBackups, deleted_approvals = deleted_approvals + @approvals,
+      deleted_leases = deleted_leases + @leases,
+      deleted_recovery_attempts = deleted_recovery_attempts + @recoveryAttempts`,
   getPurgeCheckpoint: `SELECT * FROM purge_checkpoints WHERE tid = ?`,
   listPurgeCheckpoints: `SELECT * FROM purge_checkpoints ORDER BY started_at, tid`,
 
@@ -90,4 +111,46 @@ export const sqliteQueries = {
     VALUES (@kind, @subjectRef, @counts, @at, @contractEndsAt, @prevHash, @hash)
     ON CONFLICT (subject_ref, at) WHERE kind = 'tenant-purge' DO NOTHING`,
   listDeletionRecords: `SELECT * FROM deletion_records WHERE id > ? ORDER BY id LIMIT ?`,
+
+  // Keys on every device
+  getTenantRecoveryKey: `SELECT recovery_key_id, recovery_public_key, recovery_key_updated_at FROM tenants
+    WHERE tid = ? AND recovery_key_id IS NOT NULL`,
+  setTenantRecoveryKey: `UPDATE tenants SET recovery_key_id = @keyId, recovery_public_key = @publicKey,
+    recovery_key_updated_at = @now WHERE tid = @tid`,
+  deleteTenantBackupsOfTenant: `DELETE FROM key_backups WHERE tid = ? AND kind = 'tenant'`,
+  putKeyBackup: `INSERT INTO key_backups (tid, oid, kind, key_id, header, data, verifier_hash, tenant_key_id, created_at)
+    VALUES (@tid, @oid, @kind, @keyId, @header, @data, @verifierHash, @tenantKeyId, @now)
+    ON CONFLICT (tid, oid, kind) DO UPDATE SET key_id = excluded.key_id, header = excluded.header,
+      data = excluded.data, verifier_hash = excluded.verifier_hash, tenant_key_id = excluded.tenant_key_id,
+      created_at = excluded.created_at`,
+  getKeyBackups: `SELECT kind, key_id, header, data, verifier_hash, tenant_key_id, created_at FROM key_backups
+    WHERE tid = ? AND oid = ? ORDER BY kind`,
+  getRecoveryBackup: `SELECT key_id, data, verifier_hash FROM key_backups WHERE tid = ? AND oid = ? AND kind = 'recovery'`,
+  pruneRecoveryAttempts: `DELETE FROM recovery_attempts WHERE tid = ? AND oid = ? AND at <= ?`,
+  listRecoveryAttempts: `SELECT at FROM recovery_attempts WHERE tid = ? AND oid = ? ORDER BY at`,
+  addRecoveryAttempt: `INSERT INTO recovery_attempts (tid, oid, at) VALUES (?, ?, ?)`,
+  deleteExpiredApprovals: `DELETE FROM approvals WHERE tid = ? AND oid = ? AND expires_at <= ?`,
+  countApprovals: `SELECT count(*) AS n FROM approvals WHERE tid = ? AND oid = ?`,
+  insertApproval: `INSERT INTO approvals (tid, oid, id, state, commitment, created_at, expires_at)
+    VALUES (?, ?, ?, 'created', ?, ?, ?)`,
+  listApprovals: `SELECT * FROM approvals WHERE tid = ? AND oid = ? AND expires_at > ? ORDER BY created_at, id`,
+  getApproval: `SELECT * FROM approvals WHERE tid = ? AND oid = ? AND id = ? AND expires_at > ?`,
+  // One conditional statement per step: the state order holds whoever else answers at the same time.
+  respondApproval: `UPDATE approvals SET state = 'responded', responder_nonce = @responderNonce
+    WHERE tid = @tid AND oid = @oid AND id = @id AND state = 'created' AND expires_at > @now RETURNING *`,
+  revealApproval: `UPDATE approvals SET state = 'revealed', public_key = @publicKey, nonce = @nonce
+    WHERE tid = @tid AND oid = @oid AND id = @id AND state = 'responded' AND expires_at > @now RETURNING *`,
+  grantApproval: `UPDATE approvals SET state = 'granted', key_id = @keyId, sealed_key = @sealedKey
+    WHERE tid = @tid AND oid = @oid AND id = @id AND state = 'revealed' AND expires_at > @now RETURNING *`,
+  deleteApproval: `DELETE FROM approvals WHERE tid = ? AND oid = ? AND id = ?`,
+  // Take, renew or take over in one statement: the update applies only to a lapsed lease or the holder's own.
+  takeLease: `INSERT INTO campaign_leases (tid, oid, campaign_id, device_id, seconds, expires_at)
+    VALUES (@tid, @oid, @campaignId, @deviceId, @seconds, @expiresAt)
+    ON CONFLICT (tid, oid, campaign_id) DO UPDATE SET device_id = excluded.device_id,
+      seconds = excluded.seconds, expires_at = excluded.expires_at
+    WHERE campaign_leases.device_id = excluded.device_id OR campaign_leases.expires_at <= @now
+    RETURNING device_id, seconds, expires_at`,
+  getLease: `SELECT device_id, expires_at FROM campaign_leases WHERE tid = ? AND oid = ? AND campaign_id = ?`,
+  releaseLease: `DELETE FROM campaign_leases WHERE tid = ? AND oid = ? AND campaign_id = ? AND device_id = ?`,
+  replaceEventSealed: `UPDATE events SET sealed = ? WHERE tid = ? AND oid = ? AND event_id = ?`,
 } as const;

@@ -35,11 +35,21 @@ import {
   type TableCounts,
   type Tenant,
   type User,
+  type Approval,
+  type ApprovalStep,
+  type AttemptPolicy,
+  type KeyBackup,
+  type LeaseResult,
+  type NewKeyBackup,
+  type TenantRecoveryKey,
+  type UnlockResult,
 } from '../store';
 import type { StoreOptions } from '../create-store';
 import { bytesToId, checkLimit, columnsToKey, idToBytes, keyToColumns, sumCounts } from '../rows';
 import { CURSOR_KEY_BYTES, CursorCodec } from '../cursor';
 import { sendLimitError, sendToOutlast } from '../send-limit';
+import { attemptAllowance, longestWindowMs } from '../recovery-limit';
+import { backupColumns, toApproval, toKeyBackup } from '../key-rows';
 import { sqliteMigrations } from './migrations';
 import { sqliteQueries as q } from './queries';
 import { ThreadedEventWriter } from './event-writer';
@@ -156,6 +166,25 @@ export class SqliteStore implements Store {
       this.#s.upsertUser.run(tid, oid, now);
       this.#s.setUserKey.run({ tid, oid, keyId: key.keyId, format, material, now });
     })();
+  }
+
+  async setUserKeyIf(
+    tid: string,
+    oid: string,
+    key: { keyId: string; key: PublicKeyMaterial },
+    expectedKeyId: string | null,
+    now: number,
+  ): Promise<{ ok: true } | { ok: false; keyId: string | null }> {
+    const { format, material } = keyToColumns(key.key);
+    return this.#db
+      .transaction((): { ok: true } | { ok: false; keyId: string | null } => {
+        this.#s.upsertUser.run(tid, oid, now);
+        const current = ((this.#s.getUser.get(tid, oid) as Row).key_id as string | null) ?? null;
+        if (current !== expectedKeyId) return { ok: false, keyId: current };
+        this.#s.setUserKey.run({ tid, oid, keyId: key.keyId, format, material, now });
+        return { ok: true };
+      })
+      .immediate();
   }
 
   async registerSends(
@@ -336,6 +365,10 @@ export class SqliteStore implements Store {
         counts.events += this.#s.deleteUserEvents.run(tid, oid).changes;
         counts.sends += this.#s.deleteUserSends.run(tid, oid).changes;
         counts.campaignStates = this.#s.deleteUserCampaignStates.run(tid, oid).changes;
+        counts.keyBackups = this.#s.deleteUserKeyBackups.run(tid, oid).changes;
+        counts.approvals = this.#s.deleteUserApprovals.run(tid, oid).changes;
+        counts.leases = this.#s.deleteUserLeases.run(tid, oid).changes;
+        counts.recoveryAttempts = this.#s.deleteUserRecoveryAttempts.run(tid, oid).changes;
         counts.users = this.#s.deleteUser.run(tid, oid).changes;
       })
       .immediate();
@@ -366,6 +399,12 @@ export class SqliteStore implements Store {
         if (budget > 0) budget -= deleted.sends = this.#s.purgeSends.run(tid, tid, budget).changes;
         if (budget > 0) {
           budget -= deleted.campaignStates = this.#s.purgeCampaignStates.run(tid, tid, budget).changes;
+        }
+        if (budget > 0) budget -= deleted.keyBackups = this.#s.purgeKeyBackups.run(tid, tid, budget).changes;
+        if (budget > 0) budget -= deleted.approvals = this.#s.purgeApprovals.run(tid, tid, budget).changes;
+        if (budget > 0) budget -= deleted.leases = this.#s.purgeLeases.run(tid, tid, budget).changes;
+        if (budget > 0) {
+          budget -= deleted.recoveryAttempts = this.#s.purgeRecoveryAttempts.run(tid, tid, budget).changes;
         }
         if (budget > 0) budget -= deleted.users = this.#s.purgeUsers.run(tid, tid, budget).changes;
         let left = countsOf(this.#s.countTenantRows.get({ tid }) as Row);
@@ -430,7 +469,169 @@ export class SqliteStore implements Store {
     ) as Row[];
     return rows.map(toDeletionRecord);
   }
+
+  async getTenantRecoveryKey(tid: string): Promise<TenantRecoveryKey | null> {
+    const row = this.#s.getTenantRecoveryKey.get(tid) as Row | undefined;
+    return row ? toRecoveryKey(row) : null;
+  }
+
+  async setTenantRecoveryKey(
+    tid: string,
+    key: TenantRecoveryKey | null,
+    now: number,
+  ): Promise<{ deleted: number }> {
+    return this.#db
+      .transaction(() => {
+        const changed = this.#s.setTenantRecoveryKey.run({
+          tid,
+          keyId: key?.keyId ?? null,
+          publicKey: key ? Buffer.from(key.publicKey) : null,
+          now: key ? now : null,
+        }).changes;
+        if (changed === 0) throw new InvalidInputError('tenant is not onboarded');
+        return { deleted: key ? 0 : this.#s.deleteTenantBackupsOfTenant.run(tid).changes };
+      })
+      .immediate();
+  }
+
+  async putKeyBackup(tid: string, oid: string, backup: NewKeyBackup, now: number): Promise<void> {
+    this.#db.transaction(() => {
+      this.#s.upsertUser.run(tid, oid, now);
+      this.#s.putKeyBackup.run({ tid, oid, now, ...backupColumns(backup) });
+    })();
+  }
+
+  async getKeyBackups(tid: string, oid: string): Promise<KeyBackup[]> {
+    return (this.#s.getKeyBackups.all(tid, oid) as Row[]).map(toKeyBackup);
+  }
+
+  async tryRecoveryUnlock(
+    tid: string,
+    oid: string,
+    now: number,
+    policy: AttemptPolicy,
+    matches: (verifierHash: Uint8Array) => boolean,
+  ): Promise<UnlockResult> {
+    // One write transaction: no other attempt (this instance or another) comes between count and record.
+    return this.#db
+      .transaction((): UnlockResult => {
+        const backup = this.#s.getRecoveryBackup.get(tid, oid) as Row | undefined;
+        if (!backup) return { kind: 'no-backup' };
+        this.#s.pruneRecoveryAttempts.run(tid, oid, now - longestWindowMs(policy));
+        const wrongAt = (this.#s.listRecoveryAttempts.all(tid, oid) as Row[]).map((r) => r.at as number);
+        const allowance = attemptAllowance(policy, wrongAt, now);
+        if (allowance.waitMs !== null) return { kind: 'too-many-attempts', retryAfterMs: allowance.waitMs };
+        if (matches(new Uint8Array(backup.verifier_hash as Buffer))) {
+          return {
+            kind: 'unlocked',
+            keyId: backup.key_id as string,
+            wrapped: new Uint8Array(backup.data as Buffer),
+          };
+        }
+        this.#s.addRecoveryAttempt.run(tid, oid, now);
+        return { kind: 'wrong-secret', attemptsLeft: allowance.left - 1 };
+      })
+      .immediate();
+  }
+
+  async createApproval(
+    tid: string,
+    oid: string,
+    approval: { id: string; commitment: string; expiresAt: number },
+    now: number,
+    maxLive: number,
+  ): Promise<Approval | null> {
+    return this.#db
+      .transaction((): Approval | null => {
+        this.#s.upsertUser.run(tid, oid, now);
+        this.#s.deleteExpiredApprovals.run(tid, oid, now);
+        if ((this.#s.countApprovals.get(tid, oid) as { n: number }).n >= maxLive) return null;
+        this.#s.insertApproval.run(tid, oid, approval.id, approval.commitment, now, approval.expiresAt);
+        return toApproval(this.#s.getApproval.get(tid, oid, approval.id, now) as Row);
+      })
+      .immediate();
+  }
+
+  async listApprovals(tid: string, oid: string, now: number): Promise<Approval[]> {
+    this.#s.deleteExpiredApprovals.run(tid, oid, now);
+    return (this.#s.listApprovals.all(tid, oid, now) as Row[]).map(toApproval);
+  }
+
+  async getApproval(tid: string, oid: string, id: string, now: number): Promise<Approval | null> {
+    const row = this.#s.getApproval.get(tid, oid, id, now) as Row | undefined;
+    return row ? toApproval(row) : null;
+  }
+
+  async advanceApproval(
+    tid: string,
+    oid: string,
+    id: string,
+    step: ApprovalStep,
+    now: number,
+  ): Promise<Approval | null> {
+    const where = { tid, oid, id, now };
+    const row = (
+      step.to === 'responded'
+        ? this.#s.respondApproval.get({ ...where, responderNonce: step.responderNonce })
+        : step.to === 'revealed'
+          ? this.#s.revealApproval.get({ ...where, publicKey: step.publicKey, nonce: step.nonce })
+          : this.#s.grantApproval.get({ ...where, keyId: step.keyId, sealedKey: step.sealedKey })
+    ) as Row | undefined;
+    return row ? toApproval(row) : null;
+  }
+
+  async deleteApproval(tid: string, oid: string, id: string): Promise<boolean> {
+    return this.#s.deleteApproval.run(tid, oid, id).changes > 0;
+  }
+
+  async takeLease(
+    tid: string,
+    oid: string,
+    campaignId: string,
+    lease: { deviceId: string; seconds: number },
+    now: number,
+  ): Promise<LeaseResult> {
+    return this.#db
+      .transaction((): LeaseResult => {
+        this.#s.upsertUser.run(tid, oid, now);
+        const row = this.#s.takeLease.get({
+          tid,
+          oid,
+          campaignId,
+          deviceId: lease.deviceId,
+          seconds: lease.seconds,
+          expiresAt: now + lease.seconds * 1000,
+          now,
+        }) as Row | undefined;
+        if (row) {
+          return {
+            granted: true,
+            deviceId: row.device_id as string,
+            seconds: row.seconds as number,
+            expiresAt: row.expires_at as number,
+          };
+        }
+        const held = this.#s.getLease.get(tid, oid, campaignId) as Row;
+        return { granted: false, expiresAt: held.expires_at as number };
+      })
+      .immediate();
+  }
+
+  async releaseLease(tid: string, oid: string, campaignId: string, deviceId: string): Promise<boolean> {
+    return this.#s.releaseLease.run(tid, oid, campaignId, deviceId).changes > 0;
+  }
+
+  async replaceEventSealed(tid: string, oid: string, eventId: string, sealed: Uint8Array): Promise<boolean> {
+    const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+    return this.#s.replaceEventSealed.run(bytes, tid, oid, idToBytes(eventId, 'eventId')).changes > 0;
+  }
 }
+
+const toRecoveryKey = (row: Row): TenantRecoveryKey => ({
+  keyId: row.recovery_key_id as string,
+  publicKey: new Uint8Array(row.recovery_public_key as Buffer),
+  updatedAt: Number(row.recovery_key_updated_at),
+});
 
 const keyOf = (row: Row) =>
   columnsToKey(
@@ -482,6 +683,10 @@ const countsOf = (row: Row): TableCounts => ({
   campaignStates: Number(row.campaign_states),
   users: Number(row.users),
   tenants: Number(row.tenants),
+  keyBackups: Number(row.key_backups),
+  approvals: Number(row.approvals),
+  leases: Number(row.leases),
+  recoveryAttempts: Number(row.recovery_attempts),
 });
 
 const toCheckpoint = (row: Row): PurgeCheckpoint => ({
@@ -496,6 +701,10 @@ const toCheckpoint = (row: Row): PurgeCheckpoint => ({
     campaignStates: row.deleted_campaign_states as number,
     users: row.deleted_users as number,
     tenants: row.deleted_tenants as number,
+    keyBackups: row.deleted_key_backups as number,
+    approvals: row.deleted_approvals as number,
+    leases: row.deleted_leases as number,
+    recoveryAttempts: row.deleted_recovery_attempts as number,
   },
 });
 
@@ -503,7 +712,7 @@ const toDeletionRecord = (row: Row): DeletionRecord => ({
   id: row.id as number,
   kind: row.kind as DeletionRecord['kind'],
   subjectRef: row.subject_ref as string,
-  counts: JSON.parse(row.counts as string) as TableCounts,
+  counts: { ...zeroCounts(), ...(JSON.parse(row.counts as string) as Partial<TableCounts>) },
   at: row.at as number,
   contractEndsAt: (row.contract_ends_at as number | null) ?? null,
   prevHash: (row.prev_hash as string | null) ?? null,
