@@ -72,6 +72,20 @@ describe('uploads must be ciphertext', () => {
       expect((await stored()).map((e) => e.eventId)).toContain(eventId);
     });
 
+    it('refuses a v2 reply that names a key other than the registered one (400 wrong-key)', async () => {
+      const before = (await stored()).length;
+      const stranger = await newUserKey({ tid, oid: randomUUID() });
+      const eventId = id128();
+      const sealed = fromBase64url(await key.sealReply(sendId, eventId));
+      expect(sealed[0]).toBe(2);
+      // The same record relabelled to name another key id: the server can tell, without opening it.
+      sealed.set(fromBase64url(stranger.keyId), 1);
+      const res = await post(eventId, toBase64url(sealed));
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: 'wrong-key', fields: ['sealed'] });
+      expect((await stored()).length).toBe(before);
+    });
+
     it('refuses forgeries and plaintext with 400 not-sealed, storing nothing', async () => {
       const before = (await stored()).length;
       const realPoint = fromBase64url(key.publicKey);

@@ -5,7 +5,7 @@ import { HttpError, notFound } from '../http-error';
 import { defineRoute } from '../route';
 import { EventsQuery, EventsResponse } from '../schemas';
 import { EventParams, ResealBody, ResealResponse } from '../reseal-schemas';
-import { resealedEventProblem } from '../../crypto/resealed-event-shape';
+import { resealedEventProblem } from '../../crypto/ciphertext-shape';
 
 export function eventRoutes(deps: ApiDeps) {
   return [

@@ -69,7 +69,7 @@ export function sendRoutes(deps: ApiDeps) {
         200: { description: 'Already stored (same eventId)', schema: ReplyResponse },
         400: {
           description:
-            '`not-sealed`: `sealed` cannot be a sealed event v1 (version, P-256 enc, length, not text).',
+            '`not-sealed`: `sealed` cannot be a sealed event v1 or v2 (version, P-256 enc, length, not text); `wrong-key`: a v2 record names a key other than the registered one.',
         },
         404: { description: 'No such send for this user' },
       },
@@ -78,7 +78,9 @@ export function sendRoutes(deps: ApiDeps) {
         // Someone else's send looks exactly like a missing one.
         if (!send || send.tid !== principal.tid || send.oid !== principal.oid) throw notFound();
         const sealed = body.sealed;
-        const problem = sealedReplyProblem(sealed);
+        // A v2 reply names its key: it must be the one registered now (v1 names none, still accepted).
+        const user = await deps.store.getUser(principal.tid, principal.oid);
+        const problem = sealedReplyProblem(sealed, user?.key?.keyId ?? null);
         if (problem) throw new HttpError(400, problem, { fields: ['sealed'] });
         const { inserted } = await deps.store.appendEvents([
           {
