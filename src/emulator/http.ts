@@ -22,6 +22,11 @@ export interface EmulatorPluginOptions {
   timeScale?: TimeScale;
   /** Verifies the Graph tokens of `${prefix}/roaming-settings`; default the real clock (as tokens are). */
   clock?: Clock;
+  /**
+   * Whether the roaming-settings stand-in answers (default true: the demo pane acts as in Outlook).
+   * false: 404, as for a pane in a plain browser, which has none.
+   */
+  roamingSettings?: boolean;
 }
 
 /** Graph request bodies can be larger than Candor's API bodies (HTML mail); 4 MB as a ceiling. */
@@ -114,7 +119,8 @@ export async function registerEmulator(app: FastifyInstance, options: EmulatorPl
           return reply.code(404).send({ error: 'No visible message has that id.' });
         return result;
       });
-      registerRoamingSettings(scope, jwksTokenVerifier(issuer.jwks(), options.clock));
+      if (options.roamingSettings !== false)
+        registerRoamingSettings(scope, jwksTokenVerifier(issuer.jwks(), options.clock));
       scope.get('/clock', async (_req, reply) => {
         reply.header('cache-control', 'no-store');
         return options.timeScale ?? { factor: 1, anchor: 0 };

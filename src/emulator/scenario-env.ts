@@ -14,6 +14,11 @@ export interface EnvScenario {
   options: Partial<MailboxEmulatorOptions>;
   /** `CANDOR_EMULATOR_INBOX_SIZE`: unrelated messages put in the demo user's Inbox at start. */
   inboxSize: number;
+  /**
+   * `CANDOR_EMULATOR_ROAMING_SETTINGS`: `outlook` (default) — the demo pane behaves as in Outlook and
+   * gets the roaming-settings stand-in; `none` — as a plain browser outside Outlook, without them.
+   */
+  roamingSettings: boolean;
 }
 
 function integer(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -39,7 +44,8 @@ function oneOf<T extends string>(
  * Scenario switches for demo mode and the e2e tests (which start the server with extra environment):
  * `CANDOR_EMULATOR_HEADERS` (returned | omitted | forbidden), `CANDOR_EMULATOR_SENT_ITEMS_DELAY_MS`,
  * `CANDOR_EMULATOR_CLOCK_OFFSET_MS`, `CANDOR_EMULATOR_EXPIRED_DELTA` (an ExpiredDeltaAnswer),
- * `CANDOR_EMULATOR_DELTA_FILTER_REFUSED` (true | false), `CANDOR_EMULATOR_INBOX_SIZE`.
+ * `CANDOR_EMULATOR_DELTA_FILTER_REFUSED` (true | false), `CANDOR_EMULATOR_INBOX_SIZE`,
+ * `CANDOR_EMULATOR_ROAMING_SETTINGS` (outlook | none).
  * Unset variables keep the emulator's defaults. A bad value throws (the server refuses to start).
  */
 export function emulatorScenarioFromEnv(env: NodeJS.ProcessEnv): EnvScenario {
@@ -70,5 +76,10 @@ export function emulatorScenarioFromEnv(env: NodeJS.ProcessEnv): EnvScenario {
   return {
     options,
     inboxSize: integer('CANDOR_EMULATOR_INBOX_SIZE', env.CANDOR_EMULATOR_INBOX_SIZE, 0, 200_000) ?? 0,
+    roamingSettings:
+      oneOf('CANDOR_EMULATOR_ROAMING_SETTINGS', env.CANDOR_EMULATOR_ROAMING_SETTINGS, [
+        'outlook',
+        'none',
+      ] as const) !== 'none',
   };
 }

@@ -3,7 +3,7 @@ import { emulatorScenarioFromEnv } from '../../src/emulator/scenario-env';
 
 describe('emulator scenario from the environment (demo and e2e)', () => {
   it('keeps the defaults when nothing is set', () => {
-    expect(emulatorScenarioFromEnv({})).toEqual({ options: {}, inboxSize: 0 });
+    expect(emulatorScenarioFromEnv({})).toEqual({ options: {}, inboxSize: 0, roamingSettings: true });
   });
 
   it('reads every switch', () => {
@@ -15,6 +15,7 @@ describe('emulator scenario from the environment (demo and e2e)', () => {
         CANDOR_EMULATOR_EXPIRED_DELTA: 'gone-resyncRequired',
         CANDOR_EMULATOR_DELTA_FILTER_REFUSED: 'true',
         CANDOR_EMULATOR_INBOX_SIZE: '50000',
+        CANDOR_EMULATOR_ROAMING_SETTINGS: 'none',
       }),
     ).toEqual({
       options: {
@@ -25,6 +26,7 @@ describe('emulator scenario from the environment (demo and e2e)', () => {
         deltaFilterRefused: true,
       },
       inboxSize: 50_000,
+      roamingSettings: false,
     });
   });
 
@@ -33,5 +35,6 @@ describe('emulator scenario from the environment (demo and e2e)', () => {
       /CANDOR_EMULATOR_HEADERS/,
     );
     expect(() => emulatorScenarioFromEnv({ CANDOR_EMULATOR_INBOX_SIZE: 'lots' })).toThrow(/INBOX_SIZE/);
+    expect(() => emulatorScenarioFromEnv({ CANDOR_EMULATOR_ROAMING_SETTINGS: 'off' })).toThrow(/ROAMING/);
   });
 });
