@@ -127,14 +127,7 @@ function Pane({ services, homeContent }: AppProps) {
 
   if (connected && loadKeyAccess)
     screen = (
-      <KeyGate
-        load={async () => loadKeyAccess(await pane.session())}
-        route={route}
-        navigate={pane.navigate}
-        onSignOut={pane.signOut}
-        checkPassphrase={services.checkPassphrase}
-        onReady={setKeyReady}
-      >
+      <KeyGate pane={pane} services={services} onReady={setKeyReady}>
         {screen}
       </KeyGate>
     );

@@ -1,7 +1,9 @@
 import { Spinner } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { RouteName } from '../app/pane-state';
-import type { CheckPassphrase, KeyAccess, KeyState, KeyStatus, KeyView } from './key-access-types';
+import type { Pane } from '../app/use-pane';
+import type { PaneServices } from '../pane-services';
+import type { KeyState, KeyStatus, KeyView } from './key-access-types';
 import { KeyLayer } from './KeyLayer';
 import { OpenKeysContext } from './open-keys-context';
 import { RecoveryBar } from './RecoveryBar';
@@ -10,12 +12,10 @@ import { RecoveryBar } from './RecoveryBar';
 const KeyScreens = lazy(() => import('./KeyScreens'));
 
 export interface KeyGateProps {
-  /** PaneServices.loadKeyAccess for the signed-in session. */
-  load: () => Promise<KeyAccess>;
-  route: RouteName;
-  navigate: (to: RouteName) => void;
-  onSignOut: () => void;
-  checkPassphrase?: CheckPassphrase;
+  /** The App's pane (route, navigation, session, sign-out). */
+  pane: Pick<Pane, 'state' | 'navigate' | 'signOut' | 'session'>;
+  /** `loadKeyAccess` (present: the App renders the gate only then) and `checkPassphrase`. */
+  services: Pick<PaneServices, 'loadKeyAccess' | 'checkPassphrase'>;
   /** Whether the key is ready, for the App's background work on campaign data. */
   onReady: (ready: boolean) => void;
   /** The App's screen for the route. */
@@ -29,15 +29,11 @@ export interface KeyGateProps {
  * reports; Home gets a recovery reminder and Data & privacy the key section; a device with the key
  * shows approval prompts for new devices.
  */
-export function KeyGate({
-  load,
-  route,
-  navigate,
-  onSignOut,
-  checkPassphrase,
-  onReady,
-  children,
-}: KeyGateProps) {
+export function KeyGate({ pane, services, onReady, children }: KeyGateProps) {
+  const { route } = pane.state;
+  const { navigate, signOut: onSignOut } = pane;
+  const { checkPassphrase } = services;
+  const load = async () => services.loadKeyAccess!(await pane.session());
   const [status, setStatus] = useState<KeyStatus | null>(null);
   // A key screen opened on a route; moving elsewhere through the navigation closes it.
   const [opened, setOpened] = useState<{ view: KeyView; route: RouteName } | null>(null);
