@@ -4,7 +4,8 @@ import { ScreenHeading } from '../components/ScreenHeading';
 import { useScreenStyles } from '../components/screen-styles';
 import type { ApprovalRequest, KeyAccess, KeyState } from './key-access-types';
 import { useKeyStyles } from './key-styles';
-import { formatApprovalCode } from './wording';
+import { keyAccessProblem } from './key-access-types';
+import { formatApprovalCode, keyErrorText } from './wording';
 
 /** A request that could not even start (offline) fails like an expired one: "Ask again" is offered. */
 function requestOrFailure(access: KeyAccess, signal: AbortSignal): ApprovalRequest {
@@ -16,7 +17,15 @@ function requestOrFailure(access: KeyAccess, signal: AbortSignal): ApprovalReque
   }
 }
 
-type Phase = { kind: 'asking' } | { kind: 'code'; code: string } | { kind: 'ended' };
+/** Why the request ended, said plainly: the other device's denial, expiry, or anything else. */
+function endedText(why: unknown): string {
+  const problem = keyAccessProblem(why);
+  if (problem?.kind === 'denied' || problem?.kind === 'expired' || problem?.kind === 'network')
+    return keyErrorText(why, Date.now());
+  return 'This request was denied or has expired (requests last 10 minutes), so nothing was shared. Ask again, or go back and use your recovery code instead.';
+}
+
+type Phase = { kind: 'asking' } | { kind: 'code'; code: string } | { kind: 'ended'; why: unknown };
 
 export interface ApproveScreenProps {
   access: KeyAccess;
@@ -48,11 +57,11 @@ export function ApproveScreen({ access, focusHeading, onState, onBack }: Approve
     cancel.current = stop;
     request.code.then(
       (code) => !abort.signal.aborted && setPhase({ kind: 'code', code }),
-      () => !abort.signal.aborted && setPhase({ kind: 'ended' }),
+      (why: unknown) => !abort.signal.aborted && setPhase({ kind: 'ended', why }),
     );
     request.done.then(
       (state) => !abort.signal.aborted && onState(state),
-      () => !abort.signal.aborted && setPhase({ kind: 'ended' }),
+      (why: unknown) => !abort.signal.aborted && setPhase({ kind: 'ended', why }),
     );
     // Leaving the screen withdraws the request.
     return stop;
@@ -85,8 +94,7 @@ export function ApproveScreen({ access, focusHeading, onState, onBack }: Approve
       )}
       {phase.kind === 'ended' && (
         <p role="alert" className={styles.text}>
-          This request was denied or has expired (requests last 10 minutes), so nothing was shared. Ask again,
-          or go back and use your recovery code instead.
+          {endedText(phase.why)}
         </p>
       )}
       <div className={styles.actions}>

@@ -53,27 +53,36 @@ export interface KeyAccess {
   keyring(): Promise<Map<string, CryptoKeyPair>>;
 }
 
-/** What KeyAccess's recovery throws (the contract's KeyAccessError), read by its `kind`. */
+/**
+ * What KeyAccess's recovery throws (the contract's KeyAccessError), read by its `kind`; the numbers may
+ * sit on the error or in its `details`. `attemptsLeft` null: refused before any try was spent.
+ */
 export type KeyAccessProblem =
-  | { kind: 'wrong-secret'; attemptsLeft: number }
+  | { kind: 'wrong-secret'; attemptsLeft: number | null }
   | { kind: 'rate-limited'; retryAfterSeconds: number }
   | { kind: 'no-backup' }
-  | { kind: 'network' };
+  | { kind: 'network' }
+  | { kind: 'denied' }
+  | { kind: 'expired' };
 
 /** The problem a KeyAccess call failed with, or null for any other error. */
 export function keyAccessProblem(error: unknown): KeyAccessProblem | null {
   if (typeof error !== 'object' || error === null) return null;
-  const e = error as { kind?: unknown; attemptsLeft?: unknown; retryAfterSeconds?: unknown };
+  type Numbers = { attemptsLeft?: unknown; retryAfterSeconds?: unknown };
+  const e = error as Numbers & { kind?: unknown; details?: Numbers };
+  const n = (key: keyof Numbers) => {
+    const v = e[key] ?? e.details?.[key];
+    return typeof v === 'number' ? v : null;
+  };
   switch (e.kind) {
     case 'wrong-secret':
-      return { kind: 'wrong-secret', attemptsLeft: typeof e.attemptsLeft === 'number' ? e.attemptsLeft : 0 };
+      return { kind: 'wrong-secret', attemptsLeft: n('attemptsLeft') };
     case 'rate-limited':
-      return {
-        kind: 'rate-limited',
-        retryAfterSeconds: typeof e.retryAfterSeconds === 'number' ? e.retryAfterSeconds : 60,
-      };
+      return { kind: 'rate-limited', retryAfterSeconds: n('retryAfterSeconds') ?? 60 };
     case 'no-backup':
     case 'network':
+    case 'denied':
+    case 'expired':
       return { kind: e.kind };
     default:
       return null;

@@ -26,6 +26,8 @@ export function keyErrorText(error: unknown, now: number): string {
   const problem = keyAccessProblem(error);
   switch (problem?.kind) {
     case 'wrong-secret':
+      if (problem.attemptsLeft === null)
+        return 'That is not a recovery code or passphrase for your account. Check it and try again.';
       return problem.attemptsLeft > 0
         ? `That recovery code or passphrase is not right. Check it and try again: ${problem.attemptsLeft} ${
             problem.attemptsLeft === 1 ? 'attempt' : 'attempts'
@@ -40,6 +42,10 @@ export function keyErrorText(error: unknown, now: number): string {
       return 'No recovery code or passphrase is saved for your account. Approve this device from another device where Candor is open instead.';
     case 'network':
       return 'Candor’s service could not be reached. Check your connection, then try again.';
+    case 'denied':
+      return 'Your other device denied the request, so nothing was shared. Ask again, or go back and use your recovery code.';
+    case 'expired':
+      return 'The request expired (requests last 10 minutes), so nothing was shared. Ask again with Candor open on your other device, or go back and use your recovery code.';
     default:
       return userMessage(error, 'Something went wrong. Check your connection, then try again.');
   }

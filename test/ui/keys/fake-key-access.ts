@@ -30,7 +30,7 @@ export const needsKeyState = (over: Partial<NeedsKey> = {}): NeedsKey => ({
 /** An error as KeyAccess throws it (the contract's KeyAccessError, read by its kind). */
 export class FakeKeyAccessError extends Error {
   constructor(
-    readonly kind: 'wrong-secret' | 'rate-limited' | 'no-backup' | 'network',
+    readonly kind: 'wrong-secret' | 'rate-limited' | 'no-backup' | 'network' | 'denied' | 'expired',
     readonly attemptsLeft?: number,
     readonly retryAfterSeconds?: number,
   ) {

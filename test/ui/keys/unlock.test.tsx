@@ -141,6 +141,19 @@ describe('A device without the key', () => {
     expect(await screen.findByRole('heading', { level: 1, name: UNLOCK }, SLOW)).toBeTruthy();
   });
 
+  it('says plainly when the other device denied the request', async () => {
+    const user = userEvent.setup();
+    const key = fakeKeyAccess(needsKeyState());
+    render(<App services={setup(key).services} />);
+    await connect(user);
+    await user.click(await screen.findByRole('button', { name: 'Approve from another device' }, SLOW));
+    await act(async () => key.requests[0]!.code.resolve('654321'));
+    await act(async () => key.requests[0]!.done.reject(new FakeKeyAccessError('denied')));
+    expect(screen.getByRole('alert').textContent).toMatch(/Your other device denied the request/);
+    expect(screen.getByRole('button', { name: 'Ask again' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Back' })).toBeTruthy();
+  });
+
   it('starts over only after the explicit confirmation, then offers a recovery code for the new key', async () => {
     const user = userEvent.setup();
     const key = fakeKeyAccess(needsKeyState());
