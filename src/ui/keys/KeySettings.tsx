@@ -55,6 +55,12 @@ export function KeySettings({
               .
             </li>
           </ul>
+          {state.rotationUnfinished && (
+            <p role="status" className={styles.text}>
+              A move to a new key stopped part-way, so some data is still sealed to the old key (it stays
+              readable here). Choose Rotate key to finish it.
+            </p>
+          )}
           {!state.canBackUp && (
             <p className={styles.text}>
               Your key was made before Candor could back keys up. Move to a new key to back it up.

@@ -14,6 +14,8 @@ export type KeyState =
       backups: { recovery: boolean; split: boolean; tenant: boolean | 'not-required' };
       /** A transfer copy is present: false for keys made before #9, which must rotate to be backed up. */
       canBackUp: boolean;
+      /** A rotation stopped part-way (src/storage/key-access.ts): rotate() again finishes it. */
+      rotationUnfinished?: boolean;
     }
   | {
       kind: 'needs-key';
