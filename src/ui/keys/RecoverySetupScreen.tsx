@@ -130,6 +130,12 @@ export function RecoverySetupScreen({
         Candor stores your key only locked with it, so nobody at Candor can open it, and Candor cannot tell
         you the code again.
       </p>
+      {state.backups.recovery && (
+        <p className={styles.text}>
+          You already have a recovery code or passphrase. Once you set up a new one, the earlier one stops
+          working.
+        </p>
+      )}
       {checkPassphrase && (
         <Field label="Protect your key with">
           <RadioGroup value={choice} onChange={(_, d) => setChoice(d.value as 'code' | 'passphrase')}>

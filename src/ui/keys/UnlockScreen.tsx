@@ -57,6 +57,8 @@ export function UnlockScreen({
     }
     setBusy(true);
     setError(null);
+    // Let "Checking…" paint before Argon2id holds the main thread for about a second.
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
     try {
       onState(await access.recoverWithSecret(secret));
     } catch (err) {
