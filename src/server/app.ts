@@ -134,8 +134,8 @@ async function registerPages(app: FastifyInstance, config: Config, deps: AppDeps
         directives: {
           defaultSrc: ["'none'"],
           // Office.js must come from Microsoft's CDN in production; the demo serves a local copy.
-          // 'wasm-unsafe-eval' lets the key-backup screens compile Argon2id (hash-wasm); it allows
-          // WebAssembly compilation only, not eval of script.
+          // 'wasm-unsafe-eval' lets the pane compile WebAssembly (Argon2id for key backups, #9); it
+          // allows no JavaScript eval and no inline script.
           scriptSrc: ["'self'", "'wasm-unsafe-eval'", 'https://appsforoffice.microsoft.com'],
           // Fluent UI (Griffel) inserts style rules at runtime.
           styleSrc: ["'self'", "'unsafe-inline'"],

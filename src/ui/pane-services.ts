@@ -2,6 +2,7 @@ import { createContext, useContext } from 'react';
 import type { ResultsSource } from '../core/results/types';
 import type { OfficeHost } from '../outlook';
 import type { CampaignRuntime } from './campaign/runtime';
+import type { CheckPassphrase, KeyAccess } from './keys/key-access-types';
 
 /** The signed-in account as the pane shows it before /me answers. */
 export interface PaneAccount {
@@ -58,6 +59,14 @@ export interface PaneServices {
    * that results are not available yet.
    */
   loadResults?(session: PaneSession): Promise<ResultsSource>;
+  /**
+   * The user's key on this device (src/storage/key-access.ts): after connecting, the pane resolves it
+   * once in the background; a device without it gets the "Open your tracking data" screens. Absent:
+   * no key screens (the campaign runtime manages the key as before).
+   */
+  loadKeyAccess?(session: PaneSession): Promise<KeyAccess>;
+  /** Passphrase strength (src/crypto/key-backup/passphrase.ts); absent: only recovery codes are offered. */
+  checkPassphrase?: CheckPassphrase;
 }
 
 const PaneServicesContext = createContext<PaneServices | null>(null);

@@ -18,6 +18,8 @@ const CampaignsScreen = lazy(() => import('../campaign/CampaignsScreen'));
 const ReportHome = lazy(() => import('../report/ReportHome'));
 const CampaignReportScreen = lazy(() => import('../report/CampaignReportScreen'));
 const ProspectScreen = lazy(() => import('../report/ProspectScreen'));
+// Everything about the user's key while connected (resolve, unlock screens, approval prompts).
+const KeyGate = lazy(() => import('../keys/KeyGate'));
 
 // The pane fills Outlook's frame edge to edge; the theme's background comes from FluentProvider.
 const usePageStyles = makeStaticStyles({ body: { margin: 0 } });
@@ -51,17 +53,17 @@ function Pane({ services, homeContent }: AppProps) {
 
   let screen: ReactNode;
   const connected = connection.status === 'connected' || connection.status === 'signingOut';
+  const loadKeyAccess = services.loadKeyAccess;
+  // Campaign data is opened in the background once the key is ready (KeyGate says so).
+  const [keyReady, setKeyReady] = useState(false);
+  const live = connection.status === 'connected' && (keyReady || !loadKeyAccess);
   const loadCampaigns = services.loadCampaigns;
   // A campaign that was sending when the pane closed continues as soon as the recruiter is connected.
-  useResumeInBackground(connection.status === 'connected' && !!loadCampaigns, async () =>
-    loadCampaigns!(await pane.session()),
-  );
+  useResumeInBackground(live && !!loadCampaigns, async () => loadCampaigns!(await pane.session()));
   const results = { loadResults: services.loadResults, session: pane.session };
   const loadResults = services.loadResults;
   // Reply sync runs while the pane is open, whichever screen is shown.
-  useResultsInBackground(connection.status === 'connected' && !!loadResults, async () =>
-    loadResults!(await pane.session()),
-  );
+  useResultsInBackground(live && !!loadResults, async () => loadResults!(await pane.session()));
   if (route === 'privacy') screen = <PrivacyScreen focusHeading={moved} />;
   else if (route === 'report' && connected && report)
     screen = (
@@ -121,6 +123,13 @@ function Pane({ services, homeContent }: AppProps) {
         onConnect={pane.connect}
         focusHeading={moved}
       />
+    );
+
+  if (connected && loadKeyAccess)
+    screen = (
+      <KeyGate pane={pane} services={services} onReady={setKeyReady}>
+        {screen}
+      </KeyGate>
     );
 
   return (

@@ -1,6 +1,7 @@
 import { Button, MessageBar, MessageBarBody, Spinner, Tab, TabList } from '@fluentui/react-components';
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useContext, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ScreenHeading } from '../components/ScreenHeading';
+import { OpenKeysContext } from '../keys/open-keys-context';
 import { useScreenStyles } from '../components/screen-styles';
 import type { CampaignController } from './controller';
 import { deriveCampaign } from './draft';
@@ -31,6 +32,8 @@ const STEPS: { value: Step; label: string }[] = [
 /** Build a campaign (prospects, template, preview) and send it, or watch the one being sent. */
 export function CampaignsScreen({ load, compose, focusHeading }: CampaignsScreenProps) {
   const styles = useScreenStyles();
+  // A campaign sealed to a key this device lacks: the way to the "Open your tracking data" screens.
+  const onOpenKeys = useContext(OpenKeysContext);
   const loaded = useCampaignLoad(load);
   return (
     <section className={styles.screen} aria-labelledby="campaign-heading">
@@ -45,10 +48,17 @@ export function CampaignsScreen({ load, compose, focusHeading }: CampaignsScreen
             <Button size="small" onClick={loaded.retry}>
               Retry
             </Button>
+            {onOpenKeys && loaded.otherKey && (
+              <Button size="small" onClick={onOpenKeys}>
+                Open your tracking data on this device
+              </Button>
+            )}
           </MessageBarBody>
         </MessageBar>
       )}
-      {loaded.status === 'ready' && <CampaignBody controller={loaded.controller} compose={compose} />}
+      {loaded.status === 'ready' && (
+        <CampaignBody controller={loaded.controller} compose={compose} onOpenKeys={onOpenKeys} />
+      )}
     </section>
   );
 }
@@ -56,7 +66,15 @@ export function CampaignsScreen({ load, compose, focusHeading }: CampaignsScreen
 /** Where focus goes after the recruiter moves between building and sending (null: leave it). */
 type FocusMove = 'steps' | 'progress' | null;
 
-function CampaignBody({ controller, compose }: { controller: CampaignController; compose: ComposeSource }) {
+function CampaignBody({
+  controller,
+  compose,
+  onOpenKeys,
+}: {
+  controller: CampaignController;
+  compose: ComposeSource;
+  onOpenKeys: (() => void) | null;
+}) {
   const state = useControllerState(controller);
   const [step, setStep] = useState<Step>('prospects');
   const draft = state.phase === 'editing' ? state.draft : null;
@@ -85,7 +103,8 @@ function CampaignBody({ controller, compose }: { controller: CampaignController;
   }, [focusMove, draftId]);
 
   if (state.phase === 'loading') return <Spinner label="Opening your campaign…" />;
-  if (state.phase === 'failed') return <OpenFailed controller={controller} state={state} />;
+  if (state.phase === 'failed')
+    return <OpenFailed controller={controller} state={state} onOpenKeys={onOpenKeys ?? undefined} />;
   const saveProblem = <SaveProblemBar problem={controller.runtime.syncProblem()} />;
   if (state.phase === 'sending')
     return (

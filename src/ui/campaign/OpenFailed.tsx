@@ -9,7 +9,16 @@ type Failed = Extract<ControllerState, { phase: 'failed' }>;
  * The current campaign would not open. Never a dead end: try again, open this device's copy without
  * Candor's service, start a new campaign, or delete this campaign here (explained before deleting).
  */
-export function OpenFailed({ controller, state }: { controller: CampaignController; state: Failed }) {
+export function OpenFailed({
+  controller,
+  state,
+  onOpenKeys,
+}: {
+  controller: CampaignController;
+  state: Failed;
+  /** For a campaign saved with a key this device lacks: the "Open your tracking data" screens. */
+  onOpenKeys?: () => void;
+}) {
   const styles = useScreenStyles();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -19,6 +28,8 @@ export function OpenFailed({ controller, state }: { controller: CampaignControll
   };
   // A campaign another window is sending is neither opened nor deleted here.
   const hasCampaign = state.campaignId !== null && !state.sendingElsewhere;
+  // Trying again cannot help a campaign sealed to another key; bringing the key here can.
+  const keyMissing = !!state.otherKey && !!onOpenKeys;
 
   return (
     <div className={styles.screen} role="group" aria-labelledby="open-failed-title">
@@ -30,7 +41,16 @@ export function OpenFailed({ controller, state }: { controller: CampaignControll
       </MessageBar>
       <p className={styles.text}>Choose how to go on:</p>
       <div className={styles.actions}>
-        <Button appearance="primary" disabled={busy} onClick={() => run(() => controller.load())}>
+        {keyMissing && (
+          <Button appearance="primary" disabled={busy} onClick={onOpenKeys}>
+            Open your tracking data on this device
+          </Button>
+        )}
+        <Button
+          appearance={keyMissing ? 'secondary' : 'primary'}
+          disabled={busy}
+          onClick={() => run(() => controller.load())}
+        >
           Try again
         </Button>
         {hasCampaign && (
@@ -48,6 +68,12 @@ export function OpenFailed({ controller, state }: { controller: CampaignControll
         )}
       </div>
       <ul className={styles.list}>
+        {keyMissing && (
+          <li className={styles.text}>
+            Open your tracking data on this device: approve it from another device, or use your recovery code.
+            If you started over with a new key, this campaign can never be opened: start a new one instead.
+          </li>
+        )}
         {hasCampaign && (
           <li className={styles.text}>
             Keep working on this device: opens the copy saved here, without Candor’s service.

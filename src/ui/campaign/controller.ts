@@ -12,6 +12,7 @@ import {
   restoreCampaignSend,
 } from '../../core/campaign';
 import { userMessage } from '../components/error-message';
+import { isOtherKey } from '../keys/other-key';
 import type { RecipientRecord, SendEngine, SendProgress, UncertainDecision } from '../../core/send';
 import type { RecipientNote } from '../../core/send/recipient-note';
 import { type CampaignDraft, deriveCampaign, emptyDraft } from './draft';
@@ -22,8 +23,15 @@ export type ControllerState =
   /**
    * `campaignId`: the campaign that would not open (null when none was chosen yet). `sendingElsewhere`:
    * another window of this device holds its send lock, so it must not be opened or deleted here.
+   * `otherKey`: it was saved with a key this device does not have.
    */
-  | { phase: 'failed'; message: string; campaignId: string | null; sendingElsewhere: boolean }
+  | {
+      phase: 'failed';
+      message: string;
+      campaignId: string | null;
+      sendingElsewhere: boolean;
+      otherKey?: boolean;
+    }
   | { phase: 'editing'; draft: CampaignDraft }
   | { phase: 'sending'; campaign: Campaign; progress: SendProgress; tick: number };
 
@@ -89,6 +97,7 @@ export class CampaignController {
         message: userMessage(error),
         campaignId: this.#openingId,
         sendingElsewhere: error instanceof SendingElsewhere,
+        otherKey: isOtherKey(error),
       });
     });
   }

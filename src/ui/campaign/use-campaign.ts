@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { userMessage } from '../components/error-message';
+import { isOtherKey } from '../keys/other-key';
 import { CampaignController, type ControllerState } from './controller';
 import type { CampaignRuntime } from './runtime';
 
@@ -14,7 +15,8 @@ export function controllerFor(runtime: CampaignRuntime): CampaignController {
 
 export type CampaignLoad =
   | { status: 'loading' }
-  | { status: 'failed'; message: string; retry: () => void }
+  /** `otherKey`: sealed to a key this device does not have. */
+  | { status: 'failed'; message: string; otherKey: boolean; retry: () => void }
   | { status: 'ready'; controller: CampaignController };
 
 /** Loads the runtime (boundaries) and the recruiter's current campaign. */
@@ -37,6 +39,7 @@ export function useCampaignLoad(load: () => Promise<CampaignRuntime>): CampaignL
           setResult({
             status: 'failed',
             message: userMessage(error, 'Campaigns could not be loaded.'),
+            otherKey: isOtherKey(error),
             retry: () => {
               setResult({ status: 'loading' });
               setAttempt((n) => n + 1);
