@@ -1,3 +1,2 @@
 export { initOffice, DEFAULT_OFFICE_READY_TIMEOUT_MS, type InitOfficeOptions } from './init-office';
-export { OfficeDialogError } from './auth-dialog';
 export type { OfficeHost, PaneTheme, ComposeItem } from './office-host';

@@ -1,5 +1,4 @@
 import { openOfficeDialog } from './auth-dialog';
-import { readComposeItem } from './compose-item';
 import { officeGlobal, type OfficeApi } from './office-api';
 import type { OfficeHost, PaneTheme } from './office-host';
 import {
@@ -109,7 +108,9 @@ export async function initOffice(options: InitOfficeOptions = {}): Promise<Offic
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    getComposeItem: () => (inOffice ? readComposeItem(office) : Promise.resolve(null)),
+    // Loaded on first use: the first screen does not need it (first-load budget).
+    getComposeItem: async () => (inOffice ? (await import('./compose-item')).readComposeItem(office) : null),
+    // Opened in the same task as the click (no import in between), as hosts expect for dialogs.
     ...(dialogOffice ? { openAuthDialog: (url: string) => openOfficeDialog(dialogOffice, url) } : {}),
   };
 }

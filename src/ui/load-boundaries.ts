@@ -1,13 +1,6 @@
 import type { AuthConfig } from '../auth';
 import type { OfficeHost } from '../outlook';
-import type { PaneServices, PaneSession } from './pane-services';
-
-/** Disconnecting calls Candor's API, which needs the session's API token (src/auth's AuthSession has it). */
-function apiTokenOf(session: PaneSession): () => Promise<string> {
-  const s = session as PaneSession & { getApiToken?: () => Promise<string> };
-  if (typeof s.getApiToken !== 'function') throw new Error('This sign-in cannot reach Candor’s service.');
-  return () => s.getApiToken!();
-}
+import type { PaneServices } from './pane-services';
 
 export interface BoundaryConfig extends AuthConfig {
   graphBaseUrl: string;
@@ -33,22 +26,8 @@ export function createPaneServices(config: BoundaryConfig, office: OfficeHost): 
       return createGraph({ baseUrl: config.graphBaseUrl, getAccessToken: () => session.getGraphToken() });
     },
     async disconnect(session) {
-      const getApiToken = apiTokenOf(session);
-      const [{ createApiClient }, { openCandorDb }, { disconnect }, { closeCampaignRuntime }] =
-        await Promise.all([
-          import('../api/client'),
-          import('../storage/db'),
-          import('../storage/disconnect'),
-          import('./campaign/load-runtime'),
-        ]);
-      // A campaign still open would save (and register its key) again after the deletion.
-      await closeCampaignRuntime(session);
-      const db = await openCandorDb();
-      try {
-        await disconnect(db, createApiClient({ baseUrl: config.apiBaseUrl, getApiToken }));
-      } finally {
-        db.close();
-      }
+      const { disconnectSession } = await import('./disconnect-session');
+      await disconnectSession(config, session);
     },
     async loadCampaigns(session) {
       const { loadCampaignRuntime } = await import('./campaign/load-runtime');
@@ -57,6 +36,14 @@ export function createPaneServices(config: BoundaryConfig, office: OfficeHost): 
     async loadResults(session) {
       const { loadResultsSource } = await import('./results/load-results');
       return loadResultsSource(config, session);
+    },
+    async loadKeyAccess(session) {
+      const { loadSessionKeys } = await import('./keys/load-key-access');
+      return (await loadSessionKeys(config, session)).access;
+    },
+    async checkPassphrase(passphrase) {
+      const { checkPassphrase } = await import('../crypto/key-backup/passphrase');
+      return checkPassphrase(passphrase);
     },
   };
 }

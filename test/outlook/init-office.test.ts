@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initOffice, OfficeDialogError } from '../../src/outlook';
+import { initOffice } from '../../src/outlook';
+import { OfficeDialogError } from '../../src/outlook/auth-dialog';
 import { themeFromOfficeColors } from '../../src/outlook/theme';
 import { createFakeMedia, createFakeOffice } from '../support/office-fake';
 

@@ -1,7 +1,7 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { OfficeDialogError } from '../../src/outlook';
+import { OfficeDialogError } from '../../src/outlook/auth-dialog';
 import { App } from '../../src/ui/app/App';
 import { seriousViolations } from './axe';
 import { fakeServices, fakeSession, RECRUITER } from './fake-services';

@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/graph/graph-error';
-import { OfficeDialogError } from '../../src/outlook';
+import { OfficeDialogError } from '../../src/outlook/auth-dialog';
 import { App } from '../../src/ui/app/App';
 import { fakeGraph, fakeServices, fakeSession, RECRUITER } from './fake-services';
 

@@ -113,7 +113,11 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
   });
   const api = createApiClient({ baseUrl: config.apiBaseUrl, getApiToken: () => session.getApiToken() });
   const db = await openCandorDb();
-  const tracking = await openTrackingSession({ db, api, identity, clock: systemClock });
+  // The session's one KeyAccess (shared with the key screens): a device without the key gets
+  // KeyAccessError('needs-key') here and the pane shows "Open your tracking data on this device".
+  const { loadSessionKeys } = await import('../keys/load-key-access');
+  const { access, roaming } = await loadSessionKeys(config, session);
+  const tracking = await openTrackingSession({ db, api, identity, clock: systemClock, access, roaming });
   const saveProblems = saveProblemChannel();
   const store = syncedCampaignStore(
     { campaign: (id, options) => tracking.campaign(id, options), listCampaigns: () => api.listCampaigns() },
