@@ -477,6 +477,8 @@ export class CampaignController {
       this.#backendSends = { ...saved.backendSends };
       const engine = this.#restore(snapshot);
       this.#leaseEpoch = epoch;
+      // Shown first (its changes are saved from now on), while the lease is still kept for the intents.
+      this.#show(snapshot, engine);
       for (const action of this.#intents.splice(0)) {
         try {
           action(engine);
@@ -485,7 +487,9 @@ export class CampaignController {
         }
       }
       this.#takingOver = false;
-      this.#startEngine(snapshot, engine);
+      engine.start();
+      this.#syncLease();
+      this.#set(this.#sendingState());
     } finally {
       this.#takingOver = false;
       // The lease may have lapsed and come back meanwhile: then take over again.

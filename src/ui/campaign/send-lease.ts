@@ -51,6 +51,11 @@ export class LeaseKeeper {
   #epoch = 0;
   #status: LeaseStatus = 'idle';
   #run: AbortController | null = null;
+  /**
+   * Takes and give-backs go out one at a time, in order: a give-back covers any take still out
+   * before it, and can never arrive after (and end) a newer take.
+   */
+  #requests: Promise<unknown> = Promise.resolve();
   #listeners = new Set<() => void>();
 
   constructor(port: SendLease, deviceId: string, campaignId: string, clock: Clock) {
@@ -118,10 +123,16 @@ export class LeaseKeeper {
   async release(): Promise<void> {
     if (!this.stop()) return;
     try {
-      await this.#port.release(this.campaignId, this.#deviceId);
+      await this.#request(() => this.#port.release(this.campaignId, this.#deviceId));
     } catch {
       // Unreachable: the lease lapses by itself within LEASE_SECONDS.
     }
+  }
+
+  #request<T>(call: () => Promise<T>): Promise<T> {
+    const next = this.#requests.then(call);
+    this.#requests = next.catch(() => undefined);
+    return next;
   }
 
   /** Stops renewing without telling the service; returns whether it was being kept. */
@@ -137,15 +148,15 @@ export class LeaseKeeper {
 
   async #loop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      const sentAt = this.#clock.now();
+      let sentAt = this.#clock.now();
       let delay: number;
       try {
-        const answer = await this.#port.take(this.campaignId, this.#deviceId, LEASE_SECONDS);
-        if (signal.aborted) {
-          // Released while the request was out: give back what it may have taken.
-          if (!answer.held) void this.#port.release(this.campaignId, this.#deviceId).catch(() => {});
-          return;
-        }
+        const answer = await this.#request(() => {
+          sentAt = this.#clock.now();
+          return this.#port.take(this.campaignId, this.#deviceId, LEASE_SECONDS);
+        });
+        // Released while the request was out: release() gives back whatever it took.
+        if (signal.aborted) return;
         if (!answer.held) {
           // Still valid when the answer came: no other device can have held it in between.
           if (!this.valid()) this.#epoch++;
