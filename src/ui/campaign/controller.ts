@@ -344,6 +344,12 @@ export class CampaignController {
           this.#wakeWaiters();
           // A device that lost the lease writes nothing: the holder's copy is the campaign's.
           if (wantsToSend(engine.status) && !this.#holding()) return;
+          // The holder's copy goes on top of whatever another device wrote meanwhile.
+          if (this.#holding()) {
+            const value = this.#persisted(this.#snapshotCampaign, engine);
+            runtime.store.saveToService(campaign.id, value).catch(() => undefined);
+            return undefined;
+          }
         }
         const value = this.#persisted(this.#snapshotCampaign, engine);
         // Write-ahead: the request leaves only after "sending" is durable on this device.

@@ -99,26 +99,6 @@ export class LeaseKeeper {
     void this.#loop(this.#run.signal);
   }
 
-  /** Resolves once this device may send; rejects when `signal` aborts. */
-  async whenValid(signal: AbortSignal): Promise<void> {
-    while (!this.valid()) {
-      signal.throwIfAborted();
-      await new Promise<void>((resolve, reject) => {
-        const done = () => {
-          unsubscribe();
-          signal.removeEventListener('abort', aborted);
-          resolve();
-        };
-        const aborted = () => {
-          unsubscribe();
-          reject(signal.reason as Error);
-        };
-        const unsubscribe = this.subscribe(done);
-        signal.addEventListener('abort', aborted, { once: true });
-      });
-    }
-  }
-
   /** Stops renewing and gives the lease back, so another device can take over at once. */
   async release(): Promise<void> {
     if (!this.stop()) return;

@@ -186,8 +186,6 @@ describe('two devices, one sender', () => {
         async (n, steps, bothAtStart, faults) => {
           const world = new World();
           world.mailbox.faults = (i) => faults[i] ?? 'none';
-          const t0 = Date.now();
-          console.log('RUN', n, bothAtStart, JSON.stringify(steps));
           await world.seed(n);
           const devices = [world.device('A'), world.device('B')] as const;
           await devices[0].boot();
@@ -251,10 +249,9 @@ describe('two devices, one sender', () => {
           expect(done, `B finished: ${JSON.stringify(b.recipients().map((r) => r.state))}`).toBe(true);
           expect(deliveries.size).toBe(n);
           for (const d of devices) d.close();
-          console.log('END', Date.now() - t0);
         },
       ),
-      { numRuns: 300, seed: -859287116 },
+      { numRuns: 40 },
     );
-  }, 600_000);
+  }, 180_000);
 });
