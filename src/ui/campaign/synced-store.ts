@@ -33,7 +33,9 @@ const MAX_FORCED_ROUNDS = 3;
 /** The service did not confirm it holds this device's copy (unreachable, or kept conflicting). */
 export class ServiceNotConfirmed extends Error {
   constructor() {
-    super('Candor’s service can’t be reached to keep this campaign’s progress, so nothing more is sent until it can.');
+    super(
+      'Candor’s service can’t be reached to keep this campaign’s progress, so nothing more is sent until it can.',
+    );
   }
 }
 

@@ -28,7 +28,8 @@ function expectExactlyOnceUnderLease(world: World, n: number) {
   const deliveries = world.mailbox.deliveries();
   for (let i = 1; i <= n; i++) expect(deliveries.get(`person${i}@example.com`), `person${i}`).toBe(1);
   expect([...deliveries.values()].reduce((a, b) => a + b, 0)).toBe(n);
-  for (const send of world.sends) expect(send.holder, `${send.address} sent by ${send.device}`).toBe(`device-${send.device}`);
+  for (const send of world.sends)
+    expect(send.holder, `${send.address} sent by ${send.device}`).toBe(`device-${send.device}`);
 }
 
 describe('two devices, one sender', () => {
