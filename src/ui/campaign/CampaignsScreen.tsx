@@ -110,6 +110,11 @@ function CampaignBody({
     return (
       <>
         {saveProblem}
+        {state.notice && (
+          <MessageBar intent="info" layout="multiline" data-testid="send-lease-notice">
+            <MessageBarBody>{state.notice}</MessageBarBody>
+          </MessageBar>
+        )}
         <SendProgressView controller={controller} state={state} focusHeading={focusMove === 'progress'} />
       </>
     );

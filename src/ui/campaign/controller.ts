@@ -13,10 +13,18 @@ import {
 } from '../../core/campaign';
 import { userMessage } from '../components/error-message';
 import { isOtherKey } from '../keys/other-key';
-import type { RecipientRecord, SendEngine, SendProgress, UncertainDecision } from '../../core/send';
+import type {
+  EngineStatus,
+  RecipientRecord,
+  SendEngine,
+  SendProgress,
+  UncertainDecision,
+} from '../../core/send';
 import type { RecipientNote } from '../../core/send/recipient-note';
 import { type CampaignDraft, deriveCampaign, emptyDraft } from './draft';
 import type { CampaignRuntime, PersistedCampaign } from './runtime';
+import { LEASE_MESSAGES, LeaseKeeper } from './send-lease';
+import { ServiceNotConfirmed } from './synced-store';
 
 export type ControllerState =
   | { phase: 'loading' }
@@ -33,10 +41,26 @@ export type ControllerState =
       otherKey?: boolean;
     }
   | { phase: 'editing'; draft: CampaignDraft }
-  | { phase: 'sending'; campaign: Campaign; progress: SendProgress; tick: number };
+  | {
+      phase: 'sending';
+      campaign: Campaign;
+      progress: SendProgress;
+      tick: number;
+      /**
+       * Why this device is not sending although the campaign is (two devices, one sender): it is
+       * being sent from the recruiter's other device, or Candor's service cannot confirm that this
+       * device may send. Null when nothing holds sending up here.
+       */
+      notice: string | null;
+    };
 
 /** How often (real time) the screens hear about send progress at most. */
 const NOTIFY_EVERY_MS = 150;
+/** While Candor's service cannot take the write-ahead (or the reload), try again this often (runtime clock). */
+const SERVICE_RETRY_MS = 5_000;
+
+/** Statuses in which the engine may send: only while holding the lease (when there is one). */
+const wantsToSend = (status: EngineStatus) => status === 'running' || status === 'ready';
 
 export class CampaignController {
   readonly runtime: CampaignRuntime;
@@ -51,6 +75,20 @@ export class CampaignController {
   #release: (() => void) | null = null;
   #openingId: string | null = null;
   #unsubscribeSync: () => void;
+  // --- two devices, one sender (only when runtime.lease is set) ---
+  #keeper: LeaseKeeper | null = null;
+  #unsubscribeLease: (() => void) | null = null;
+  /** The lease epoch the open engine was loaded under; it may send only while the lease keeps it. */
+  #leaseEpoch = -1;
+  /** Aborted when the open engine is replaced or dropped: ends its write-ahead waits. */
+  #engineAbort = new AbortController();
+  #takingOver = false;
+  /** What the recruiter asked for while this device did not hold the lease: done on the reloaded engine. */
+  #intents: ((engine: SendEngine) => void)[] = [];
+  /** Recipients whose request passed the write-ahead and has not settled yet. */
+  #passed = new Set<string>();
+  #serviceFailing = false;
+  #waiters = new Set<() => void>();
 
   constructor(runtime: CampaignRuntime) {
     this.runtime = runtime;
@@ -111,7 +149,10 @@ export class CampaignController {
       const snapshot = parseCampaignSnapshot(saved.snapshot);
       await this.#hold(snapshot.campaign.id);
       this.#backendSends = { ...saved.backendSends };
-      this.#startEngine(snapshot, restoreCampaignSend(snapshot, this.#deps(snapshot.campaign)));
+      const engine = this.#restore(snapshot);
+      // Another device may be sending it: shown as saved, started once this device holds the lease.
+      if (this.#leaseFor(snapshot.campaign.id) && wantsToSend(engine.status)) this.#show(snapshot, engine);
+      else this.#startEngine(snapshot, engine);
       return;
     }
     const draft = saved?.draft ?? emptyDraft(this.runtime.newId());
@@ -131,39 +172,50 @@ export class CampaignController {
   async startSending(): Promise<void> {
     if (this.#state.phase !== 'editing') return;
     const { campaign } = deriveCampaign(this.#state.draft);
-    const engine = createCampaignSend(campaign, this.#deps(campaign));
+    const slot: EngineSlot = { engine: null };
+    const engine = createCampaignSend(campaign, this.#deps(campaign, slot));
+    slot.engine = engine;
     await this.#hold(campaign.id);
     const snapshot = campaignSnapshot(campaign, engine);
     this.#backendSends = {};
     await this.runtime.store.saveNow(campaign.id, this.#persisted(campaign, engine));
-    this.#startEngine(snapshot, engine);
+    // With the lease: taken first, then the campaign is reloaded from the service and started.
+    if (this.#leaseFor(campaign.id)) this.#show(snapshot, engine);
+    else this.#startEngine(snapshot, engine);
   }
 
   pause(): void {
+    this.#intents = [];
     this.#engine?.pause();
+    this.#syncLease();
   }
 
   resume(): void {
-    this.#engine?.resume();
+    this.#withLease((engine) => engine.resume());
   }
 
   cancel(): void {
+    this.#intents = [];
     this.#engine?.cancel();
+    this.#syncLease();
   }
 
   decide(recipientId: string, decision: UncertainDecision): void {
-    this.#engine?.decide(recipientId, decision);
+    if (decision === 'resend') this.#withLease((engine) => engine.decide(recipientId, decision));
+    else this.#engine?.decide(recipientId, decision);
   }
 
   /** The same decision for every recipient it applies to: resend those awaiting one, or mark all uncertain not sent. */
   decideAll(decision: UncertainDecision): void {
-    const engine = this.#engine;
-    if (!engine) return;
-    for (const r of engine.recipients()) {
-      if (r.state !== 'uncertain') continue;
-      if (decision === 'resend' && !r.uncertain?.awaitingDecision) continue;
-      engine.decide(r.id, decision);
-    }
+    const all = (engine: SendEngine) => {
+      for (const r of engine.recipients()) {
+        if (r.state !== 'uncertain') continue;
+        if (decision === 'resend' && !r.uncertain?.awaitingDecision) continue;
+        engine.decide(r.id, decision);
+      }
+    };
+    if (decision === 'resend') this.#withLease(all);
+    else if (this.#engine) all(this.#engine);
   }
 
   /** While the connection is down: test it now rather than at the next automatic try. */
@@ -241,8 +293,9 @@ export class CampaignController {
   async newCampaign(): Promise<void> {
     const status = this.#engine?.status;
     if (status === 'running' || status === 'paused') return;
-    this.#engine?.dispose();
+    this.#dropEngine();
     this.#engine = null;
+    this.#dropLease(true);
     this.#release?.();
     this.#release = null;
     const draft = emptyDraft(this.runtime.newId());
@@ -254,7 +307,8 @@ export class CampaignController {
   /** The pane is going away: nothing more starts; what was saved lets the next open continue. */
   dispose(): void {
     this.#unsubscribeSync();
-    this.#engine?.dispose();
+    this.#dropEngine();
+    this.#dropLease(true);
     this.#release?.();
     this.#release = null;
     if (this.#notifyTimer) clearTimeout(this.#notifyTimer);
@@ -268,7 +322,14 @@ export class CampaignController {
     this.#release = release;
   }
 
-  #deps(campaign: Campaign) {
+  #restore(snapshot: CampaignSnapshot): SendEngine {
+    const slot: EngineSlot = { engine: null };
+    const engine = restoreCampaignSend(snapshot, this.#deps(snapshot.campaign, slot));
+    slot.engine = engine;
+    return engine;
+  }
+
+  #deps(campaign: Campaign, slot: EngineSlot) {
     const { runtime } = this;
     return {
       clock: runtime.clock,
@@ -280,10 +341,25 @@ export class CampaignController {
         if (!registered.pixelUrl) throw new Error('The tracking service gave no pixel address.');
         return registered.pixelUrl;
       },
-      onChange: (change: { state: string | null }) => {
+      onChange: (change: { recipientId: string | null; state: string | null }) => {
         this.#scheduleNotify();
-        const engine = this.#engine;
-        if (!engine || !this.#snapshotCampaign) return;
+        const engine = slot.engine;
+        // A replaced engine's late news is not this campaign's state any more.
+        if (!engine || engine !== this.#engine || !this.#snapshotCampaign) return;
+        if (this.#keeper) {
+          if (change.state === 'sending') return this.#leasedWriteAhead(engine, change.recipientId);
+          if (change.recipientId) this.#passed.delete(change.recipientId);
+          if (change.recipientId === null || this.#passed.size === 0) this.#syncLease();
+          this.#wakeWaiters();
+          // A device that lost the lease writes nothing: the holder's copy is the campaign's.
+          if (wantsToSend(engine.status) && !this.#holding()) return;
+          // The holder's copy goes on top of whatever another device wrote meanwhile.
+          if (this.#holding()) {
+            const value = this.#persisted(this.#snapshotCampaign, engine);
+            runtime.store.saveToService(campaign.id, value).catch(() => undefined);
+            return undefined;
+          }
+        }
         const value = this.#persisted(this.#snapshotCampaign, engine);
         // Write-ahead: the request leaves only after "sending" is durable on this device.
         if (change.state === 'sending') return runtime.store.saveNow(campaign.id, value);
@@ -303,10 +379,209 @@ export class CampaignController {
   }
 
   #startEngine(snapshot: CampaignSnapshot, engine: SendEngine): void {
+    this.#show(snapshot, engine);
+    engine.start();
+  }
+
+  /** Makes `engine` the open one (the screens show it); it does nothing until started. */
+  #show(snapshot: CampaignSnapshot, engine: SendEngine): void {
+    if (this.#engine && this.#engine !== engine) this.#dropEngine();
     this.#engine = engine;
     this.#snapshotCampaign = snapshot.campaign;
     this.#set(this.#sendingState());
-    engine.start();
+    this.#syncLease();
+  }
+
+  /** Disposes the open engine: it starts nothing more, and its write-ahead waits end unsent. */
+  #dropEngine(): void {
+    this.#engine?.dispose();
+    this.#engineAbort.abort(new Error('This campaign was reloaded.'));
+    this.#engineAbort = new AbortController();
+    this.#passed.clear();
+  }
+
+  // --- two devices, one sender ---
+
+  /** The lease keeper for this campaign when the runtime coordinates devices; null otherwise. */
+  #leaseFor(campaignId: string): LeaseKeeper | null {
+    const lease = this.runtime.lease;
+    if (!lease) return null;
+    if (this.#keeper?.campaignId === campaignId) return this.#keeper;
+    this.#dropLease(true);
+    const keeper = new LeaseKeeper(lease.port, lease.deviceId, campaignId, this.runtime.clock);
+    this.#keeper = keeper;
+    this.#leaseEpoch = -1;
+    this.#unsubscribeLease = keeper.subscribe(() => this.#leaseChanged());
+    return keeper;
+  }
+
+  #dropLease(release: boolean): void {
+    this.#unsubscribeLease?.();
+    this.#unsubscribeLease = null;
+    if (release) void this.#keeper?.release();
+    this.#keeper = null;
+    this.#intents = [];
+  }
+
+  /** Whether the open engine may send now: the lease is valid and has not lapsed since it was loaded. */
+  #holding(): boolean {
+    const keeper = this.#keeper;
+    return !keeper || (keeper.valid() && keeper.epoch === this.#leaseEpoch);
+  }
+
+  #leaseChanged(): void {
+    const keeper = this.#keeper;
+    if (!keeper) return;
+    // Gained (first time, or again after it lapsed): what this device knows may be old. Reload first.
+    if (keeper.valid() && keeper.epoch !== this.#leaseEpoch && this.#engine && !this.#takingOver)
+      void this.#takeOver();
+    this.#wakeWaiters();
+    if (this.#engine) this.#set(this.#sendingState());
+  }
+
+  /** Keeps the lease while the engine may send (or the recruiter asked it to); gives it back after. */
+  #syncLease(): void {
+    const keeper = this.#keeper;
+    const engine = this.#engine;
+    if (!keeper || !engine) return;
+    if (wantsToSend(engine.status) || this.#intents.length > 0) keeper.keep();
+    else if (this.#passed.size === 0 && !this.#takingOver && keeper.wanted) void keeper.release();
+  }
+
+  /** Runs `action` on the open engine now if this device may send, else after taking over. */
+  #withLease(action: (engine: SendEngine) => void): void {
+    const engine = this.#engine;
+    if (!engine) return;
+    if (this.#holding() && !this.#takingOver) {
+      action(engine);
+      this.#syncLease();
+      return;
+    }
+    this.#intents.push(action);
+    this.#syncLease();
+    this.#set(this.#sendingState());
+  }
+
+  /**
+   * The lease was gained: reload the campaign from Candor's service (another device may have sent
+   * part of it), then continue it there. Waits (and retries) while the service cannot be reached.
+   */
+  async #takeOver(): Promise<void> {
+    const keeper = this.#keeper;
+    if (!keeper) return;
+    const epoch = keeper.epoch;
+    this.#takingOver = true;
+    try {
+      // Nothing of the old engine may be sent or saved from here on (it stays on screen meanwhile).
+      this.#dropEngine();
+      let saved: PersistedCampaign | undefined;
+      for (;;) {
+        try {
+          saved = await this.runtime.store.openFromService(keeper.campaignId);
+          this.#setServiceFailing(false);
+          break;
+        } catch {
+          if (keeper !== this.#keeper || !keeper.wanted) return;
+          this.#setServiceFailing(true);
+          await this.runtime.clock.sleep(SERVICE_RETRY_MS);
+        }
+      }
+      if (keeper !== this.#keeper || keeper.epoch !== epoch || !keeper.valid()) return;
+      if (!saved?.snapshot) return;
+      const snapshot = parseCampaignSnapshot(saved.snapshot);
+      this.#backendSends = { ...saved.backendSends };
+      const engine = this.#restore(snapshot);
+      this.#leaseEpoch = epoch;
+      // Shown first (its changes are saved from now on), while the lease is still kept for the intents.
+      this.#show(snapshot, engine);
+      for (const action of this.#intents.splice(0)) {
+        try {
+          action(engine);
+        } catch {
+          // The other device already settled it (e.g. decided that recipient): nothing to do.
+        }
+      }
+      this.#takingOver = false;
+      engine.start();
+      this.#syncLease();
+      this.#set(this.#sendingState());
+    } finally {
+      this.#takingOver = false;
+      // The lease may have lapsed and come back meanwhile: then take over again.
+      if (this.#keeper === keeper) this.#leaseChanged();
+    }
+  }
+
+  /**
+   * The write-ahead with the lease: the request leaves only while this device holds it and after
+   * Candor's service has the "sending" state, so the other device, taking over after a crash,
+   * looks for this message in Sent Items instead of sending it again.
+   */
+  async #leasedWriteAhead(engine: SendEngine, recipientId: string | null): Promise<void> {
+    const signal = this.#engineAbort.signal;
+    const campaign = this.#snapshotCampaign as Campaign;
+    const keeper = this.#keeper as LeaseKeeper;
+    for (;;) {
+      signal.throwIfAborted();
+      // Stopped or cancelled meanwhile: this one goes back to the queue (or is cancelled) unsent.
+      if (engine.status === 'stopped' || engine.status === 'cancelled')
+        throw new Error('Sending stopped before this message left.');
+      if (!this.#holding() || engine.status !== 'running') {
+        await this.#changed(signal);
+        continue;
+      }
+      try {
+        await this.runtime.store.saveToService(campaign.id, this.#persisted(campaign, engine));
+      } catch (error) {
+        signal.throwIfAborted();
+        if (!isTransient(error)) throw error;
+        this.#setServiceFailing(true);
+        await this.runtime.clock.sleep(SERVICE_RETRY_MS, signal);
+        continue;
+      }
+      this.#setServiceFailing(false);
+      signal.throwIfAborted();
+      if (keeper.valid() && keeper.epoch === this.#leaseEpoch && engine.status === 'running') {
+        if (recipientId) this.#passed.add(recipientId);
+        return;
+      }
+    }
+  }
+
+  /** Resolves at the next change of the lease or the engine; rejects when `signal` aborts. */
+  #changed(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    return new Promise<void>((resolve, reject) => {
+      const done = () => {
+        this.#waiters.delete(done);
+        signal.removeEventListener('abort', aborted);
+        resolve();
+      };
+      const aborted = () => {
+        this.#waiters.delete(done);
+        reject(signal.reason as Error);
+      };
+      this.#waiters.add(done);
+      signal.addEventListener('abort', aborted, { once: true });
+    });
+  }
+
+  #wakeWaiters(): void {
+    for (const wake of [...this.#waiters]) wake();
+  }
+
+  #setServiceFailing(failing: boolean): void {
+    if (this.#serviceFailing === failing) return;
+    this.#serviceFailing = failing;
+    if (this.#engine) this.#set(this.#sendingState());
+  }
+
+  #notice(): string | null {
+    const keeper = this.#keeper;
+    if (!keeper?.wanted) return null;
+    if (keeper.status === 'elsewhere') return LEASE_MESSAGES.elsewhere;
+    if (keeper.status === 'unreachable' || this.#serviceFailing) return LEASE_MESSAGES.unreachable;
+    return null;
   }
 
   #sendingState(): ControllerState {
@@ -316,6 +591,7 @@ export class CampaignController {
       campaign: this.#snapshotCampaign as Campaign,
       progress: engine.progress(),
       tick: ++this.#tick,
+      notice: this.#notice(),
     };
   }
 
@@ -331,6 +607,15 @@ export class CampaignController {
     this.#state = state;
     for (const l of this.#listeners) l();
   }
+}
+
+interface EngineSlot {
+  engine: SendEngine | null;
+}
+
+/** Worth waiting for: Candor's service is unreachable (or kept conflicting), not refusing for good. */
+function isTransient(error: unknown): boolean {
+  return error instanceof ServiceNotConfirmed || (error as { retryable?: unknown })?.retryable === true;
 }
 
 class SendingElsewhere extends Error {

@@ -12,6 +12,7 @@ import { openCandorDb, type CandorDb } from '../../storage/db';
 import { openTrackingSession, type TrackingSession } from '../../storage/tracking-session';
 import type { PaneSession } from '../pane-services';
 import type { CampaignRuntime } from './runtime';
+import { leaseFromClient, localDeviceId } from './send-lease';
 import { webSendLock } from './send-lock';
 import { saveProblemChannel } from './save-problem';
 import { syncedCampaignStore } from './synced-store';
@@ -50,6 +51,16 @@ async function demoTimeScale(config: CampaignRuntimeConfig): Promise<TimeScale |
   } catch {
     return null;
   }
+}
+
+/**
+ * The send lease on Candor's service (two devices, one sender), over the API client's
+ * takeLease/releaseLease. The device id is kept in localStorage (the device key's own id lives in
+ * IndexedDB; any stable random id per device works for the lease).
+ */
+function leased(api: ApiClient): Pick<CampaignRuntime, 'lease'> {
+  const port = leaseFromClient(api);
+  return port ? { lease: { port, deviceId: localDeviceId(localStorage) } } : {};
 }
 
 const runtimes = new WeakMap<PaneSession, Promise<CampaignRuntime>>();
@@ -140,6 +151,7 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
     subscribeSyncProblem: saveProblems.subscribe,
     templates: localTemplateLibrary(localStorage),
     lock: webSendLock(),
+    ...leased(api),
     newId: () => crypto.randomUUID(),
     async close() {
       runtimes.delete(session);

@@ -9,6 +9,7 @@ import type { ComposeItem } from '../../outlook';
 import type { Clock } from '../../shared/clock';
 import type { Connectivity } from '../../shared/connectivity';
 import type { CampaignDraft } from './draft';
+import type { SendLease } from './send-lease';
 import type { SendLock } from './send-lock';
 
 /** One campaign as this device keeps it (encrypted at rest and on the backend by the real store). */
@@ -30,6 +31,17 @@ export interface CampaignStore {
   save(campaignId: string, value: PersistedCampaign): void;
   /** Saves now and resolves once it is durable on this device: the send engine's write-ahead. */
   saveNow(campaignId: string, value: PersistedCampaign): Promise<void>;
+  /**
+   * Two devices (send lease held): saves now and resolves only once Candor's service has this very
+   * value — on a conflict it is pushed again on top, since the lease holder's copy is the truth.
+   * Rejects when the service cannot be reached; then the send must not leave.
+   */
+  saveToService(campaignId: string, value: PersistedCampaign): Promise<void>;
+  /**
+   * Two devices: writes what is pending, then opens the service's copy (the newer one wins).
+   * Rejects when the service cannot be reached, instead of falling back to this device's copy.
+   */
+  openFromService(campaignId: string): Promise<PersistedCampaign | undefined>;
   /** This device's copy only, without the backend: the way forward when opening fails there. */
   openLocal(campaignId: string): Promise<PersistedCampaign | undefined>;
   /** Deletes this device's copy of a campaign (and stops pointing at it). */
@@ -68,6 +80,11 @@ export interface CampaignRuntime {
   templates: TemplateLibrary;
   /** Only one window on this device sends a given campaign. */
   lock: SendLock;
+  /**
+   * Only one device sends a given campaign: the lease on Candor's service (send-lease.ts) and this
+   * device's id for it. Absent: this device does not coordinate with others (tests, old service).
+   */
+  lease?: { port: SendLease; deviceId: string };
   newId(): string;
   /**
    * Sign-out or disconnect: stops the send engine, writes what is pending, and saves nothing more,

@@ -42,6 +42,13 @@ export function memoryStore(): CampaignStore & { saved: Map<string, string>; cur
     async saveNow(id, value) {
       saved.set(id, JSON.stringify(value));
     },
+    async saveToService(id, value) {
+      saved.set(id, JSON.stringify(value));
+    },
+    async openFromService(id) {
+      const v = saved.get(id);
+      return v ? (JSON.parse(v) as PersistedCampaign) : undefined;
+    },
     async openLocal(id) {
       const v = saved.get(id);
       return v ? (JSON.parse(v) as PersistedCampaign) : undefined;
