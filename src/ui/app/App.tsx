@@ -13,6 +13,9 @@ import { usePane } from './use-pane';
 
 // Only the Connect screen is in the first-load bundle; the rest arrives when first shown.
 const HomeScreen = lazy(() => import('../screens/HomeScreen'));
+const DisconnectDialog = lazy(() =>
+  import('../components/DisconnectDialog').then((m) => ({ default: m.DisconnectDialog })),
+);
 const PrivacyScreen = lazy(() => import('../screens/PrivacyScreen'));
 const CampaignsScreen = lazy(() => import('../campaign/CampaignsScreen'));
 const ReportHome = lazy(() => import('../report/ReportHome'));
@@ -127,7 +130,12 @@ function Pane({ services, homeContent }: AppProps) {
 
   if (connected && loadKeyAccess)
     screen = (
-      <KeyGate pane={pane} services={services} onReady={setKeyReady}>
+      <KeyGate
+        pane={pane}
+        services={services}
+        onReady={setKeyReady}
+        unlockFooter={services.disconnect && <DisconnectDialog busy={false} onConfirm={pane.disconnect} />}
+      >
         {screen}
       </KeyGate>
     );

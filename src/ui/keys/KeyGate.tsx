@@ -20,6 +20,8 @@ export interface KeyGateProps {
   onReady: (ready: boolean) => void;
   /** The App's screen for the route. */
   children: ReactNode;
+  /** Shown under the unlock screens (Disconnect…): a device without the key can still leave. */
+  unlockFooter?: ReactNode;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface KeyGateProps {
  * reports; Home gets a recovery reminder and Data & privacy the key section; a device with the key
  * shows approval prompts for new devices.
  */
-export function KeyGate({ pane, services, onReady, children }: KeyGateProps) {
+export function KeyGate({ pane, services, onReady, children, unlockFooter }: KeyGateProps) {
   const { route } = pane.state;
   const { navigate, signOut: onSignOut } = pane;
   const { checkPassphrase } = services;
@@ -64,9 +66,12 @@ export function KeyGate({ pane, services, onReady, children }: KeyGateProps) {
   let content: ReactNode = children;
   if (screens && route !== 'privacy' && (status.state.kind === 'needs-key' || view))
     content = (
-      <Suspense fallback={<Spinner label="Loading…" />}>
-        <KeyScreens {...screens} view={view ?? 'unlock'} />
-      </Suspense>
+      <>
+        <Suspense fallback={<Spinner label="Loading…" />}>
+          <KeyScreens {...screens} view={view ?? 'unlock'} />
+        </Suspense>
+        {status.state.kind === 'needs-key' && unlockFooter}
+      </>
     );
   else if (screens && route === 'home')
     content = (
