@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER_OID } from '../../src/server/config';
 import { launchChromium, type Chromium } from '../support/browser';
 import { startServer, type RunningServer } from './server';
-import { connectAndOpenCampaigns, control, folderItems, OFFICE_CDN } from './support';
+import { connectAndOpenCampaigns, control, folderItems, headline, OFFICE_CDN, pixelUrl } from './support';
 
 const root = join(import.meta.dirname, '..', '..');
 /** Simulated seconds per real second: a reply 30 minutes after delivery comes 15 real seconds later. */
@@ -57,22 +57,6 @@ const HUMAN_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const GMAIL_PROXY_UA =
   'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
-
-/** The pixel URL in the message the prospect received (the emulator's control endpoint tells). */
-async function pixelUrl(origin: string, to: string): Promise<string> {
-  const { images } = (await control(origin, { action: 'images', to })) as { images: string[] };
-  expect(images).toHaveLength(1);
-  return new URL(images[0]!, origin).toString();
-}
-
-async function headline(page: Page, label: string): Promise<number> {
-  const tile = page
-    .locator('dl > div')
-    .filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) });
-  // The value is the description's own text; its rate ("95 % of sent") is a span after it.
-  const text = await tile.locator('dd').evaluate((dd) => dd.childNodes[0]?.textContent ?? '');
-  return Number(text.replace(/[,\s]/g, '') || NaN);
-}
 
 const LABELS = ['Sent', 'Delivered', 'Opened by people', 'Replied', 'Bounced', 'Out of office'] as const;
 async function headlines(page: Page): Promise<Record<(typeof LABELS)[number], number>> {

@@ -3,6 +3,7 @@
  * mailbox read over its Graph API, and connecting the pane.
  */
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const OFFICE_CDN = 'https://appsforoffice.microsoft.com/';
 
@@ -83,4 +84,30 @@ export async function connectAndOpenCampaigns(page: Page, origin: string): Promi
   await connect(page, origin);
   await page.getByRole('button', { name: 'Campaigns' }).click();
   await page.getByRole('heading', { level: 1, name: 'Campaign' }).waitFor();
+}
+
+/** The pixel URL in the message the prospect received (the emulator's control endpoint tells). */
+export async function pixelUrl(origin: string, to: string): Promise<string> {
+  const { images } = (await control(origin, { action: 'images', to })) as { images: string[] };
+  expect(images).toHaveLength(1);
+  return new URL(images[0]!, origin).toString();
+}
+
+export async function headline(page: Page, label: string): Promise<number> {
+  const tile = page
+    .locator('dl > div')
+    .filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) });
+  // The value is the description's own text; its rate ("95 % of sent") is a span after it.
+  const text = await tile.locator('dd').evaluate((dd) => dd.childNodes[0]?.textContent ?? '');
+  return Number(text.replace(/[,\s]/g, '') || NaN);
+}
+
+/** The demo user's Candor API token from the demo sign-in. */
+export async function apiToken(origin: string): Promise<string> {
+  const res = await fetch(`${origin}/emulator/identity/demo/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  return ((await res.json()) as { apiToken: string }).apiToken;
 }
