@@ -31,6 +31,11 @@ export interface KeyGateProps {
  * reports; Home gets a recovery reminder and Data & privacy the key section; a device with the key
  * shows approval prompts for new devices.
  */
+/** Reloads the task pane (the session is restored silently, as after Outlook reopens it). */
+export function reloadPane(): void {
+  globalThis.location?.reload();
+}
+
 export function KeyGate({ pane, services, onReady, children, unlockFooter }: KeyGateProps) {
   const { route } = pane.state;
   const { navigate, signOut: onSignOut } = pane;
@@ -53,7 +58,14 @@ export function KeyGate({ pane, services, onReady, children, unlockFooter }: Key
     setOpened(next && { view: next, route: 'home' });
     if (next && route !== 'home') navigate('home');
   };
-  const onState = (state: KeyState) => setStatus((s) => s && { ...s, state });
+  const onState = (state: KeyState) => {
+    const before = status?.state;
+    // The campaign runtime and the reports opened their data with the key they started with: after a
+    // rotation or a start-over the pane reloads, and everything opens again with the new key.
+    if (before?.kind === 'ready' && state.kind === 'ready' && before.key.keyId !== state.key.keyId)
+      reloadPane();
+    setStatus((s) => s && { ...s, state });
+  };
   const screens = status && {
     status,
     checkPassphrase,
