@@ -7,6 +7,7 @@
  * `d` is always the 96-byte `d ‖ x ‖ y` of a P-256 private key; it exists in memory only while a
  * key is created, backed up, approved, recovered or rotated.
  */
+import type { Approval, KeyBackups } from '../api/client';
 import type { UserIdentity, UserKey } from '../crypto/keys';
 
 /** A function of the crypto modules may be synchronous or not; key access awaits either. */
@@ -117,29 +118,8 @@ export interface KeyCrypto {
   ): Promise<Uint8Array | null>;
 }
 
-export interface KeyBackups {
-  /** The registered key's id; null when the account has no key. */
-  keyId: string | null;
-  recovery: { keyId: string; header: string; createdAt: number } | null;
-  split: { keyId: string; createdAt: number } | null;
-  tenant: { keyId: string; tenantKeyId: string; createdAt: number } | null;
-  tenantRecoveryKey: { keyId: string; publicKey: string } | null;
-}
-
-export type ApprovalState = 'created' | 'responded' | 'revealed' | 'granted';
-
-export interface Approval {
-  id: string;
-  state: ApprovalState;
-  commitment: string;
-  responderNonce?: string;
-  publicKey?: string;
-  nonce?: string;
-  keyId?: string;
-  sealedKey?: string;
-  createdAt: number;
-  expiresAt: number;
-}
+// The wire shapes are the API client's (src/api/client.ts); key access reads them as they are.
+export type { Approval, ApprovalState, KeyBackups } from '../api/client';
 
 /**
  * The API client methods key access uses (src/api/client.ts). Errors are the client's ApiError:

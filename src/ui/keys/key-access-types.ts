@@ -1,59 +1,10 @@
 /**
- * The pane's view of the user's key (issue #9), exactly as the shared contract declares it
- * (notes/KEYS-CONTRACT.md §3). The real KeyAccess is built in src/storage/key-access.ts and the
- * passphrase check in src/crypto/key-backup/passphrase.ts; the key screens depend only on these
- * shapes, so tests pass fakes and the real ones plug in unchanged.
+ * The pane's view of the user's key (issue #9): KeyAccess and its states are src/storage/key-access.ts's
+ * (type-only imports, so none of storage enters the screens' chunks); the passphrase check is
+ * src/crypto/key-backup/passphrase.ts's. Tests pass fakes of these shapes.
  */
-import type { StoredUserKey } from '../../storage/db';
-
-export type KeyState =
-  | {
-      kind: 'ready';
-      key: StoredUserKey;
-      created: boolean;
-      backups: { recovery: boolean; split: boolean; tenant: boolean | 'not-required' };
-      /** A transfer copy is present: false for keys made before #9, which must rotate to be backed up. */
-      canBackUp: boolean;
-      /** A rotation stopped part-way (src/storage/key-access.ts): rotate() again finishes it. */
-      rotationUnfinished?: boolean;
-    }
-  | {
-      kind: 'needs-key';
-      registeredKeyId: string;
-      recovery: 'code' | 'passphrase' | null;
-      canApprove: true;
-      hadEarlierKey: boolean;
-    };
-
-export interface ApprovalRequest {
-  code: Promise<string>;
-  /** Rejects when the other device denies the request or it expires. */
-  done: Promise<KeyState>;
-  cancel(): void;
-}
-
-export interface IncomingApproval {
-  id: string;
-  /** Null until the new device has revealed its key (then both devices can show the code). */
-  code: string | null;
-  expiresAt: number;
-  approve(): Promise<void>;
-  deny(): Promise<void>;
-}
-
-export interface KeyAccess {
-  resolve(): Promise<KeyState>;
-  /** Throws a KeyAccessError (see keyAccessProblem). */
-  recoverWithSecret(secret: string): Promise<KeyState>;
-  requestApproval(signal: AbortSignal): ApprovalRequest;
-  listApprovalRequests(): Promise<IncomingApproval[]>;
-  setUpRecovery(
-    choice: { kind: 'code' } | { kind: 'passphrase'; passphrase: string },
-  ): Promise<{ code?: string }>;
-  startOver(): Promise<KeyState>;
-  rotate(onProgress?: (p: { done: number; total: number }) => void): Promise<KeyState>;
-  keyring(): Promise<Map<string, CryptoKeyPair>>;
-}
+export type { ApprovalRequest, IncomingApproval, KeyAccess, KeyState } from '../../storage/key-access';
+import type { KeyAccess, KeyState } from '../../storage/key-access';
 
 /**
  * What KeyAccess's recovery throws (the contract's KeyAccessError), read by its `kind`; the numbers may
