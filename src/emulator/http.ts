@@ -20,6 +20,11 @@ export interface EmulatorPluginOptions {
   graphScopes?: readonly string[];
   /** The demo's fast clock, when on; `GET ${prefix}/clock` tells the demo pane so it paces alike. */
   timeScale?: TimeScale;
+  /**
+   * CANDOR_DEMO_LEASE_SECONDS: the send lease's length `GET ${prefix}/clock` tells the demo pane
+   * (as `leaseSeconds`); absent: the pane keeps its own (60 s).
+   */
+  leaseSeconds?: number;
   /** Verifies the Graph tokens of `${prefix}/roaming-settings`; default the real clock (as tokens are). */
   clock?: Clock;
   /**
@@ -123,7 +128,8 @@ export async function registerEmulator(app: FastifyInstance, options: EmulatorPl
         registerRoamingSettings(scope, jwksTokenVerifier(issuer.jwks(), options.clock));
       scope.get('/clock', async (_req, reply) => {
         reply.header('cache-control', 'no-store');
-        return options.timeScale ?? { factor: 1, anchor: 0 };
+        const scale = options.timeScale ?? { factor: 1, anchor: 0 };
+        return options.leaseSeconds ? { ...scale, leaseSeconds: options.leaseSeconds } : scale;
       });
       scope.get('/identity/discovery/v2.0/keys', async (_req, reply) => {
         reply.header('cache-control', 'no-store');

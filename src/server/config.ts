@@ -81,6 +81,11 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Demo only: the emulator's clock (and the demo pane's send clock) runs this many times faster. */
   CANDOR_DEMO_CLOCK_FACTOR: int(1, 1, 1000),
+  /**
+   * Demo only: the send lease's length the demo pane asks for (15–600 s; unset: the pane's 60 s),
+   * so a device takes over a crashed one's send sooner in end-to-end tests.
+   */
+  CANDOR_DEMO_LEASE_SECONDS: z.coerce.number().int().min(15).max(600).optional(),
 });
 
 export interface AuthConfig {
@@ -124,6 +129,8 @@ export interface Config {
   logLevel: string;
   /** Demo only: simulated-time factor for the mailbox emulator and the demo pane's sending (1 = real time). */
   demoClockFactor: number;
+  /** CANDOR_DEMO_LEASE_SECONDS (demo only), null when unset. */
+  demoLeaseSeconds: number | null;
 }
 
 export class ConfigError extends Error {
@@ -155,6 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.ENTRA_API_CLIENT_ID) throw new ConfigError('CANDOR_MODE=entra needs ENTRA_API_CLIENT_ID');
     if (e.CANDOR_DEMO_CLOCK_FACTOR !== 1)
       throw new ConfigError('CANDOR_DEMO_CLOCK_FACTOR is a demo-mode setting; unset it with Entra');
+    if (e.CANDOR_DEMO_LEASE_SECONDS !== undefined)
+      throw new ConfigError('CANDOR_DEMO_LEASE_SECONDS is a demo-mode setting; unset it with Entra');
     if (new URL(e.ENTRA_JWKS_URL).protocol !== 'https:')
       throw new ConfigError('ENTRA_JWKS_URL must be https');
     auth = {
@@ -213,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pixelKeys: { keys: e.PIXEL_KEYS, currentKid: e.PIXEL_KEY_CURRENT },
     logLevel: e.LOG_LEVEL,
     demoClockFactor: e.CANDOR_DEMO_CLOCK_FACTOR,
+    demoLeaseSeconds: e.CANDOR_DEMO_LEASE_SECONDS ?? null,
   };
 }
 

@@ -84,6 +84,7 @@ export async function setupDemo(
           demoUser: DEMO_USER,
           api: { audience: config.auth.apiClientId, azp: config.auth.addinClientIds[0] as string },
           timeScale,
+          ...(config.demoLeaseSeconds ? { leaseSeconds: config.demoLeaseSeconds } : {}),
           roamingSettings: scenario.roamingSettings,
         });
       });

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's `chromium` package; CI installs it (.ci/run). Override with CANDOR_CHROMIUM. */
 export const CHROMIUM_PATH = process.env.CANDOR_CHROMIUM ?? '/usr/bin/chromium';
@@ -61,5 +61,39 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
       await context.close().catch(() => undefined);
       rmSync(profile, { recursive: true, force: true });
     },
+  };
+}
+
+/** One Chromium whose contexts are isolated from each other (own storage, IndexedDB, Web Locks): devices. */
+export interface ChromiumDevices {
+  browser: Browser;
+  /** A fresh isolated context, as another device of the same user would be. */
+  newDevice(): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+export async function launchChromiumDevices(options: ChromiumOptions = {}): Promise<ChromiumDevices> {
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      timeout: 60_000,
+    });
+  } catch (error) {
+    throw new Error(
+      `Could not start Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CANDOR_CHROMIUM): ${String(error)}`,
+    );
+  }
+  return {
+    browser,
+    newDevice: () =>
+      browser.newContext({
+        viewport: options.viewport ?? { width: 350, height: 700 },
+        colorScheme: options.colorScheme ?? 'light',
+        forcedColors: options.forcedColors ?? 'none',
+      }),
+    close: () => browser.close().catch(() => undefined),
   };
 }

@@ -408,7 +408,13 @@ export class CampaignController {
     if (!lease) return null;
     if (this.#keeper?.campaignId === campaignId) return this.#keeper;
     this.#dropLease(true);
-    const keeper = new LeaseKeeper(lease.port, lease.deviceId, campaignId, this.runtime.clock);
+    const keeper = new LeaseKeeper(
+      lease.port,
+      lease.deviceId,
+      campaignId,
+      lease.clock ?? this.runtime.clock,
+      lease.seconds,
+    );
     this.#keeper = keeper;
     this.#leaseEpoch = -1;
     this.#unsubscribeLease = keeper.subscribe(() => this.#leaseChanged());

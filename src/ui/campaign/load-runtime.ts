@@ -12,7 +12,7 @@ import { openCandorDb, type CandorDb } from '../../storage/db';
 import { openTrackingSession, type TrackingSession } from '../../storage/tracking-session';
 import type { PaneSession } from '../pane-services';
 import type { CampaignRuntime } from './runtime';
-import { leaseFromClient, localDeviceId } from './send-lease';
+import { LEASE_SECONDS_MAX, LEASE_SECONDS_MIN, leaseFromClient, localDeviceId } from './send-lease';
 import { webSendLock } from './send-lock';
 import { saveProblemChannel } from './save-problem';
 import { syncedCampaignStore } from './synced-store';
@@ -35,32 +35,54 @@ function isCampaignSession(session: PaneSession): session is CampaignSession {
   return typeof s.getApiToken === 'function' && typeof s.account === 'function';
 }
 
+/** What the demo's emulator says about its timings (GET /emulator/clock); production: real time, 60 s. */
+interface DemoTimings {
+  scale: TimeScale | null;
+  leaseSeconds: number | null;
+}
+
 /**
  * Demo mode only: the emulator says whether its fast clock is on (CANDOR_DEMO_CLOCK_FACTOR), so the
- * send engine paces on the same simulated time. Anything unexpected means real time.
+ * send engine paces on the same simulated time, and whether the send lease is shorter
+ * (CANDOR_DEMO_LEASE_SECONDS, for end-to-end tests). Anything unexpected means real time and 60 s.
  */
-async function demoTimeScale(config: CampaignRuntimeConfig): Promise<TimeScale | null> {
-  if (config.mode !== 'demo') return null;
+async function demoTimings(config: CampaignRuntimeConfig): Promise<DemoTimings> {
+  if (config.mode !== 'demo') return { scale: null, leaseSeconds: null };
   try {
     const url = config.graphBaseUrl.replace(/\/graph\/v1\.0\/?$/, '/clock');
     const res = await fetch(url, { cache: 'no-store', credentials: 'omit' });
-    const scale = (await res.json()) as Partial<TimeScale>;
-    return typeof scale.factor === 'number' && scale.factor > 1 && typeof scale.anchor === 'number'
-      ? { factor: scale.factor, anchor: scale.anchor }
-      : null;
+    return parseDemoTimings(await res.json());
   } catch {
-    return null;
+    return { scale: null, leaseSeconds: null };
   }
+}
+
+/** The /emulator/clock answer, checked: a factor above 1 with an anchor, a lease within the service's bounds. */
+export function parseDemoTimings(answer: unknown): DemoTimings {
+  const a = (answer ?? {}) as Partial<TimeScale> & { leaseSeconds?: unknown };
+  const scale =
+    typeof a.factor === 'number' && a.factor > 1 && typeof a.anchor === 'number'
+      ? { factor: a.factor, anchor: a.anchor }
+      : null;
+  const s = a.leaseSeconds;
+  const leaseSeconds =
+    typeof s === 'number' && Number.isInteger(s) && s >= LEASE_SECONDS_MIN && s <= LEASE_SECONDS_MAX
+      ? s
+      : null;
+  return { scale, leaseSeconds };
 }
 
 /**
  * The send lease on Candor's service (two devices, one sender), over the API client's
  * takeLease/releaseLease. The device id is kept in localStorage (the device key's own id lives in
- * IndexedDB; any stable random id per device works for the lease).
+ * IndexedDB; any stable random id per device works for the lease). The lease is timed on the real
+ * clock, as the service counts it, also when the demo's send clock runs fast.
  */
-function leased(api: ApiClient): Pick<CampaignRuntime, 'lease'> {
+function leased(api: ApiClient, seconds: number | null): Pick<CampaignRuntime, 'lease'> {
   const port = leaseFromClient(api);
-  return port ? { lease: { port, deviceId: localDeviceId(localStorage) } } : {};
+  if (!port) return {};
+  const lease = { port, deviceId: localDeviceId(localStorage), clock: systemClock };
+  return { lease: seconds ? { ...lease, seconds } : lease };
 }
 
 const runtimes = new WeakMap<PaneSession, Promise<CampaignRuntime>>();
@@ -115,7 +137,7 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
     throw new Error('Campaigns need a session that can reach Candor’s service.');
   const identity = session.account();
   if (!identity) throw new Error('Sign in again to work on campaigns.');
-  const scale = await demoTimeScale(config);
+  const { scale, leaseSeconds } = await demoTimings(config);
   const clock = scale ? acceleratedClock(scale) : systemClock;
   const graph = createGraph({
     baseUrl: config.graphBaseUrl,
@@ -151,7 +173,7 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
     subscribeSyncProblem: saveProblems.subscribe,
     templates: localTemplateLibrary(localStorage),
     lock: webSendLock(),
-    ...leased(api),
+    ...leased(api, leaseSeconds),
     newId: () => crypto.randomUUID(),
     async close() {
       runtimes.delete(session);

@@ -83,8 +83,10 @@ export interface CampaignRuntime {
   /**
    * Only one device sends a given campaign: the lease on Candor's service (send-lease.ts) and this
    * device's id for it. Absent: this device does not coordinate with others (tests, old service).
+   * `clock`: what the lease is timed on (default `clock` above; the service's pace, so real time
+   * when the demo's send clock runs fast). `seconds`: its length (default LEASE_SECONDS).
    */
-  lease?: { port: SendLease; deviceId: string };
+  lease?: { port: SendLease; deviceId: string; clock?: Clock; seconds?: number };
   newId(): string;
   /**
    * Sign-out or disconnect: stops the send engine, writes what is pending, and saves nothing more,

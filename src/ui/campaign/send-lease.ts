@@ -22,6 +22,9 @@ export interface SendLease {
 export const LEASE_SECONDS = 60;
 export const RENEW_EVERY_MS = 20_000;
 export const LEASE_MARGIN_MS = 10_000;
+/** The service's bounds for a lease's length (PUT /campaigns/:id/lease `seconds`). */
+export const LEASE_SECONDS_MIN = 15;
+export const LEASE_SECONDS_MAX = 600;
 /** After a failed request: ask again this soon (the lease may still be valid for a while). */
 const RETRY_UNREACHABLE_MS = 5_000;
 
@@ -47,6 +50,9 @@ export class LeaseKeeper {
   readonly #port: SendLease;
   readonly #deviceId: string;
   readonly #clock: Clock;
+  readonly #seconds: number;
+  readonly #renewEveryMs: number;
+  readonly #marginMs: number;
   #validUntil = 0;
   #epoch = 0;
   #status: LeaseStatus = 'idle';
@@ -58,11 +64,26 @@ export class LeaseKeeper {
   #requests: Promise<unknown> = Promise.resolve();
   #listeners = new Set<() => void>();
 
-  constructor(port: SendLease, deviceId: string, campaignId: string, clock: Clock) {
+  /**
+   * `clock` must run at the service's pace (real time: the service counts the lease on its wall
+   * clock, also when the demo's send clock runs fast). `seconds`: the lease's length, LEASE_SECONDS
+   * except in the demo (CANDOR_DEMO_LEASE_SECONDS); renewal and margin keep their proportions
+   * (every third of it, a sixth of it).
+   */
+  constructor(
+    port: SendLease,
+    deviceId: string,
+    campaignId: string,
+    clock: Clock,
+    seconds: number = LEASE_SECONDS,
+  ) {
     this.#port = port;
     this.#deviceId = deviceId;
     this.campaignId = campaignId;
     this.#clock = clock;
+    this.#seconds = seconds;
+    this.#renewEveryMs = (RENEW_EVERY_MS * seconds) / LEASE_SECONDS;
+    this.#marginMs = (LEASE_MARGIN_MS * seconds) / LEASE_SECONDS;
   }
 
   get status(): LeaseStatus {
@@ -133,19 +154,19 @@ export class LeaseKeeper {
       try {
         const answer = await this.#request(() => {
           sentAt = this.#clock.now();
-          return this.#port.take(this.campaignId, this.#deviceId, LEASE_SECONDS);
+          return this.#port.take(this.campaignId, this.#deviceId, this.#seconds);
         });
         // Released while the request was out: release() gives back whatever it took.
         if (signal.aborted) return;
         if (!answer.held) {
           // Still valid when the answer came: no other device can have held it in between.
           if (!this.valid()) this.#epoch++;
-          this.#validUntil = sentAt + LEASE_SECONDS * 1000 - LEASE_MARGIN_MS;
-          delay = RENEW_EVERY_MS;
+          this.#validUntil = sentAt + this.#seconds * 1000 - this.#marginMs;
+          delay = this.#renewEveryMs;
           this.#set('held');
         } else {
           this.#validUntil = 0;
-          delay = Math.min(Math.max(answer.retryAfterSeconds * 1000, 1_000), LEASE_SECONDS * 1000);
+          delay = Math.min(Math.max(answer.retryAfterSeconds * 1000, 1_000), this.#seconds * 1000);
           this.#set('elsewhere');
         }
       } catch {

@@ -31,6 +31,37 @@ function scriptedLease(clock: ManualClock, latencyMs: number) {
   return port;
 }
 
+/** A campaign being sent, saved (as another device left it), with `clock` as the send clock. */
+function savedSendingCampaign(clock: ManualClock) {
+  const store = memoryStore();
+  const campaign: Campaign = {
+    id: 'c1',
+    name: 'Spring hiring',
+    template: { subject: 'Hello', html: '<p>Hi</p>' },
+    prospects: [
+      { id: 'p1', row: 1, email: 'a@example.com', fields: { email: 'a@example.com' }, trackOpens: false },
+    ],
+    fields: ['email'],
+    trackOpens: false,
+    ratePerMinute: 30,
+  };
+  const engine = createCampaignSend(campaign, {
+    clock,
+    sender: { sendMail: async () => ({ kind: 'accepted' }), listSentSince: async () => [] },
+    pixelUrl: async () => 'https://t.example/o/x.gif',
+  });
+  engine.start();
+  store.save('c1', {
+    version: 1,
+    draft: null,
+    snapshot: campaignSnapshot(campaign, engine),
+    backendSends: {},
+  });
+  engine.dispose();
+  store.current = 'c1';
+  return store;
+}
+
 describe('the send lease', () => {
   it('lets this device send only until the last request was sent + 60 s − 10 s, renewing every 20 s', async () => {
     const clock = new ManualClock();
@@ -81,32 +112,7 @@ describe('the send lease', () => {
 
   it('the campaign screen says, in words, that the campaign is being sent from the other device', async () => {
     const clock = new ManualClock();
-    const store = memoryStore();
-    const campaign: Campaign = {
-      id: 'c1',
-      name: 'Spring hiring',
-      template: { subject: 'Hello', html: '<p>Hi</p>' },
-      prospects: [
-        { id: 'p1', row: 1, email: 'a@example.com', fields: { email: 'a@example.com' }, trackOpens: false },
-      ],
-      fields: ['email'],
-      trackOpens: false,
-      ratePerMinute: 30,
-    };
-    const engine = createCampaignSend(campaign, {
-      clock,
-      sender: { sendMail: async () => ({ kind: 'accepted' }), listSentSince: async () => [] },
-      pixelUrl: async () => 'https://t.example/o/x.gif',
-    });
-    engine.start();
-    store.save('c1', {
-      version: 1,
-      draft: null,
-      snapshot: campaignSnapshot(campaign, engine),
-      backendSends: {},
-    });
-    engine.dispose();
-    store.current = 'c1';
+    const store = savedSendingCampaign(clock);
     const h = fakeRuntime({ clock, store });
     const port = scriptedLease(clock, 100);
     port.answer = () => ({ held: true, retryAfterSeconds: 45 });
@@ -115,6 +121,57 @@ describe('the send lease', () => {
     await screen.findByTestId('send-status');
     await clock.advance(1_000);
     expect((await screen.findByTestId('send-lease-notice')).textContent).toBe(LEASE_MESSAGES.elsewhere);
+    expect(h.mailbox.sendRequests).toBe(0);
+  });
+
+  it('a shorter lease (the demo’s CANDOR_DEMO_LEASE_SECONDS) keeps its proportions: renewed every third, valid until sent + five sixths', async () => {
+    const clock = new ManualClock();
+    const port = scriptedLease(clock, 500);
+    const seconds: number[] = [];
+    const take = port.take.bind(port);
+    port.take = (campaignId, deviceId, s) => (seconds.push(s), take(campaignId, deviceId, s));
+    const keeper = new LeaseKeeper(port, 'device-1', 'c1', clock, 15);
+    const t0 = clock.now();
+    keeper.keep();
+    await clock.advance(1_000);
+    expect(keeper.status).toBe('held');
+    await clock.advance(10_000);
+    // Sent at 0, answered at 1 s, renewed 5 s later.
+    expect(port.calls.map((c) => c.sentAt - t0)).toEqual([0, 6_000]);
+    expect(seconds).toEqual([15, 15]);
+    port.answer = () => {
+      throw new Error('network');
+    };
+    const lastOk = port.calls.at(-1)!.sentAt;
+    await clock.advance(lastOk + 12_500 - clock.now() - 1);
+    expect(keeper.valid()).toBe(true);
+    await clock.advance(1);
+    expect(keeper.valid()).toBe(false);
+    const released = keeper.release();
+    await clock.advance(2_000);
+    await released;
+    expect(port.calls.at(-1)!.kind).toBe('release');
+  });
+
+  it('is timed on the lease clock (the service’s real time), not the demo’s fast send clock', async () => {
+    const sendClock = new ManualClock();
+    const leaseClock = new ManualClock();
+    const store = savedSendingCampaign(sendClock);
+    const h = fakeRuntime({ clock: sendClock, store });
+    const port = scriptedLease(leaseClock, 100);
+    port.answer = () => ({ held: true, retryAfterSeconds: 45 });
+    h.runtime.lease = { port, deviceId: 'device-2', clock: leaseClock };
+    renderCampaigns(h.runtime);
+    await screen.findByTestId('send-status');
+    await leaseClock.advance(1_000);
+    expect((await screen.findByTestId('send-lease-notice')).textContent).toBe(LEASE_MESSAGES.elsewhere);
+    expect(port.calls).toHaveLength(1);
+    // Ten minutes of send time (seconds of real time at the demo's factor): asked again only when
+    // the other device's lease can have lapsed on the service's clock.
+    await sendClock.advance(10 * 60_000);
+    expect(port.calls).toHaveLength(1);
+    await leaseClock.advance(45_000);
+    expect(port.calls).toHaveLength(2);
     expect(h.mailbox.sendRequests).toBe(0);
   });
 });
