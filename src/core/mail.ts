@@ -61,9 +61,19 @@ export function isConnectionLost(error: unknown): boolean {
   );
 }
 
+/** A reply's outcome: a send outcome, or the message to reply to is gone (moved or deleted: 404). */
+export type ReplyOutcome = SendOutcome | { kind: 'thread-not-found' };
+
 /** The part of the Graph boundary the send engine needs. */
 export interface MailSender {
   sendMail(mail: OutgoingMail, signal?: AbortSignal): Promise<SendOutcome>;
   /** Messages in Sent Items sent at or after `since` (ISO 8601), newest first, all pages. */
   listSentSince(since: string, signal?: AbortSignal): Promise<MailHeaderRecord[]>;
+  /**
+   * Replies in the thread of `messageId` (POST /me/messages/{id}/reply: toRecipients = the
+   * prospect, the HTML as message.body, the x- headers). Absent: follow-ups go as new messages.
+   */
+  reply?(messageId: string, mail: OutgoingMail, signal?: AbortSignal): Promise<ReplyOutcome>;
+  /** A message anywhere in the mailbox by its internetMessageId (one request), or null. */
+  findMessage?(internetMessageId: string, signal?: AbortSignal): Promise<MailHeaderRecord | null>;
 }

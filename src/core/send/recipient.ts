@@ -2,9 +2,29 @@
 export type RecipientState = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain';
 
 export interface RecipientInput {
-  /** The prospect id. */
+  /** The prospect id for step 1; `followUpId(prospectId, step)` for later steps. */
   id: string;
   address: string;
+  /** 1-based sequence step; absent means 1. */
+  step?: number;
+  /** Set for steps after the first. */
+  prospectId?: string;
+  /** Not sent before this time (grace period, follow-up due time). */
+  notBefore?: number;
+  /** The previous step's record id: this one replies in the thread of its Sent Items copy. */
+  threadOf?: string;
+}
+
+/** The record id of a prospect's follow-up step (step 1 keeps the prospect id). */
+export function followUpId(prospectId: string, step: number): string {
+  return `${prospectId}#${step}`;
+}
+
+/** How a follow-up went out: in the prospect's thread, or (copy gone) as a new "RE:" message. */
+export interface Threading {
+  how: 'reply' | 'new-message';
+  /** Why it was not threaded, in the recruiter's words. */
+  reason?: string;
 }
 
 /** One attempt's identity: what reconciliation looks for in Sent Items. */
@@ -35,6 +55,16 @@ export interface ProspectResponse {
 export interface RecipientRecord {
   id: string;
   address: string;
+  /** 1-based sequence step; absent means 1. */
+  step?: number;
+  /** Set for steps after the first (step-1 records use the prospect id as their id). */
+  prospectId?: string;
+  /** Not sent before this time. */
+  notBefore?: number;
+  /** The previous step's record id (reply in the thread of its copy). */
+  threadOf?: string;
+  /** How it went out, once sent (follow-ups only). */
+  threading?: Threading;
   state: RecipientState;
   /** sendMail requests that may have reached Exchange (429s are not counted: nothing was taken). */
   attempts: number;
