@@ -23,7 +23,9 @@ import type {
 import type { RecipientNote } from '../../core/send/recipient-note';
 import { type CampaignDraft, deriveCampaign, emptyDraft } from './draft';
 import type { CampaignRuntime, PersistedCampaign } from './runtime';
+import { sequenceProgress, dueOnOpen, type SequenceProgress } from '../../core/sequence';
 import { LEASE_MESSAGES, LeaseKeeper } from './send-lease';
+import { sequenceEngineOptions } from './sequence-options';
 import { ServiceNotConfirmed } from './synced-store';
 
 export type ControllerState =
@@ -46,6 +48,10 @@ export type ControllerState =
       campaign: Campaign;
       progress: SendProgress;
       tick: number;
+      /** Per step: sent, waiting, stopped; the next step's due time and what it waits on. */
+      sequence: SequenceProgress;
+      /** Follow-ups (or first messages) that had fallen due before this pane opened the campaign. */
+      dueOnOpen: number;
       /**
        * Why this device is not sending although the campaign is (two devices, one sender): it is
        * being sent from the recruiter's other device, or Candor's service cannot confirm that this
@@ -89,9 +95,16 @@ export class CampaignController {
   #passed = new Set<string>();
   #serviceFailing = false;
   #waiters = new Set<() => void>();
+  /** Set for a controller that runs one given campaign in the background (not the current one). */
+  readonly pinnedId: string | null;
+  #dueOnOpen = 0;
+  #unsubscribeReplySync: () => void;
 
-  constructor(runtime: CampaignRuntime) {
+  constructor(runtime: CampaignRuntime, pinnedId: string | null = null) {
     this.runtime = runtime;
+    this.pinnedId = pinnedId;
+    // A reply sync completed: units waiting for one may go now (or are dropped by the stop rule).
+    this.#unsubscribeReplySync = runtime.replySync?.subscribe(() => this.#engine?.recheck()) ?? (() => {});
     // A failed (or recovered) save is news for whatever screen is showing.
     this.#unsubscribeSync = runtime.subscribeSyncProblem(() =>
       this.#set(this.#engine ? this.#sendingState() : { ...this.#state }),
@@ -142,7 +155,7 @@ export class CampaignController {
 
   async #load(from: 'synced' | 'local'): Promise<void> {
     const { store } = this.runtime;
-    const id = await store.currentId();
+    const id = this.pinnedId ?? (await store.currentId());
     this.#openingId = id;
     const saved = id ? await (from === 'local' ? store.openLocal(id) : store.open(id)) : undefined;
     if (saved?.snapshot) {
@@ -150,6 +163,7 @@ export class CampaignController {
       await this.#hold(snapshot.campaign.id);
       this.#backendSends = { ...saved.backendSends };
       const engine = this.#restore(snapshot);
+      this.#dueOnOpen = dueOnOpen(engine.recipients(), this.runtime.clock.now());
       // Another device may be sending it: shown as saved, started once this device holds the lease.
       if (this.#leaseFor(snapshot.campaign.id) && wantsToSend(engine.status)) this.#show(snapshot, engine);
       else this.#startEngine(snapshot, engine);
@@ -182,6 +196,16 @@ export class CampaignController {
     // With the lease: taken first, then the campaign is reloaded from the service and started.
     if (this.#leaseFor(campaign.id)) this.#show(snapshot, engine);
     else this.#startEngine(snapshot, engine);
+  }
+
+  /** Ends the grace period: the first messages go now (within the sending window). */
+  sendNow(): void {
+    this.#withLease((engine) => engine.sendNow());
+  }
+
+  /** No more steps for this prospect (removed by the recruiter, or do-not-contact). */
+  stopProspect(prospectId: string, code: 'removed' | 'do-not-contact'): void {
+    this.#withLease((engine) => engine.stopProspect(prospectId, code));
   }
 
   pause(): void {
@@ -291,10 +315,12 @@ export class CampaignController {
    * (the other one stays saved).
    */
   async newCampaign(): Promise<void> {
-    const status = this.#engine?.status;
-    if (status === 'running' || status === 'paused') return;
+    if (this.pinnedId) return;
+    // A campaign still sending (or waiting for its next steps) goes on in the background: it was
+    // saved at every change, and the background runner opens it from there.
     this.#dropEngine();
     this.#engine = null;
+    this.#snapshotCampaign = null;
     this.#dropLease(true);
     this.#release?.();
     this.#release = null;
@@ -304,9 +330,37 @@ export class CampaignController {
     this.#set({ phase: 'editing', draft });
   }
 
+  /** The campaign this controller shows (or is opening), or null before one is chosen. */
+  campaignId(): string | null {
+    const state = this.#state;
+    if (state.phase === 'editing') return state.draft.id;
+    if (state.phase === 'sending') return state.campaign.id;
+    if (state.phase === 'failed') return state.campaignId;
+    return this.#openingId;
+  }
+
+  /**
+   * Makes another saved campaign the current one. The one shown so far, if it is still sending,
+   * goes on in the background (it was saved at every change).
+   */
+  async open(campaignId: string): Promise<void> {
+    if (this.pinnedId) return;
+    this.#dropEngine();
+    this.#engine = null;
+    this.#snapshotCampaign = null;
+    this.#dropLease(true);
+    this.#release?.();
+    this.#release = null;
+    await this.runtime.store.setCurrentId(campaignId);
+    this.#loaded = null;
+    this.#set({ phase: 'loading' });
+    await this.load();
+  }
+
   /** The pane is going away: nothing more starts; what was saved lets the next open continue. */
   dispose(): void {
     this.#unsubscribeSync();
+    this.#unsubscribeReplySync();
     this.#dropEngine();
     this.#dropLease(true);
     this.#release?.();
@@ -334,7 +388,10 @@ export class CampaignController {
     return {
       clock: runtime.clock,
       sender: runtime.sender,
-      ...(runtime.connectivity ? { engine: { connectivity: runtime.connectivity } } : {}),
+      engine: {
+        ...(runtime.connectivity ? { connectivity: runtime.connectivity } : {}),
+        ...sequenceEngineOptions(campaign, { mailbox: runtime.mailbox, replySync: runtime.replySync }),
+      },
       pixelUrl: async (_prospect: unknown, sendId: string) => {
         const registered = await runtime.registerSend(campaign.id, true);
         this.#backendSends[sendId] = registered.sendId;
@@ -592,10 +649,14 @@ export class CampaignController {
 
   #sendingState(): ControllerState {
     const engine = this.#engine as SendEngine;
+    const campaign = this.#snapshotCampaign as Campaign;
+    const now = this.runtime.clock.now();
     return {
       phase: 'sending',
-      campaign: this.#snapshotCampaign as Campaign,
+      campaign,
       progress: engine.progress(),
+      sequence: sequenceProgress(campaign, engine.recipients(), engine.snapshot().stopped ?? {}, now),
+      dueOnOpen: this.#dueOnOpen,
       tick: ++this.#tick,
       notice: this.#notice(),
     };

@@ -4,6 +4,7 @@
  * load-boundaries, so none of it is in the first-load bundle.
  */
 import { createApiClient, type ApiClient } from '../../api/client';
+import { MailboxLimits } from '../../core/send/mailbox-limits';
 import { createGraph, type Graph } from '../../graph';
 import { acceleratedClock, type TimeScale } from '../../shared/accelerated-clock';
 import { systemClock } from '../../shared/clock';
@@ -11,6 +12,7 @@ import { browserConnectivity } from '../../shared/connectivity';
 import { openCandorDb, type CandorDb } from '../../storage/db';
 import { openTrackingSession, type TrackingSession } from '../../storage/tracking-session';
 import type { PaneSession } from '../pane-services';
+import { replySyncChannel } from './reply-sync-channel';
 import type { CampaignRuntime } from './runtime';
 import { LEASE_SECONDS_MAX, LEASE_SECONDS_MIN, leaseFromClient, localDeviceId } from './send-lease';
 import { webSendLock } from './send-lock';
@@ -175,11 +177,14 @@ async function build(config: CampaignRuntimeConfig, session: PaneSession): Promi
     lock: webSendLock(),
     ...leased(api, leaseSeconds),
     newId: () => crypto.randomUUID(),
+    mailbox: new MailboxLimits(clock),
+    replySync: replySyncChannel(clock),
+    listCampaignIds: async () => (await api.listCampaigns()).map((c) => c.campaignId),
     async close() {
       runtimes.delete(session);
       for (const close of onClose.splice(0)) close();
-      const { controllerFor } = await import('./use-campaign');
-      controllerFor(runtime).dispose();
+      const { disposeCampaigns } = await import('./use-campaign');
+      disposeCampaigns(runtime);
       await store.close();
     },
   };

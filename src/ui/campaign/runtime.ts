@@ -4,11 +4,13 @@
  */
 import type { CampaignSnapshot } from '../../core/campaign';
 import type { MailSender } from '../../core/mail';
+import type { MailboxLimits } from '../../core/send/mailbox-limits';
 import type { MailTemplate } from '../../core/template';
 import type { ComposeItem } from '../../outlook';
 import type { Clock } from '../../shared/clock';
 import type { Connectivity } from '../../shared/connectivity';
 import type { CampaignDraft } from './draft';
+import type { ReplySyncChannel } from './reply-sync-channel';
 import type { SendLease } from './send-lease';
 import type { SendLock } from './send-lock';
 
@@ -88,6 +90,15 @@ export interface CampaignRuntime {
    */
   lease?: { port: SendLease; deviceId: string; clock?: Clock; seconds?: number };
   newId(): string;
+  /**
+   * Exchange's per-mailbox limits (30 a minute, 10,000 a day, 4 at once), shared by every campaign
+   * this pane sends. Absent: each engine keeps its own (tests).
+   */
+  mailbox?: MailboxLimits;
+  /** Follow-ups wait for a reply sync after they fall due; absent: no reply sync here (tests). */
+  replySync?: ReplySyncChannel;
+  /** Every campaign of this user (ids), to find the ones still sending besides the current one. */
+  listCampaignIds?(): Promise<string[]>;
   /**
    * Sign-out or disconnect: stops the send engine, writes what is pending, and saves nothing more,
    * so no campaign data is written (locally or to the backend) after the user's data is deleted.

@@ -1,9 +1,11 @@
 import { useEffect, useRef } from 'react';
+import { systemClock } from '../../shared/clock';
 import type { CampaignRuntime } from './runtime';
 
 /**
  * While the recruiter is connected, their current campaign is open: a send that was running when the
- * pane closed continues at once, whichever screen they are on. When they sign out or disconnect, the
+ * pane closed continues at once, whichever screen they are on, and so do their other campaigns that
+ * are still sending (see background-campaigns.ts). When they sign out or disconnect, the
  * campaign is closed (engine stopped, pending state written, nothing saved afterwards). Campaign
  * code arrives by dynamic import; problems surface on the Campaigns screen.
  */
@@ -19,8 +21,11 @@ export function useResumeInBackground(connected: boolean, load: () => Promise<Ca
       const runtime = loader.current();
       open.current = runtime;
       void (async () => {
-        const { controllerFor } = await import('./use-campaign');
-        await controllerFor(await runtime).load();
+        const { backgroundFor, controllerFor } = await import('./use-campaign');
+        const ready = await runtime;
+        await controllerFor(ready).load();
+        // The user's other campaigns still sending (sequences waiting for their next step) go on too.
+        backgroundFor(ready).start(systemClock);
       })().catch(() => undefined);
     } else if (!connected && open.current) {
       const runtime = open.current;

@@ -16,9 +16,9 @@ export interface CampaignFiles {
   save(campaignId: string, value: PersistedCampaign): void;
 }
 
-/** The campaign controller's part (src/ui/campaign/controller.ts). */
+/** The campaign controllers' part (src/ui/campaign/live-campaigns.ts): every campaign sending here. */
 export interface LiveCampaign {
-  liveCampaign(): TrackedCampaign | null;
+  liveCampaigns(): TrackedCampaign[];
   annotate(campaignId: string, notes: ReadonlyMap<string, RecipientNote>): boolean;
   stopFor(campaignId: string, code: string, message: string): boolean;
   recordBackendSend(campaignId: string, attemptId: string, sendId: string): boolean;
@@ -78,7 +78,7 @@ export async function savedCampaigns(files: CampaignFiles): Promise<SavedCampaig
 
 export function campaignStatePort(
   files: CampaignFiles,
-  /** The campaign controller, once it has opened the current campaign (null: campaigns not open here). */
+  /** The campaign controllers, once the current campaign is open (null: campaigns not open here). */
   live: () => Promise<LiveCampaign | null>,
   clock: Clock,
   /** Registers a send with the tracking backend (no pixel) and returns its id. */
@@ -101,10 +101,11 @@ export function campaignStatePort(
 
   return {
     async list() {
-      const current = (await live())?.liveCampaign() ?? null;
+      const open = (await live())?.liveCampaigns() ?? [];
+      const openIds = new Set(open.map((c) => c.campaignId));
       const saved = await savedCampaigns(files);
       const tracked: TrackedCampaign[] = saved
-        .filter((s) => s.campaignId !== current?.campaignId)
+        .filter((s) => !openIds.has(s.campaignId))
         .map((s) => ({
           campaignId: s.campaignId,
           status: s.snapshot.send?.status ?? 'ready',
@@ -112,7 +113,7 @@ export function campaignStatePort(
           recipients: s.snapshot.send?.recipients ?? [],
           backendSends: s.backendSends,
         }));
-      return current ? [current, ...tracked] : tracked;
+      return [...open, ...tracked];
     },
     async annotate(campaignId, notes) {
       if ((await live())?.annotate(campaignId, notes)) return;

@@ -9,7 +9,7 @@ import { systemClock } from '../../shared/clock';
 import { replyCursorStore } from '../../storage/reply-cursors';
 import { loadCampaignRuntime, runtimeBoundaries, type CampaignRuntimeConfig } from '../campaign/load-runtime';
 import type { CampaignRuntime } from '../campaign/runtime';
-import { controllerFor } from '../campaign/use-campaign';
+import { controllerFor, liveCampaignsFor } from '../campaign/use-campaign';
 import type { PaneSession } from '../pane-services';
 import { createResultsSource, type RunningResultsSource } from './results-source';
 
@@ -32,9 +32,8 @@ export async function loadResultsSource(
     },
     live: async () => {
       // The same load the pane does on connect (useResumeInBackground); memoised by the controller.
-      const controller = controllerFor(runtime);
-      await controller.load();
-      return controller;
+      await controllerFor(runtime).load();
+      return liveCampaignsFor(runtime);
     },
     mailbox: b.graph,
     cursors: replyCursorStore(b.db, b.identity),
@@ -48,7 +47,12 @@ export async function loadResultsSource(
     timer: systemClock,
   });
   sources.set(runtime, source);
-  b.onClose.push(() => source.close());
+  // Follow-ups wait for a reply sync after they fall due: the send engines ask through this channel.
+  const detach = runtime.replySync?.attach(source);
+  b.onClose.push(() => {
+    detach?.();
+    source.close();
+  });
   source.start();
   return source;
 }

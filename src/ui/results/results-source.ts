@@ -21,8 +21,8 @@ import {
 export interface ResultsSourceDeps {
   files: CampaignFiles;
   /**
-   * The campaign controller once it has opened the recruiter's current campaign (so its engine, not
-   * the saved copy, is read and written), or null when campaigns are not available in this pane.
+   * The campaign controllers once the recruiter's current campaign is open (so their engines, not
+   * the saved copies, are read and written), or null when campaigns are not available in this pane.
    */
   live: () => Promise<LiveCampaign | null>;
   mailbox: ReplyMailbox;
@@ -47,6 +47,8 @@ export interface ResultsSourceDeps {
 export interface RunningResultsSource extends ResultsSource {
   /** Starts the background sync (now, then every few minutes). */
   start(): void;
+  /** When the last reply sync completed without error (the send engine's clock), or null. */
+  syncedAt(): number | null;
   close(): void;
 }
 
@@ -129,7 +131,7 @@ export function createResultsSource(deps: ResultsSourceDeps): RunningResultsSour
     async load(campaignId) {
       const saved = (await savedCampaigns(files)).find((s) => s.campaignId === campaignId);
       if (!saved) return null;
-      const current = (await deps.live())?.liveCampaign();
+      const current = (await deps.live())?.liveCampaigns().find((c) => c.campaignId === campaignId);
       const snapshot =
         current?.campaignId === campaignId && saved.snapshot.send
           ? { ...saved.snapshot, send: { ...saved.snapshot.send, recipients: current.recipients } }
@@ -148,6 +150,7 @@ export function createResultsSource(deps: ResultsSourceDeps): RunningResultsSour
       return () => void listeners.delete(listener);
     },
     start: () => loop.start(),
+    syncedAt: () => syncedAt,
     close: () => loop.stop(),
   };
 }

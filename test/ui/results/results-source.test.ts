@@ -210,13 +210,15 @@ describe('ResultsSource', () => {
   it('routes notes and stops for the campaign open in this pane through its controller', async () => {
     const calls: string[] = [];
     const live: LiveCampaign = {
-      liveCampaign: () => ({
-        campaignId: 'camp',
-        status: 'running',
-        stopReason: null,
-        recipients: [recipient('ana', 'ana@example.org'), recipient('ben', 'ben@example.net')],
-        backendSends: { 'a-ana': 'b-ana', 'a-ben': 'b-ben' },
-      }),
+      liveCampaigns: () => [
+        {
+          campaignId: 'camp',
+          status: 'running',
+          stopReason: null,
+          recipients: [recipient('ana', 'ana@example.org'), recipient('ben', 'ben@example.net')],
+          backendSends: { 'a-ana': 'b-ana', 'a-ben': 'b-ben' },
+        },
+      ],
       annotate: (id, notes) => {
         calls.push(`annotate ${id} ${[...notes.keys()].join(',')}`);
         return true;
