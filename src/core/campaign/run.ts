@@ -29,9 +29,16 @@ function engineOptions(campaign: Campaign, deps: CampaignDeps): SendEngineOption
 export function createCampaignSend(campaign: Campaign, deps: CampaignDeps): SendEngine {
   const readiness = checkCampaign(campaign);
   if (!readiness.ready) throw new Error('The campaign has problems to fix before sending.');
+  // The grace period: nothing leaves before it ends, unless the recruiter says "Send now".
+  const graceMs = (campaign.sequence?.graceMinutes ?? 0) * 60_000;
+  const notBefore = graceMs > 0 ? deps.clock.now() + graceMs : undefined;
   return SendEngine.create(
     engineOptions(campaign, deps),
-    campaign.prospects.map((p) => ({ id: p.id, address: p.email })),
+    campaign.prospects.map((p) => ({
+      id: p.id,
+      address: p.email,
+      ...(notBefore !== undefined ? { notBefore } : {}),
+    })),
   );
 }
 

@@ -65,6 +65,8 @@ export function createResultsSource(deps: ResultsSourceDeps): RunningResultsSour
   let syncedAt: number | null = null;
 
   async function run(signal: AbortSignal): Promise<void> {
+    // A run sees the mail that had arrived when it started: that is the time it vouches for.
+    const startedAt = deps.clock.now();
     let failure: unknown = null;
     try {
       report = await syncReplies(
@@ -89,7 +91,7 @@ export function createResultsSource(deps: ResultsSourceDeps): RunningResultsSour
       failure ??= e;
       error ??= messageOf(e);
     }
-    if (!failure) syncedAt = deps.clock.now();
+    if (!failure) syncedAt = startedAt;
     for (const l of listeners) l();
     if (failure) throw failure instanceof Error ? failure : new Error(messageOf(failure));
   }
