@@ -36,6 +36,11 @@ export interface SequenceSettings {
   outOfOffice: OutOfOfficeRule;
   /** Minutes before the first message goes out, with "Send now" and "Cancel"; 0–60. */
   graceMinutes: number;
+  /**
+   * The recruiter's IANA time zone, for counting business days when there is no window (with a
+   * window, the window's zone is used). Absent: UTC.
+   */
+  timeZone?: string;
 }
 
 export const MAX_STEPS = 5;
