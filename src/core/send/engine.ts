@@ -1,12 +1,29 @@
 import type { Clock } from '../../shared/clock';
 import { assumeOnline, type Connectivity } from '../../shared/connectivity';
-import { isConnectionLost, type MailSender, type OutgoingMail, type SendOutcome } from '../mail';
+import {
+  isConnectionLost,
+  type MailHeaderRecord,
+  type MailSender,
+  type OutgoingMail,
+  type SendOutcome,
+} from '../mail';
+import type { EngineView, GateDecision, StoppedProspect, WaitReason } from './gate';
+import { MailboxLimits } from './mailbox-limits';
 import { Pacer } from './pacer';
 import { computeProgress, PACE_WINDOW_MS, type SendProgress } from './progress';
 import { findCopies, SEND_ID_HEADER } from './reconcile';
 import { applyRecipientNote, type RecipientNote } from './recipient-note';
-import { newRecipient, type RecipientInput, type RecipientRecord, type RecipientState } from './recipient';
+import {
+  newRecipient,
+  prospectOf,
+  recipientInput,
+  type RecipientInput,
+  type RecipientRecord,
+  type RecipientState,
+  type Threading,
+} from './recipient';
 import { restoreRecipients, type EngineStatus, type SendSnapshot, type StopReason } from './snapshot';
+import { UnitQueue } from './unit-queue';
 
 export interface ReconcileOptions {
   /** First look in Sent Items this long after an uncertain outcome (the copy lands asynchronously). */
@@ -43,8 +60,23 @@ export interface SendEngineOptions {
    * spent daily quota as 429 too, and waiting forever would look like progress. Default 10 (≈25 min).
    */
   maxThrottleStreak?: number;
-  /** Messages this engine may send in any 24 hours; Exchange allows 10,000 recipients per mailbox. */
+  /**
+   * Messages the mailbox may send in any 24 hours; Exchange allows 10,000 recipients per mailbox.
+   * Applies to the engine's private MailboxLimits only (a shared one carries its own).
+   */
   dailyRecipientLimit?: number;
+  /**
+   * Exchange's per-mailbox limits (30/min, 10,000/24 h, 4 in flight, 429 pauses), shared by every
+   * engine of this mailbox in the pane. Default: a private one built from the options above.
+   */
+  mailbox?: MailboxLimits;
+  /**
+   * Called when a record becomes `sent` (accepted, or found in Sent Items), and on start for every
+   * sent record whose follow-up does not exist yet: the next unit to queue, or null.
+   */
+  next?: (sent: RecipientRecord, view: EngineView) => RecipientInput | null;
+  /** Checked right before a queued unit is dispatched, and again after render just before the write-ahead. */
+  gate?: (unit: RecipientRecord, view: EngineView) => GateDecision;
   /**
    * Called after every change. For the change to `sending`, the engine waits for the returned
    * promise before the request leaves (write-ahead): persist the snapshot there, so a reload can
@@ -56,10 +88,38 @@ export interface SendEngineOptions {
 export interface EngineChange {
   /** The recipient that changed, or null for an engine-wide change (status, pause). */
   recipientId: string | null;
+  /** The recipient's new state; null with a recipientId: the unit was dropped unsent (removed). */
   state: RecipientState | null;
 }
 
+/** Why nothing is being sent right now, and until when (null: until something happens). */
+export interface WaitingOn {
+  reason: WaitReason;
+  until: number | null;
+}
+
 export type UncertainDecision = 'resend' | 'not-sent';
+
+/** One dispatched message: whether a request left, and whether it may have reached Exchange. */
+interface SendTicket {
+  dispatchedAt: number;
+  startedAt: number;
+  result: 'abandoned' | 'not-reached' | 'reached';
+}
+
+/** Why a follow-up went as a new message, in the words the prospect's timeline shows. */
+const STOPPED_MESSAGE: Record<StoppedProspect['code'], string> = {
+  removed: 'Not sent: the prospect was removed from the campaign.',
+  'do-not-contact': 'Not sent: the prospect is on the do-not-contact list.',
+};
+
+const NOT_THREADED = {
+  noReply: 'This connection to Microsoft 365 cannot reply in a thread, so it went as a new message.',
+  noCopy:
+    'The previous message was never found in Sent Items, so this one could not join its thread and went as a new message.',
+  copyGone:
+    'The previous message is no longer in the mailbox (moved or deleted), so this one went as a new message.',
+} as const;
 
 const DEFAULT_RECONCILE: ReconcileOptions = {
   firstCheckAfterMs: 60_000,
@@ -70,7 +130,6 @@ const DEFAULT_RECONCILE: ReconcileOptions = {
 
 export const MAX_RATE_PER_MINUTE = 30;
 export const DAILY_RECIPIENT_LIMIT = 10_000;
-const DAY_MS = 24 * 3_600_000;
 const MAX_READ_FAILURES = 3;
 export const MAX_IN_FLIGHT = 4;
 
@@ -90,12 +149,19 @@ export class SendEngine {
   readonly #onChange: SendEngineOptions['onChange'];
   readonly #pacer: Pacer;
   readonly #maxThrottleStreak: number;
-  readonly #dailyLimit: number;
-  /** Start times of sends that may have reached Exchange in the last 24 hours, oldest first. */
-  #dayLog: number[] = [];
+  readonly #mailbox: MailboxLimits;
+  readonly #unsubscribe: () => void;
+  readonly #next: SendEngineOptions['next'];
+  readonly #gate: SendEngineOptions['gate'];
+  readonly #view: EngineView;
+  #stopped = new Map<string, StoppedProspect>();
+  /** Follow-ups of already-sent records were asked for (once per engine, on start). */
+  #caughtUp = false;
+  /** The daily limit holds sending until this time (for waitingOn), or null. */
+  #dailyUntil: number | null = null;
 
   #records = new Map<string, RecipientRecord>();
-  #queue: string[] = [];
+  #queue = new UnitQueue();
   #status: EngineStatus = 'ready';
   #stopReason: StopReason | null = null;
   #inFlight = 0;
@@ -127,35 +193,67 @@ export class SendEngine {
     this.#newSendId = options.newSendId ?? (() => globalThis.crypto.randomUUID());
     this.#onChange = options.onChange;
     this.#maxThrottleStreak = options.maxThrottleStreak ?? 10;
-    this.#dailyLimit = Math.min(options.dailyRecipientLimit ?? DAILY_RECIPIENT_LIMIT, DAILY_RECIPIENT_LIMIT);
     this.#connectivity = options.connectivity ?? assumeOnline;
     this.#reconnect = options.reconnectBackoff ?? { initialMs: 5_000, maxMs: 2 * 60_000 };
+    const backoff = options.throttleBackoff ?? { initialMs: 5_000, maxMs: 5 * 60_000 };
+    const marginMs = options.pacingMarginMs ?? 1_000;
+    this.#mailbox =
+      options.mailbox ??
+      new MailboxLimits(this.#clock, {
+        perDay: Math.min(options.dailyRecipientLimit ?? DAILY_RECIPIENT_LIMIT, DAILY_RECIPIENT_LIMIT),
+        maxInFlight: inFlight,
+        marginMs,
+        throttleBackoff: backoff,
+      });
+    this.#next = options.next;
+    this.#gate = options.gate;
+    this.#view = {
+      now: 0,
+      recipient: (id) => {
+        const r = this.#records.get(id);
+        return r ? structuredClone(r) : undefined;
+      },
+      stopped: (prospectId) => {
+        const s = this.#stopped.get(prospectId);
+        return s ? { ...s } : undefined;
+      },
+    };
+    // The campaign's own rate; the mailbox-wide window, pause and day live in MailboxLimits.
     this.#pacer = new Pacer(
       rate,
-      options.throttleBackoff ?? { initialMs: 5_000, maxMs: 5 * 60_000 },
-      snapshot?.pacer,
-      options.pacingMarginMs ?? 1_000,
+      backoff,
+      snapshot ? { recent: snapshot.pacer.recent, pausedUntil: 0, throttleStreak: 0 } : undefined,
+      marginMs,
     );
     if (snapshot) {
       this.#status = snapshot.status;
       this.#stopReason = snapshot.stopReason;
-      for (const r of restoreRecipients(snapshot, this.#clock.now(), this.#reconcile.firstCheckAfterMs)) {
+      for (const [id, s] of Object.entries(snapshot.stopped ?? {})) this.#stopped.set(id, { ...s });
+      const now = this.#clock.now();
+      const dayLog: number[] = [];
+      for (const r of restoreRecipients(snapshot, now, this.#reconcile.firstCheckAfterMs)) {
         this.#records.set(r.id, r);
-        if (r.state === 'queued') this.#queue.push(r.id);
-        if ((r.state === 'sent' || r.state === 'uncertain') && r.attempt)
-          this.#dayLog.push(r.attempt.startedAt);
+        if (r.state === 'queued') this.#queue.add(r.id, r.notBefore ?? 0, now, 'back');
+        if ((r.state === 'sent' || r.state === 'uncertain') && r.attempt) dayLog.push(r.attempt.startedAt);
       }
-      this.#dayLog.sort((a, b) => a - b);
+      this.#mailbox.seed(dayLog);
+      this.#mailbox.seedRecent(snapshot.pacer.recent);
+      this.#mailbox.seedPause(snapshot.pacer.pausedUntil, snapshot.pacer.throttleStreak);
     }
+    this.#unsubscribe = this.#mailbox.subscribe(() => {
+      if (this.#loop) this.#wake?.();
+    });
   }
 
   /** A new campaign send; nothing happens until start(). Duplicate ids are a programming error. */
   static create(options: SendEngineOptions, recipients: RecipientInput[]): SendEngine {
     const engine = new SendEngine(options, null);
+    const now = engine.#clock.now();
     for (const input of recipients) {
       if (engine.#records.has(input.id)) throw new Error(`Duplicate recipient id ${input.id}`);
-      engine.#records.set(input.id, newRecipient(input));
-      engine.#queue.push(input.id);
+      const r = newRecipient(input);
+      engine.#records.set(input.id, r);
+      engine.#queue.add(r.id, r.notBefore ?? 0, now, 'back');
     }
     return engine;
   }
@@ -193,7 +291,12 @@ export class SendEngine {
       status: this.#status,
       stopReason: this.#stopReason,
       recipients: this.recipients(),
-      pacer: this.#pacer.state(now),
+      pacer: {
+        recent: this.#pacer.state(now).recent,
+        pausedUntil: this.#mailbox.pausedUntil(),
+        throttleStreak: this.#mailbox.throttleStreak,
+      },
+      ...(this.#stopped.size ? { stopped: Object.fromEntries(this.#stopped) } : {}),
     };
   }
 
@@ -208,12 +311,74 @@ export class SendEngine {
       this.#dispatchTimes,
       now,
       this.#offline && { since: this.#offline.since, nextTryAt: this.#offline.nextTryAt },
+      this.#mailbox.pausedUntil(),
     );
+  }
+
+  /**
+   * Why nothing is being sent right now, for the screen: the daily limit, a gate's wait (window,
+   * out of office, reply sync, thread copy), the grace period or a step's delay. Null while
+   * sending (or paced), and when the engine is not running.
+   */
+  waitingOn(): WaitingOn | null {
+    if (this.#status !== 'running' || this.#offline) return null;
+    const now = this.#clock.now();
+    if (this.#queue.hasDue(now)) {
+      const freeAt = this.#mailbox.dailyFreeAt(now);
+      return freeAt === null ? null : { reason: 'daily-limit', until: freeAt };
+    }
+    const parked = this.#queue.firstParked();
+    if (parked?.reason) return { reason: parked.reason, until: null };
+    const later = this.#queue.nextLater();
+    if (!later) return null;
+    const step = this.#records.get(later.id)?.step ?? 1;
+    return { reason: later.reason ?? (step === 1 ? 'grace' : 'delay'), until: later.at };
   }
 
   /** Starts a new campaign, or continues a restored one that was running. */
   start(): void {
     if (this.#status === 'ready') this.#setStatus('running');
+    this.#catchUpFollowUps();
+    this.#kick();
+  }
+
+  /** Wake: look again at every unit a gate parked until a recheck (called after a reply sync). */
+  recheck(): void {
+    this.#queue.unparkAll();
+    this.#kick();
+  }
+
+  /** Ends the grace period: queued first messages may go now. */
+  sendNow(): void {
+    const now = this.#clock.now();
+    let changed = false;
+    for (const id of this.#queue.ids()) {
+      const r = this.#get(id);
+      if ((r.step ?? 1) !== 1 || r.notBefore === undefined) continue;
+      const entry = this.#queue.entry(id);
+      delete r.notBefore;
+      if (entry && entry.at !== Infinity) this.#queue.add(id, 0, now, entry.seq);
+      changed = true;
+    }
+    if (!changed) return;
+    this.#emit(null, null);
+    this.#kick();
+  }
+
+  /**
+   * The recruiter stopped a prospect (removed by hand, or do-not-contact): no further step. A queued
+   * follow-up is dropped; a queued first message fails as removed. Requests in flight finish.
+   */
+  stopProspect(prospectId: string, code: StoppedProspect['code']): void {
+    this.#stopped.set(prospectId, { code, at: this.#clock.now() });
+    for (const id of this.#queue.ids()) {
+      const r = this.#get(id);
+      if (prospectOf(r) !== prospectId) continue;
+      this.#queue.remove(id);
+      if ((r.step ?? 1) === 1) this.#fail(r, 'removed', STOPPED_MESSAGE[code]);
+      else this.#drop(r);
+    }
+    this.#emit(null, null);
     this.#kick();
   }
 
@@ -228,8 +393,9 @@ export class SendEngine {
     if (this.#status !== 'paused' && this.#status !== 'stopped' && this.#status !== 'ready') return;
     this.#stopReason = null;
     this.#readFailures = 0;
-    this.#pacer.recordAccepted();
+    this.#mailbox.resetThrottleStreak();
     this.#setStatus('running');
+    this.#catchUpFollowUps();
     this.#kick();
   }
 
@@ -240,8 +406,9 @@ export class SendEngine {
   cancel(): void {
     if (this.#status === 'cancelled') return;
     this.#status = 'cancelled';
-    for (const id of this.#queue) this.#fail(this.#get(id), 'cancelled', 'Cancelled before it was sent.');
-    this.#queue = [];
+    for (const id of this.#queue.ids())
+      this.#fail(this.#get(id), 'cancelled', 'Cancelled before it was sent.');
+    this.#queue = new UnitQueue();
     this.#emit(null, null);
     this.#kick();
   }
@@ -262,7 +429,7 @@ export class SendEngine {
     if (this.#status === 'cancelled') throw new Error('The campaign was cancelled.');
     r.state = 'queued';
     r.uncertain = null;
-    this.#queue.push(r.id);
+    this.#queue.add(r.id, 0, this.#clock.now(), 'back');
     this.#emit(r.id, 'queued');
     if (this.#status === 'finished') this.#setStatus('running');
     this.#kick();
@@ -278,8 +445,10 @@ export class SendEngine {
   /** What reply tracking learned about a recipient (its Sent Items copy, the prospect's response). */
   annotate(recipientId: string, note: RecipientNote): void {
     const r = this.#get(recipientId);
+    const was = r.state;
     if (!applyRecipientNote(r, note, this.#clock.now())) return;
     this.#emit(r.id, r.state);
+    if (was !== 'sent' && r.state === 'sent') this.#spawnNext(r);
     this.#kick();
   }
 
@@ -307,6 +476,7 @@ export class SendEngine {
   /** Drops the engine (the page is going away): it starts nothing more and ignores late results. */
   dispose(): void {
     this.#disposed = true;
+    this.#unsubscribe();
     this.#stopListening?.();
     this.#stopListening = null;
     this.#wake?.();
@@ -328,30 +498,47 @@ export class SendEngine {
   async #run(): Promise<void> {
     while (!this.#disposed) {
       const now = this.#clock.now();
-      const mailboxFreeAt = this.#pacer.pausedUntil();
+      const mailbox = this.#mailbox;
+      const mailboxFreeAt = mailbox.pausedUntil();
       // While stopped (auth revoked, quota) reads fail too: reconciliation waits for resume().
       const canCheck = this.#status !== 'stopped';
+      const hasDue = this.#status === 'running' && this.#queue.hasDue(now);
       // The host knows it is offline: sending now could only add uncertain recipients.
-      if (this.#status === 'running' && this.#queue.length > 0 && !this.#connectivity.isOnline())
-        this.#goOffline(now);
+      if (hasDue && !this.#connectivity.isOnline()) this.#goOffline(now);
       const offline = this.#offline;
-      const slotFree = this.#inFlight < this.#maxInFlight && !this.#reconciling;
+      const ownSlot = () => this.#inFlight < this.#maxInFlight;
+      const slotFree = ownSlot() && !this.#reconciling && mailbox.slotFree;
+      /** Something waits only for another engine of this mailbox to free a request slot. */
+      let blocked = false;
       if (offline) {
         // A Sent Items read tests the connection (and reconciles meanwhile); sending waits for it.
         if (canCheck && slotFree && now >= offline.nextTryAt && this.#needsNetwork())
           void this.#reconcileBatch();
-      } else if (canCheck && slotFree && now >= mailboxFreeAt && this.#reconcileDue(now)) {
-        void this.#reconcileBatch();
+      } else if (canCheck && now >= mailboxFreeAt && this.#reconcileDue(now)) {
+        if (slotFree) void this.#reconcileBatch();
+        else if (ownSlot() && !this.#reconciling) blocked = true;
       }
-      let nextSendAt = this.#pacer.nextSendAt(now);
-      const sending = () => !this.#offline && this.#status === 'running' && this.#queue.length > 0;
-      if (sending()) this.#checkDailyLimit(now);
-      while (sending() && this.#inFlight < this.#maxInFlight && nextSendAt <= now) {
-        this.#dispatch(this.#get(this.#queue.shift() as string), now);
-        nextSendAt = this.#pacer.nextSendAt(now);
+      const sending = () => !this.#offline && this.#status === 'running' && this.#queue.hasDue(now);
+      const nextSendAt = () => Math.max(this.#pacer.nextSendAt(now), mailbox.nextSendAt(now));
+      this.#dailyUntil = null;
+      const dailyOk = () => (this.#dailyUntil = mailbox.dailyFreeAt(now)) === null;
+      while (sending() && ownSlot() && mailbox.slotFree && nextSendAt() <= now && dailyOk()) {
+        const entry = this.#queue.takeDue(now) as NonNullable<ReturnType<UnitQueue['takeDue']>>;
+        const r = this.#get(entry.id);
+        if (this.#applyGate(r, entry.seq, now) === 'send') this.#dispatch(r, now);
       }
       const timers: number[] = [];
-      if (sending() && this.#inFlight < this.#maxInFlight) timers.push(nextSendAt);
+      if (sending()) {
+        if (!dailyOk() && this.#dailyUntil !== null) timers.push(this.#dailyUntil);
+        else if (!ownSlot()) {
+          // One of our own requests finishing wakes us.
+        } else if (!mailbox.slotFree) blocked = true;
+        else timers.push(nextSendAt());
+      }
+      if (!this.#offline && this.#status === 'running') {
+        const later = this.#queue.nextLater();
+        if (later) timers.push(later.at);
+      }
       if (this.#offline) {
         const tryAt = this.#offline.nextTryAt;
         if (canCheck && tryAt > now && !this.#reconciling && this.#needsNetwork()) timers.push(tryAt);
@@ -361,19 +548,70 @@ export class SendEngine {
         const checkAt = nextCheck === null ? null : Math.max(nextCheck, mailboxFreeAt);
         if (checkAt !== null && checkAt > now && !this.#reconciling) timers.push(checkAt);
       }
-      if (timers.length === 0 && this.#inFlight === 0) break;
+      if (timers.length === 0 && this.#inFlight === 0 && !blocked) break;
       await this.#wait(timers.length ? Math.min(...timers) : null);
     }
     // Nothing left that needs the network: being offline no longer holds anything up.
     if (!this.#disposed && this.#offline) this.#leaveOffline();
-    if (!this.#disposed && this.#status === 'running' && this.#queue.length === 0 && this.#inFlight === 0) {
+    if (!this.#disposed && this.#status === 'running' && this.#queue.size === 0 && this.#inFlight === 0) {
       this.#setStatus('finished');
+    }
+  }
+
+  /**
+   * Asks the gate about a unit taken from the queue. `send`: go on. `drop`: the unit leaves the
+   * campaign unsent. `wait`: back in the queue (keeping its place) until `until`, or parked until
+   * recheck().
+   */
+  #applyGate(r: RecipientRecord, place: number | 'front', now: number): 'send' | 'not-now' {
+    const stopped = this.#stopped.get(prospectOf(r));
+    if (stopped) {
+      // The recruiter's stop holds whatever the gate says.
+      if ((r.step ?? 1) === 1) this.#fail(r, 'removed', STOPPED_MESSAGE[stopped.code]);
+      else this.#drop(r);
+      return 'not-now';
+    }
+    if (!this.#gate) return 'send';
+    const decision = this.#askGate(r, now);
+    switch (decision.kind) {
+      case 'send':
+        return 'send';
+      case 'drop':
+        this.#drop(r);
+        return 'not-now';
+      case 'wait': {
+        const seq = place === 'front' ? this.#queue.frontSeq() : place;
+        if (decision.until === null) {
+          this.#queue.park(r.id, seq, decision.reason);
+          this.#emit(r.id, 'queued');
+        } else {
+          // A gate that says "wait until now" must not spin the loop.
+          const until = Math.max(decision.until, now + 1_000);
+          r.notBefore = until;
+          this.#queue.add(r.id, until, now, seq, decision.reason);
+          this.#emit(r.id, 'queued');
+        }
+        return 'not-now';
+      }
+    }
+  }
+
+  #askGate(r: RecipientRecord, now: number): GateDecision {
+    if (!this.#gate) return { kind: 'send' };
+    this.#view.now = now;
+    try {
+      return this.#gate(structuredClone(r), this.#view);
+    } catch {
+      // A failing gate must not send blindly: look again later.
+      return { kind: 'wait', until: now + 60_000, reason: 'reply-sync' };
     }
   }
 
   /** Work that waits for the connection: messages to send, or uncertain ones to look for. */
   #needsNetwork(): boolean {
-    return (this.#status === 'running' && this.#queue.length > 0) || this.#nextCheckAt() !== null;
+    return (
+      (this.#status === 'running' && this.#queue.hasDue(this.#clock.now())) || this.#nextCheckAt() !== null
+    );
   }
 
   #goOffline(now: number): void {
@@ -406,18 +644,25 @@ export class SendEngine {
   #dispatch(r: RecipientRecord, now: number): void {
     this.#inFlight++;
     this.#pacer.recordSend(now);
+    this.#mailbox.startSend(now);
     this.#dispatchTimes.push(now);
-    void this.#send(r).finally(() => {
+    const ticket: SendTicket = { dispatchedAt: now, startedAt: now, result: 'not-reached' };
+    void this.#send(r, ticket).finally(() => {
       this.#inFlight--;
+      if (ticket.result === 'abandoned') {
+        // Nothing left (the gate said no after render): the slot in the minute is given back.
+        this.#mailbox.abandonSend(ticket.dispatchedAt);
+        this.#pacer.unrecordSend(ticket.dispatchedAt);
+      } else this.#mailbox.settleSend(ticket.startedAt, ticket.result === 'reached');
       this.#wake?.();
     });
   }
 
-  async #send(r: RecipientRecord): Promise<void> {
+  async #send(r: RecipientRecord, ticket: SendTicket): Promise<void> {
     const sendId = this.#newSendId();
     let mail: OutgoingMail;
     try {
-      mail = await this.#render({ id: r.id, address: r.address }, sendId);
+      mail = await this.#render(recipientInput(r), sendId);
     } catch (error) {
       if (this.#disposed) return;
       this.#requeue(r);
@@ -430,9 +675,15 @@ export class SendEngine {
       this.#requeue(r);
       return;
     }
+    // So may a reply, a bounce or the recruiter's stop: ask again right before the write-ahead.
+    if (this.#applyGate(r, 'front', this.#clock.now()) !== 'send') {
+      ticket.result = 'abandoned';
+      return;
+    }
     r.state = 'sending';
     r.attempt = { sendId, startedAt: this.#clock.now(), subject: mail.subject };
     r.attempts++;
+    ticket.startedAt = r.attempt.startedAt;
     try {
       await this.#onChange?.({ recipientId: r.id, state: 'sending' });
     } catch (error) {
@@ -448,32 +699,66 @@ export class SendEngine {
       return;
     }
     if (this.#disposed) return;
+    const outgoing = { ...mail, headers: { ...mail.headers, [SEND_ID_HEADER]: sendId } };
     let outcome: SendOutcome;
     try {
-      outcome = await this.#sender.sendMail({
-        ...mail,
-        headers: { ...mail.headers, [SEND_ID_HEADER]: sendId },
-      });
+      outcome =
+        r.threadOf === undefined
+          ? await this.#sender.sendMail(outgoing)
+          : await this.#sendFollowUp(r, outgoing);
     } catch (error) {
       // The boundary should return `unknown` itself; a throw is no better known than that.
       outcome = { kind: 'unknown', reason: errorMessage(error) };
     }
+    ticket.result = outcome.kind === 'accepted' || outcome.kind === 'unknown' ? 'reached' : 'not-reached';
     if (this.#disposed) return;
     this.#settle(r, outcome);
   }
 
+  /**
+   * A follow-up goes as a reply in the thread of the previous step's Sent Items copy. When that copy
+   * is gone (404), it is looked up once by its internet message id (it may have been moved); when
+   * that fails too, or threading is impossible, it goes as a new "RE:" message and says why. A 404
+   * took nothing, so at most one request of this attempt can reach Exchange.
+   */
+  async #sendFollowUp(r: RecipientRecord, mail: OutgoingMail): Promise<SendOutcome> {
+    const prev = r.threadOf === undefined ? undefined : this.#records.get(r.threadOf);
+    const sender = this.#sender;
+    const asNewMessage = (reason: string): Promise<SendOutcome> => {
+      r.threading = { how: 'new-message', reason };
+      return sender.sendMail(mail);
+    };
+    const threaded = (outcome: SendOutcome): SendOutcome => {
+      r.threading = { how: 'reply' };
+      return outcome;
+    };
+    if (!sender.reply) return asNewMessage(NOT_THREADED.noReply);
+    if (!prev?.sentItemId) return asNewMessage(NOT_THREADED.noCopy);
+    const first = await sender.reply(prev.sentItemId, mail);
+    if (first.kind !== 'thread-not-found') return threaded(first);
+    if (!prev.internetMessageId || !sender.findMessage) return asNewMessage(NOT_THREADED.copyGone);
+    let found: MailHeaderRecord | null;
+    try {
+      found = await sender.findMessage(prev.internetMessageId);
+    } catch {
+      found = null;
+    }
+    if (!found) return asNewMessage(NOT_THREADED.copyGone);
+    const second = await sender.reply(found.id, mail);
+    if (second.kind !== 'thread-not-found') return threaded(second);
+    return asNewMessage(NOT_THREADED.copyGone);
+  }
+
   #settle(r: RecipientRecord, outcome: SendOutcome): void {
     const now = this.#clock.now();
-    if (outcome.kind === 'accepted' || outcome.kind === 'unknown')
-      this.#dayLog.push(r.attempt?.startedAt ?? now);
     switch (outcome.kind) {
       case 'accepted':
-        this.#pacer.recordAccepted();
+        this.#mailbox.recordAccepted();
         this.#markSent(r, now, 'accepted', null);
         return;
       case 'throttled': {
         // Exchange took nothing: the same attempt may go again after the pause.
-        const streak = this.#pacer.recordThrottle(now, outcome.retryAfterMs);
+        const streak = this.#mailbox.recordThrottle(now, outcome.retryAfterMs);
         r.attempts--;
         r.attempt = null;
         r.state = 'queued';
@@ -549,6 +834,7 @@ export class SendEngine {
     if (batch.length === 0 && !testingConnection) return;
     this.#reconciling = true;
     this.#inFlight++;
+    const release = this.#mailbox.acquireRead();
     const since =
       Math.min(this.#clock.now(), ...batch.map((r) => (r.attempt as { startedAt: number }).startedAt)) -
       this.#reconcile.clockSkewMs;
@@ -564,8 +850,7 @@ export class SendEngine {
         const copy = copies.get(r.id);
         if (copy) {
           const sentAt = copy.sentDateTime ? Date.parse(copy.sentDateTime) : now;
-          this.#markSent(r, sentAt, 'sent-items', copy.id);
-          applyRecipientNote(r, { copy }, now);
+          this.#markSent(r, sentAt, 'sent-items', copy.id, copy);
         } else {
           this.#scheduleNextCheck(r, now);
         }
@@ -602,6 +887,7 @@ export class SendEngine {
     } finally {
       this.#reconciling = false;
       this.#inFlight--;
+      release();
       this.#wake?.();
     }
   }
@@ -621,14 +907,56 @@ export class SendEngine {
 
   // --- state changes ---
 
-  #markSent(r: RecipientRecord, at: number, by: 'accepted' | 'sent-items', sentItemId: string | null): void {
+  #markSent(
+    r: RecipientRecord,
+    at: number,
+    by: 'accepted' | 'sent-items',
+    sentItemId: string | null,
+    copy?: MailHeaderRecord,
+  ): void {
     r.state = 'sent';
     r.sentAt = at;
     r.confirmedBy = by;
     r.sentItemId = sentItemId;
     r.uncertain = null;
     r.failure = null;
+    if (copy) applyRecipientNote(r, { copy }, this.#clock.now());
     this.#emit(r.id, 'sent');
+    this.#spawnNext(r);
+  }
+
+  /** Queues the unit that follows a sent one (the next step), if the sequence has one. */
+  #spawnNext(sent: RecipientRecord): void {
+    if (!this.#next || this.#disposed || this.#status === 'cancelled') return;
+    if (this.#stopped.has(prospectOf(sent))) return;
+    const now = this.#clock.now();
+    this.#view.now = now;
+    let input: RecipientInput | null;
+    try {
+      input = this.#next(structuredClone(sent), this.#view);
+    } catch {
+      input = null;
+    }
+    if (!input || this.#records.has(input.id)) return;
+    const unit = newRecipient(input);
+    this.#records.set(unit.id, unit);
+    this.#queue.add(unit.id, unit.notBefore ?? 0, now, 'back');
+    this.#emit(unit.id, 'queued');
+    if (this.#status === 'finished') this.#setStatus('running');
+  }
+
+  /** On start: every sent record whose next unit was never queued (a reload right after the send) gets it. */
+  #catchUpFollowUps(): void {
+    if (this.#caughtUp || !this.#next) return;
+    this.#caughtUp = true;
+    for (const r of [...this.#records.values()]) if (r.state === 'sent') this.#spawnNext(r);
+  }
+
+  /** A unit that never had an attempt leaves the campaign (dropped by the gate, or its prospect stopped). */
+  #drop(r: RecipientRecord): void {
+    this.#records.delete(r.id);
+    this.#queue.remove(r.id);
+    this.#emit(r.id, null);
   }
 
   #fail(r: RecipientRecord, code: string, message: string): void {
@@ -645,24 +973,9 @@ export class SendEngine {
       return;
     }
     r.state = 'queued';
-    this.#queue.unshift(r.id);
+    delete r.threading;
+    this.#queue.add(r.id, 0, this.#clock.now(), 'front');
     this.#emit(r.id, 'queued');
-  }
-
-  /** Stops before the engine's own sends reach the 24-hour limit (other mail from the mailbox counts too). */
-  #checkDailyLimit(now: number): void {
-    let drop = 0;
-    while (drop < this.#dayLog.length && (this.#dayLog[drop] ?? 0) <= now - DAY_MS) drop++;
-    if (drop) this.#dayLog.splice(0, drop);
-    if (this.#dayLog.length + this.#inFlight < this.#dailyLimit) return;
-    // A slot frees when the oldest send that still counts leaves the window.
-    const oldest = Math.max(0, this.#dayLog.length + this.#inFlight - this.#dailyLimit);
-    const retryAt = (this.#dayLog[oldest] ?? now) + DAY_MS;
-    this.#stop(
-      'daily-recipient-limit',
-      `This mailbox has sent ${this.#dailyLimit.toLocaleString('en')} messages in 24 hours, Microsoft 365's limit. Resume when the window frees up.`,
-      retryAt,
-    );
   }
 
   #stop(code: string, message: string, retryAt?: number): void {

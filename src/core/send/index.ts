@@ -7,7 +7,16 @@ export {
   type ReconcileOptions,
   type EngineChange,
   type UncertainDecision,
+  type WaitingOn,
 } from './engine';
+export {
+  MailboxLimits,
+  MAILBOX_PER_MINUTE,
+  MAILBOX_PER_DAY,
+  MAILBOX_IN_FLIGHT,
+  type MailboxLimitsOptions,
+} from './mailbox-limits';
+export type { EngineView, GateDecision, WaitReason, DropCode, StoppedProspect } from './gate';
 export type {
   RecipientState,
   RecipientInput,
@@ -15,7 +24,9 @@ export type {
   SendAttempt,
   Uncertainty,
   ProspectResponse,
+  Threading,
 } from './recipient';
+export { followUpId, prospectOf } from './recipient';
 export { SEND_ID_HEADER, isCopyOf, findCopies } from './reconcile';
 export { type EngineStatus, type StopReason, type SendSnapshot, INTERRUPTED_REASON } from './snapshot';
 export { type SendProgress, computeProgress } from './progress';

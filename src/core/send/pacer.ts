@@ -59,6 +59,12 @@ export class Pacer {
     this.#state.recent.push(now);
   }
 
+  /** A send counted at dispatch that never left. */
+  unrecordSend(at: number): void {
+    const i = this.#state.recent.lastIndexOf(at);
+    if (i >= 0) this.#state.recent.splice(i, 1);
+  }
+
   recordAccepted(): void {
     this.#state.throttleStreak = 0;
   }

@@ -25,6 +25,10 @@ export interface SendProgress {
    * the device reports it is back online) gets through; then sending resumes by itself. Null otherwise.
    */
   offline: { since: number; nextTryAt: number } | null;
+  /** Queued units not due yet (grace period, a follow-up's delay, a gate's wait); part of `queued`. */
+  waiting: number;
+  /** The queued unit due soonest among those not due yet, or null. */
+  nextDue: { at: number; recipientId: string; step: number } | null;
 }
 
 /** How far back the measured pace looks. */
@@ -42,6 +46,8 @@ export function computeProgress(
   dispatchTimes: number[],
   now: number,
   offline: SendProgress['offline'] = null,
+  /** The mailbox-wide 429 pause (shared by every campaign of the mailbox); default: the pacer's own. */
+  pausedUntil: number = pacer.pausedUntil(),
 ): SendProgress {
   const p: SendProgress = {
     status,
@@ -55,13 +61,20 @@ export function computeProgress(
     awaitingDecision: 0,
     pacePerMinute: null,
     etaAt: null,
-    throttledUntil: pacer.pausedUntil() > now ? pacer.pausedUntil() : null,
+    throttledUntil: pausedUntil > now ? pausedUntil : null,
     offline,
+    waiting: 0,
+    nextDue: null,
   };
   for (const r of records) {
     p.total++;
     p[r.state]++;
     if (r.state === 'uncertain' && r.uncertain?.awaitingDecision) p.awaitingDecision++;
+    if (r.state === 'queued' && r.notBefore !== undefined && r.notBefore > now) {
+      p.waiting++;
+      if (!p.nextDue || r.notBefore < p.nextDue.at)
+        p.nextDue = { at: r.notBefore, recipientId: r.id, step: r.step ?? 1 };
+    }
   }
   const recent = dispatchTimes.filter((t) => t > now - PACE_WINDOW_MS);
   const first = recent[0];
@@ -69,8 +82,11 @@ export function computeProgress(
   // Under a minute of history, a burst would look like an absurd pace; wait for real evidence.
   if (recent.length >= 2 && span >= 60_000) p.pacePerMinute = (recent.length / span) * 60_000;
   if (status === 'running' && !offline) {
-    const byPacer = pacer.lastSendAt(now, p.queued);
-    const byPace = p.pacePerMinute ? now + (p.queued / p.pacePerMinute) * 60_000 : byPacer;
+    // Units not due yet are not paced now: the ETA is for those that are.
+    const due = p.queued - p.waiting;
+    const start = Math.max(now, pausedUntil);
+    const byPacer = pacer.lastSendAt(start, due);
+    const byPace = p.pacePerMinute ? start + (due / p.pacePerMinute) * 60_000 : byPacer;
     p.etaAt = Math.max(byPacer, byPace);
   }
   return p;

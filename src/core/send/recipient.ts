@@ -88,6 +88,10 @@ export function newRecipient(input: RecipientInput): RecipientRecord {
   return {
     id: input.id,
     address: input.address,
+    ...(input.step !== undefined ? { step: input.step } : {}),
+    ...(input.prospectId !== undefined ? { prospectId: input.prospectId } : {}),
+    ...(input.notBefore !== undefined ? { notBefore: input.notBefore } : {}),
+    ...(input.threadOf !== undefined ? { threadOf: input.threadOf } : {}),
     state: 'queued',
     attempts: 0,
     attempt: null,
@@ -97,4 +101,20 @@ export function newRecipient(input: RecipientInput): RecipientRecord {
     failure: null,
     uncertain: null,
   };
+}
+
+/** What the renderer needs to know about a unit (the same fields the unit was queued with). */
+export function recipientInput(r: RecipientRecord): RecipientInput {
+  return {
+    id: r.id,
+    address: r.address,
+    ...(r.step !== undefined ? { step: r.step } : {}),
+    ...(r.prospectId !== undefined ? { prospectId: r.prospectId } : {}),
+    ...(r.threadOf !== undefined ? { threadOf: r.threadOf } : {}),
+  };
+}
+
+/** The prospect a unit belongs to: step-1 records use the prospect id as their own id. */
+export function prospectOf(r: Pick<RecipientRecord, 'id' | 'prospectId'>): string {
+  return r.prospectId ?? r.id;
 }

@@ -1,3 +1,4 @@
+import type { StoppedProspect } from './gate';
 import type { PacerState } from './pacer';
 import type { RecipientRecord } from './recipient';
 
@@ -20,6 +21,8 @@ export interface SendSnapshot {
   stopReason: StopReason | null;
   recipients: RecipientRecord[];
   pacer: PacerState;
+  /** Prospects the recruiter stopped (removed by hand, do-not-contact): no further step. Absent: none. */
+  stopped?: Record<string, StoppedProspect>;
 }
 
 export const INTERRUPTED_REASON = 'The task pane closed while this message was being sent.';

@@ -304,31 +304,27 @@ describe('send engine: errors that will not heal', () => {
     expectExactlyOnce(engine.recipients(), mailbox.deliveries());
   });
 
-  it('stops at the 24-hour recipient limit, says when it frees up, and continues after it', async () => {
+  it('waits at the 24-hour recipient limit (still running), says when it frees up, and continues by itself', async () => {
+    // Before sequences the engine stopped here and the recruiter had to resume; now it waits on the clock.
     const { clock, mailbox, engine, options } = setup(8, {}, { dailyRecipientLimit: 5 });
     const started = clock.now();
     engine.start();
-    await runUntilIdle(clock, engine);
-    expect(engine.status).toBe('stopped');
-    expect(engine.stopReason).toMatchObject({
-      code: 'daily-recipient-limit',
-      retryAt: started + 24 * 3_600_000,
-    });
-    expect(mailbox.sendRequests).toBe(5);
-    engine.resume();
-    await runUntilIdle(clock, engine);
-    expect(engine.status).toBe('stopped');
+    await runFor(clock, 60 * 60_000);
+    expect(engine.status).toBe('running');
+    expect(engine.stopReason).toBeNull();
+    expect(engine.waitingOn()).toEqual({ reason: 'daily-limit', until: started + 24 * 3_600_000 });
     expect(mailbox.sendRequests).toBe(5);
     // The limit survives a reload: the restored engine counts the day's sends from the snapshot.
-    await runFor(clock, 12 * 3_600_000);
+    await runFor(clock, 11 * 3_600_000);
+    engine.dispose();
     const restored = SendEngine.restore(options, engine.snapshot());
-    restored.resume();
-    await runUntilIdle(clock, restored);
+    restored.start();
+    await runFor(clock, 11 * 3_600_000);
     expect(mailbox.sendRequests).toBe(5);
-    await runFor(clock, 12 * 3_600_000);
-    restored.resume();
+    expect(restored.waitingOn()).toEqual({ reason: 'daily-limit', until: started + 24 * 3_600_000 });
     await runUntilIdle(clock, restored);
     expect(restored.progress()).toMatchObject({ sent: 8, status: 'finished' });
+    expect(mailbox.requestTimes[5]).toBeGreaterThanOrEqual(started + 24 * 3_600_000);
     expectExactlyOnce(restored.recipients(), mailbox.deliveries());
   });
 
