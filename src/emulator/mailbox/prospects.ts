@@ -68,7 +68,8 @@ function fromTags(tags: string[]): Behaviour | null {
   const behaviours = kinds.map((k) => {
     const b = fromKindTag(k.kind, tags);
     if (k.onMessage === undefined || b.kind === 'silent') return b;
-    if (b.kind === 'script') return { ...b, responses: b.responses.map((r) => ({ ...r, onMessage: k.onMessage })) };
+    if (b.kind === 'script')
+      return { ...b, responses: b.responses.map((r) => ({ ...r, onMessage: k.onMessage })) };
     return { ...b, onMessage: k.onMessage };
   });
   if (behaviours.length === 1) return behaviours[0]!;

@@ -1,5 +1,12 @@
 import { MAIL_SEND_SCOPES, hasAny, type HandlerContext } from './context';
-import { GraphFailure, accessDenied, badRequest, itemNotFound, notEmulated, parseJsonPayload } from './errors';
+import {
+  GraphFailure,
+  accessDenied,
+  badRequest,
+  itemNotFound,
+  notEmulated,
+  parseJsonPayload,
+} from './errors';
 import { parseMessage, submit } from './send-mail';
 import type { FolderName, GraphMessage, InternalResponse, ItemBody, Recipient } from './types';
 
@@ -25,7 +32,10 @@ export function replyToMessage(ctx: HandlerContext, id: string, folder: FolderNa
   }
   const { comment, message } = payload as { comment?: unknown; message?: unknown };
   if (comment !== undefined && comment !== null && typeof comment !== 'string') {
-    throw badRequest("Cannot convert the literal to the expected type 'Edm.String'.", 'ErrorInvalidParameter');
+    throw badRequest(
+      "Cannot convert the literal to the expected type 'Edm.String'.",
+      'ErrorInvalidParameter',
+    );
   }
   if (message !== undefined && message !== null && (typeof message !== 'object' || Array.isArray(message))) {
     throw badRequest("The value of the parameter 'Message' is invalid.", 'ErrorInvalidParameter');
@@ -90,7 +100,9 @@ function quotedBody(comment: string, original: GraphMessage): ItemBody {
     content: `<html><body><div>${escapeHtml(comment)}</div><hr><div><b>From:</b> ${escapeHtml(
       from.name ?? from.address,
     )}<br><b>Sent:</b> ${original.sentDateTime}<br><b>Subject:</b> ${escapeHtml(original.subject)}</div>${
-      original.body.contentType === 'html' ? original.body.content : `<pre>${escapeHtml(original.body.content)}</pre>`
+      original.body.contentType === 'html'
+        ? original.body.content
+        : `<pre>${escapeHtml(original.body.content)}</pre>`
     }</body></html>`,
   };
 }

@@ -147,6 +147,8 @@ function addAnswer(
   if (vacation) subject = `Re: ${ours.subject}`;
   else if (isOoo) subject = `${pick(locale.oooPrefixes)}${ours.subject}`;
   else if (response.kind === 'reply-new-subject') subject = response.subject ?? NEW_SUBJECTS[language];
+  // Mail clients do not stack a reply prefix on a subject that already has one (a follow-up's "RE: …").
+  else if (/^re:\s/i.test(ours.subject)) subject = ours.subject;
   else subject = `${pick(locale.replyPrefixes)}${ours.subject}`;
   // Exchange starts a new conversation when the subject changes (graph-mail.md §3.2).
   const threaded = response.kind !== 'reply-new-subject';

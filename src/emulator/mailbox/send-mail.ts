@@ -197,10 +197,9 @@ export function submit(ctx: HandlerContext, parsed: ParsedSend, thread?: ThreadO
     internetMessageId: `<${core.ids.hex('sent', 32).toUpperCase()}@${core.ids.hex('host', 10).toUpperCase()}.namprd11.prod.outlook.com>`,
     conversationId: thread?.conversationId ?? core.ids.conversationId(),
     conversationIndex: thread
-      ? Buffer.concat([
-          Buffer.from(thread.conversationIndex, 'base64'),
-          core.ids.bytes('ci', 5),
-        ]).toString('base64')
+      ? Buffer.concat([Buffer.from(thread.conversationIndex, 'base64'), core.ids.bytes('ci', 5)]).toString(
+          'base64',
+        )
       : core.ids.bytes('conversationIndex', 22).toString('base64'),
     subject: parsed.subject,
     body: parsed.body,
