@@ -204,7 +204,7 @@ export interface EmulatorStats {
   recipientQuotaRejections: number;
   /** Highest number of requests seen in flight for one mailbox. */
   maxConcurrent: number;
-  /** sendMail requests that Exchange accepted (a message went out). */
+  /** sendMail and reply requests that Exchange accepted (a message went out). */
   accepted: number;
 }
 
