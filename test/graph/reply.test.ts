@@ -169,6 +169,30 @@ describe('Graph reply against the mailbox emulator', () => {
   });
 });
 
+describe('a prospect who answers only the follow-up', () => {
+  it('is silent after step 1; its answer to step 2 shows in the Inbox delta in the conversation of step 1', async () => {
+    const { graph, clock } = await setup();
+    const since = new Date(clock.now()).toISOString();
+    const to = 'cleo+reply-after-2@prospect.example';
+    await graph.sendMail({ ...followUp(to), subject: 'A role you might like' });
+    await clock.advance(1000);
+    const first = await graph.mailFolderDelta('inbox', { receivedSince: since });
+    const step1 = (await graph.listSentSince(since)).find((m) => m.toRecipients[0]?.address === to)!;
+    await clock.advance(2 * 24 * 3_600_000);
+    const quiet = await graph.mailFolderDelta('inbox', { deltaLink: first.deltaLink });
+    expect(quiet.messages.filter((m) => m.from?.address === to)).toEqual([]);
+    await expect(graph.reply(step1.id, followUp(to))).resolves.toEqual({ kind: 'accepted' });
+    await clock.advance(60 * 60_000);
+    const next = await graph.mailFolderDelta('inbox', { deltaLink: quiet.deltaLink });
+    const answers = next.messages.filter((m) => m.from?.address === to);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({
+      conversationId: step1.conversationId,
+      subject: 'RE: A role you might like',
+    });
+  });
+});
+
 describe('reply outcome mapping', () => {
   it('maps 404 and a malformed id to thread-not-found, and everything else as sendMail does', () => {
     expect(classifyReplyResponse(202, '', '', null)).toEqual({ kind: 'accepted' });
