@@ -43,6 +43,8 @@ export const ControlCommand = z.discriminatedUnion('action', [
   // What a prospect's mail client would load: the image addresses in the HTML delivered to `to`
   // (the tracking pixel). Delivered bodies are not readable through Graph under Mail.ReadBasic.
   z.object({ action: z.literal('images'), to: z.string().min(3).max(320) }),
+  // What reached `to`, in order, headers only: a sequence's steps and the thread each went in.
+  z.object({ action: z.literal('deliveries'), to: z.string().min(3).max(320) }),
 ]);
 export type ControlCommand = z.infer<typeof ControlCommand>;
 
@@ -67,6 +69,25 @@ export function runControl(emulator: MailboxEmulator, oid: string, command: Cont
           ? emulator.act(oid, command.messageId, { action: 'move', to: command.to ?? 'archive' })
           : emulator.act(oid, command.messageId, { action: command.do });
       return { id };
+    }
+    case 'deliveries': {
+      const to = command.to.toLowerCase();
+      const deliveries = emulator
+        .deliveries(oid, { includePending: false })
+        .filter((d) => d.to.toLowerCase() === to)
+        .map((d) => {
+          const header = (name: string) =>
+            d.headers.find((h) => h.name.toLowerCase() === name)?.value ?? null;
+          return {
+            deliveredAt: d.deliveredAt,
+            subject: d.subject,
+            conversationId: d.conversationId,
+            internetMessageId: d.internetMessageId,
+            inReplyTo: header('in-reply-to'),
+            headers: d.headers.filter((h) => /^x-/i.test(h.name)),
+          };
+        });
+      return { deliveries };
     }
     case 'images': {
       const to = command.to.toLowerCase();

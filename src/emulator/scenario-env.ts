@@ -45,7 +45,9 @@ function oneOf<T extends string>(
  * `CANDOR_EMULATOR_HEADERS` (returned | omitted | forbidden), `CANDOR_EMULATOR_SENT_ITEMS_DELAY_MS`,
  * `CANDOR_EMULATOR_CLOCK_OFFSET_MS`, `CANDOR_EMULATOR_EXPIRED_DELTA` (an ExpiredDeltaAnswer),
  * `CANDOR_EMULATOR_DELTA_FILTER_REFUSED` (true | false), `CANDOR_EMULATOR_INBOX_SIZE`,
- * `CANDOR_EMULATOR_ROAMING_SETTINGS` (outlook | none).
+ * `CANDOR_EMULATOR_ROAMING_SETTINGS` (outlook | none), `CANDOR_EMULATOR_AMBIENT_MAIL_EVERY_MS` (0: none) and
+ * `CANDOR_EMULATOR_DELTA_TOKEN_LIFETIME_MS` (simulated time: at a 20,000× demo clock the default 7 days
+ * pass in 30 s, and unrelated mail arrives every 0.7 s).
  * Unset variables keep the emulator's defaults. A bad value throws (the server refuses to start).
  */
 export function emulatorScenarioFromEnv(env: NodeJS.ProcessEnv): EnvScenario {
@@ -73,6 +75,20 @@ export function emulatorScenarioFromEnv(env: NodeJS.ProcessEnv): EnvScenario {
     'false',
   ] as const);
   if (refused) options.deltaFilterRefused = refused === 'true';
+  const ambient = integer(
+    'CANDOR_EMULATOR_AMBIENT_MAIL_EVERY_MS',
+    env.CANDOR_EMULATOR_AMBIENT_MAIL_EVERY_MS,
+    0,
+    365 * 86_400_000,
+  );
+  if (ambient !== undefined) options.ambientMailEveryMs = ambient;
+  const lifetime = integer(
+    'CANDOR_EMULATOR_DELTA_TOKEN_LIFETIME_MS',
+    env.CANDOR_EMULATOR_DELTA_TOKEN_LIFETIME_MS,
+    60_000,
+    3650 * 86_400_000,
+  );
+  if (lifetime !== undefined) options.deltaTokenLifetimeMs = lifetime;
   return {
     options,
     inboxSize: integer('CANDOR_EMULATOR_INBOX_SIZE', env.CANDOR_EMULATOR_INBOX_SIZE, 0, 200_000) ?? 0,

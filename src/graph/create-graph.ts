@@ -1,11 +1,12 @@
 import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
-import type { MailHeaderRecord, MailSender, OutgoingMail, SendOutcome } from '../core/mail';
+import type { MailHeaderRecord, MailSender, OutgoingMail, ReplyOutcome, SendOutcome } from '../core/mail';
 import { systemClock, type Clock } from '../shared/clock';
 import { GraphError, TokenUnavailableError, TransportError } from './graph-error';
 import { MESSAGE_HEADER_FIELDS, PROFILE_FIELDS } from './message-fields';
 import { BearerAuth, ConcurrencyGate, HeaderOnlyGuard, HttpHandler, RetryPolicy } from './middleware/chain';
 import { RequestState } from './middleware/request-state';
 import { toHeaderRecord, type GraphMessageJson } from './records';
+import { classifyReplyResponse, internetMessageIdFilter, replyBody } from './reply';
 import { DEFAULT_BACKOFF } from './retry-timing';
 import { classifySendResponse, customHeaderProblem, FATAL_SEND_CODES, sendMailBody } from './send-outcome';
 
@@ -90,6 +91,10 @@ export interface Graph extends MailSender {
   getProfile(signal?: AbortSignal): Promise<GraphProfile>;
   sendMail(mail: OutgoingMail, signal?: AbortSignal): Promise<SendOutcome>;
   listSentSince(since: string, signal?: AbortSignal): Promise<MailHeaderRecord[]>;
+  /** A reply in the thread of `messageId` (Mail.Send); see MailSender.reply and docs/auth-and-graph.md. */
+  reply(messageId: string, mail: OutgoingMail, signal?: AbortSignal): Promise<ReplyOutcome>;
+  /** A message anywhere in the mailbox by its internetMessageId (Mail.ReadBasic), or null. */
+  findMessage(internetMessageId: string, signal?: AbortSignal): Promise<MailHeaderRecord | null>;
   /**
    * One delta round of a watched folder: follows every nextLink to the deltaLink (no page cap), restarts
    * a full sync when Graph lost the sync state, and drops the date filter when Graph refuses it.
@@ -322,6 +327,39 @@ export function createGraph(options: GraphOptions): Graph {
     };
   }
 
+  /**
+   * One message-sending POST (sendMail, reply): retried only on 429. Once dispatched, a lost response
+   * means the mail may have gone out: reported as `unknown`, never retried.
+   */
+  async function postSend<T extends ReplyOutcome>(
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    classify: (status: number, code: string, message: string, retryAfterMs: number | null) => T,
+  ): Promise<T | SendOutcome> {
+    try {
+      const result = await exchange(
+        'POST',
+        path,
+        { retryOn: SEND_RETRY_STATUSES, finalCodes: FATAL_SEND_CODES },
+        signal,
+        body,
+      );
+      const { code, message } = graphErrorBody(result.json);
+      return classify(result.status, code, message, result.retryAfterMs);
+    } catch (err) {
+      if (err instanceof TransportError) {
+        return err.kind === 'network'
+          ? { kind: 'unknown', reason: err.kind, connectionLost: true }
+          : { kind: 'unknown', reason: err.kind };
+      }
+      if (err instanceof TokenUnavailableError) {
+        return { kind: 'rejected', code: 'TokenUnavailable', message: err.message, fatal: true };
+      }
+      throw err;
+    }
+  }
+
   /** Set after Graph answered 403 to `$select=internetMessageHeaders`: this session asks no more. */
   let headersForbidden = false;
 
@@ -341,36 +379,26 @@ export function createGraph(options: GraphOptions): Graph {
 
     async sendMail(mail, signal) {
       const problem = customHeaderProblem(mail.headers);
-      if (problem) {
-        return {
-          kind: 'rejected',
-          code: 'InvalidInternetMessageHeaderCollection',
-          message: problem,
-          fatal: false,
-        };
-      }
-      try {
-        const result = await exchange(
-          'POST',
-          'me/sendMail',
-          { retryOn: SEND_RETRY_STATUSES, finalCodes: FATAL_SEND_CODES },
-          signal,
-          sendMailBody(mail),
-        );
-        const { code, message } = graphErrorBody(result.json);
-        return classifySendResponse(result.status, code, message, result.retryAfterMs);
-      } catch (err) {
-        // Once dispatched, a lost response means the mail may have gone out: report, never retry.
-        if (err instanceof TransportError) {
-          return err.kind === 'network'
-            ? { kind: 'unknown', reason: err.kind, connectionLost: true }
-            : { kind: 'unknown', reason: err.kind };
-        }
-        if (err instanceof TokenUnavailableError) {
-          return { kind: 'rejected', code: 'TokenUnavailable', message: err.message, fatal: true };
-        }
-        throw err;
-      }
+      if (problem) return headerRejection(problem);
+      return postSend('me/sendMail', sendMailBody(mail), signal, classifySendResponse);
+    },
+
+    async reply(messageId, mail, signal) {
+      const problem = customHeaderProblem(mail.headers);
+      if (problem) return headerRejection(problem);
+      const path = `me/messages/${encodeURIComponent(messageId)}/reply`;
+      return postSend(path, replyBody(mail), signal, classifyReplyResponse);
+    },
+
+    async findMessage(internetMessageId, signal) {
+      const path = `me/messages?${query({
+        $filter: internetMessageIdFilter(internetMessageId),
+        $select: MESSAGE_HEADER_FIELDS.join(','),
+        $top: '1',
+      })}`;
+      const page = await getJson<CollectionPage>(path, signal);
+      const first = page.value?.[0];
+      return first ? toHeaderRecord(first) : null;
     },
 
     async listSentSince(since, signal) {
@@ -501,6 +529,10 @@ class LinkLoopGuard {
       throw new GraphError(0, 'pagingLoop', 'Graph returned a paging link already followed in this round');
     this.#seen.add(link);
   }
+}
+
+function headerRejection(problem: string): SendOutcome {
+  return { kind: 'rejected', code: 'InvalidInternetMessageHeaderCollection', message: problem, fatal: false };
 }
 
 function graphErrorBody(json: unknown): { code: string; message: string } {

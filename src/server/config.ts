@@ -79,8 +79,12 @@ const EnvSchema = z.object({
   PIXEL_KEY_CURRENT: z.string().optional(),
   PAGE_CSP_REPORT_ONLY: z.enum(['0', '1', 'true', 'false']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Demo only: the emulator's clock (and the demo pane's send clock) runs this many times faster. */
-  CANDOR_DEMO_CLOCK_FACTOR: int(1, 1, 1000),
+  /**
+   * Demo only: the emulator's clock (and the demo pane's send clock) runs this many times faster. Up to
+   * 100,000 so a sequence with business-day delays plays out in seconds (20,000×: a day in about 4 s);
+   * tokens and the send lease stay on real time.
+   */
+  CANDOR_DEMO_CLOCK_FACTOR: int(1, 1, 100_000),
   /**
    * Demo only: the send lease's length the demo pane asks for (15–600 s; unset: the pane's 60 s),
    * so a device takes over a crashed one's send sooner in end-to-end tests.

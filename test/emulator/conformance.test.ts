@@ -29,6 +29,16 @@ describe.skipIf(!referenceAvailable)('Graph v1.0 CSDL conformance', () => {
       expect(res.status).toBe(202);
     }
     await env.clock.advance(3 * HOUR);
+    // A follow-up as a reply, and a reply without toRecipients (it comes back to the mailbox itself).
+    const copy = env.emulator.sentItems(USER.oid)[0]!;
+    for (const message of [
+      { toRecipients: copy.toRecipients, body: { contentType: 'html', content: '<p>Following up</p>' } },
+      {},
+    ]) {
+      const res = await env.call('POST', `/me/messages/${copy.id}/reply`, { body: { message } });
+      expect(res.status).toBe(202);
+    }
+    await env.clock.advance(HOUR);
     return env;
   }
 

@@ -148,4 +148,53 @@ describe('registerEmulator (demo HTTP mount)', () => {
     });
     expect(body.statusCode).toBe(403);
   });
+
+  it('takes a follow-up over HTTP as a reply and tells which thread each message reached (deliveries control)', async () => {
+    const { app, clock } = await demoApp();
+    const { graphToken } = (
+      await app.inject({ method: 'POST', url: '/emulator/identity/demo/token' })
+    ).json();
+    const post = (url: string, payload: unknown) =>
+      app.inject({
+        method: 'POST',
+        url: `/emulator/graph/v1.0${url}`,
+        headers: { authorization: `Bearer ${graphToken}`, 'content-type': 'application/json' },
+        payload: JSON.stringify(payload),
+      });
+    const to = [{ emailAddress: { address: 'pat+reply-after-2@example.org' } }];
+    const first = await post('/me/sendMail', {
+      message: { subject: 'Role', body: { contentType: 'html', content: '<p>1</p>' }, toRecipients: to },
+    });
+    expect(first.statusCode).toBe(202);
+    await clock.advance(100_000);
+    const list = await app.inject({
+      method: 'GET',
+      url: '/emulator/graph/v1.0/me/mailFolders/sentitems/messages?$select=id,conversationId,internetMessageId',
+      headers: { authorization: `Bearer ${graphToken}` },
+    });
+    const copy = list.json().value[0] as { id: string; conversationId: string; internetMessageId: string };
+    const reply = await post(`/me/messages/${encodeURIComponent(copy.id)}/reply`, {
+      message: {
+        toRecipients: to,
+        body: { contentType: 'html', content: '<p>2</p>' },
+        internetMessageHeaders: [{ name: 'x-candor-send', value: 's#2' }],
+      },
+    });
+    expect(reply.statusCode).toBe(202);
+    expect(reply.body).toBe('');
+    await clock.advance(5_000);
+    const control = await app.inject({
+      method: 'POST',
+      url: '/emulator/control',
+      payload: { action: 'deliveries', to: 'PAT+reply-after-2@example.org' },
+    });
+    const { deliveries } = control.json() as {
+      deliveries: { subject: string; conversationId: string; inReplyTo: string | null; headers: unknown[] }[];
+    };
+    expect(deliveries.map((d) => [d.subject, d.conversationId, d.inReplyTo])).toEqual([
+      ['Role', copy.conversationId, null],
+      ['RE: Role', copy.conversationId, copy.internetMessageId],
+    ]);
+    expect(deliveries[1]!.headers).toEqual([{ name: 'x-candor-send', value: 's#2' }]);
+  });
 });

@@ -16,6 +16,8 @@ describe('emulator scenario from the environment (demo and e2e)', () => {
         CANDOR_EMULATOR_DELTA_FILTER_REFUSED: 'true',
         CANDOR_EMULATOR_INBOX_SIZE: '50000',
         CANDOR_EMULATOR_ROAMING_SETTINGS: 'none',
+        CANDOR_EMULATOR_AMBIENT_MAIL_EVERY_MS: '0',
+        CANDOR_EMULATOR_DELTA_TOKEN_LIFETIME_MS: String(365 * 86_400_000),
       }),
     ).toEqual({
       options: {
@@ -24,6 +26,8 @@ describe('emulator scenario from the environment (demo and e2e)', () => {
         exchangeClockOffsetMs: -240_000,
         expiredDeltaAnswer: 'gone-resyncRequired',
         deltaFilterRefused: true,
+        ambientMailEveryMs: 0,
+        deltaTokenLifetimeMs: 365 * 86_400_000,
       },
       inboxSize: 50_000,
       roamingSettings: false,
@@ -36,5 +40,8 @@ describe('emulator scenario from the environment (demo and e2e)', () => {
     );
     expect(() => emulatorScenarioFromEnv({ CANDOR_EMULATOR_INBOX_SIZE: 'lots' })).toThrow(/INBOX_SIZE/);
     expect(() => emulatorScenarioFromEnv({ CANDOR_EMULATOR_ROAMING_SETTINGS: 'off' })).toThrow(/ROAMING/);
+    expect(() => emulatorScenarioFromEnv({ CANDOR_EMULATOR_DELTA_TOKEN_LIFETIME_MS: '5' })).toThrow(
+      /DELTA_TOKEN_LIFETIME/,
+    );
   });
 });

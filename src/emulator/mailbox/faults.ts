@@ -5,10 +5,15 @@ interface PendingFault {
   remaining: number;
 }
 
+const SEND_MAIL = /\/sendmail$/i;
+const REPLY = /\/messages\/[^/]+\/reply$/i;
+
 function matches(spec: FaultSpec, method: string, path: string): boolean {
-  const match = spec.match ?? 'sendMail';
+  const match = spec.match ?? 'send';
   if (match === 'any') return true;
-  if (match === 'sendMail') return method === 'POST' && /\/sendmail$/i.test(path);
+  if (match === 'send') return method === 'POST' && (SEND_MAIL.test(path) || REPLY.test(path));
+  if (match === 'sendMail') return method === 'POST' && SEND_MAIL.test(path);
+  if (match === 'reply') return method === 'POST' && REPLY.test(path);
   return (!match.method || match.method.toUpperCase() === method) && (!match.path || match.path.test(path));
 }
 

@@ -129,6 +129,8 @@ export class Mailbox {
   revokedAtSeconds: number | null = null;
   /** Our own Exchange refuses every message (accepted, then an NDR) for this reason; null: sends normally. */
   sendingBlock: SendingBlock | null = null;
+  /** Messages sent to each address (lower-case), so prospects can answer a follow-up differently. */
+  readonly #sentTo = new Map<string, number>();
   /** Every message ever added (in transport, visible or purged), by creation order. */
   #messages: StoredMessage[] = [];
   /** Visible messages by id. */
@@ -166,6 +168,14 @@ export class Mailbox {
   /** The mailbox's change counter: every arrival, update, move or removal increments it. */
   get changeSeq(): number {
     return this.#changeSeq;
+  }
+
+  /** Counts one more message sent to `address` and returns its number (1 for the first). */
+  countMessageTo(address: string): number {
+    const key = address.toLowerCase();
+    const n = (this.#sentTo.get(key) ?? 0) + 1;
+    this.#sentTo.set(key, n);
+    return n;
   }
 
   /** `inbox`, `SentItems`, `sentitems` or a folder id → the folder; null when there is none. */

@@ -47,10 +47,39 @@ function actionsFrom(tags: string[]): ProspectResponse['then'] {
   return then.length ? then : undefined;
 }
 
-/** A behaviour from address tags, or null when the address names no behaviour. */
+/** `reply-after-2` → kind `reply`, answering the 2nd message; `reply` → kind `reply`, default messages. */
+const AFTER = /^(.+)-after-([1-9])$/;
+
+function kindTag(tag: string): { kind: string; onMessage?: number } | null {
+  const after = AFTER.exec(tag);
+  if (after && KIND_TAGS.has(after[1]!) && after[1] !== 'silent') {
+    return { kind: after[1]!, onMessage: Number(after[2]) };
+  }
+  return KIND_TAGS.has(tag) ? { kind: tag } : null;
+}
+
+/**
+ * A behaviour from address tags, or null when the address names no behaviour. Several kind tags make
+ * a script (`ooo+reply-after-2`: away for the first message, answers the follow-up).
+ */
 function fromTags(tags: string[]): Behaviour | null {
-  const kind = tags.find((t) => KIND_TAGS.has(t));
-  if (!kind) return null;
+  const kinds = tags.map(kindTag).filter((k): k is { kind: string; onMessage?: number } => k !== null);
+  if (kinds.length === 0) return null;
+  const behaviours = kinds.map((k) => {
+    const b = fromKindTag(k.kind, tags);
+    if (k.onMessage === undefined || b.kind === 'silent') return b;
+    if (b.kind === 'script')
+      return { ...b, responses: b.responses.map((r) => ({ ...r, onMessage: k.onMessage })) };
+    return { ...b, onMessage: k.onMessage };
+  });
+  if (behaviours.length === 1) return behaviours[0]!;
+  const responses = behaviours.flatMap((b) =>
+    b.kind === 'silent' ? [] : b.kind === 'script' ? b.responses : [b],
+  );
+  return responses.length === 0 ? { kind: 'silent' } : { kind: 'script', responses };
+}
+
+function fromKindTag(kind: string, tags: string[]): Behaviour {
   if (kind === 'silent') return { kind: 'silent' };
   const language = (LANGUAGES as readonly string[]).find((l) => tags.includes(`lang-${l}`)) as
     Language | undefined;
@@ -108,7 +137,8 @@ function languageOf(h: number): Language {
  * Otherwise a stable hash picks a realistic, not an optimistic, mix: 20 % reply within 1–48 h (in ten
  * languages, some with a new subject or from another address, some in Junk Email, most then read,
  * some flagged, moved or deleted), 5 % out of office (some vacation-style, half replying days later),
- * 6 % bounce in five shapes, the rest never answer.
+ * 6 % bounce in five shapes, 9 % stay silent until a follow-up (6 % answer the 2nd message, 3 % the
+ * 3rd, within 1–23 h), the rest never answer.
  */
 export function defaultBehaviour(address: string): Behaviour {
   const local = address.toLowerCase().split('@')[0] ?? '';
@@ -162,6 +192,16 @@ export function defaultBehaviour(address: string): Behaviour {
         reason: (h >>> 12) % 5 === 0 ? 'mailbox-full' : 'unknown-recipient',
         style: styles[(h >>> 8) % styles.length] ?? 'exchange',
       },
+    };
+  }
+  if (bucket < 40) {
+    // Silent at first, then answering a follow-up: the reason sequences exist.
+    return {
+      kind: 'reply',
+      delayMs: HOUR + (Math.floor(h / 100) % 23) * HOUR,
+      language,
+      prefixVariant: (h >>> 4) % 2,
+      onMessage: bucket < 37 ? 2 : 3,
     };
   }
   return { kind: 'silent' };

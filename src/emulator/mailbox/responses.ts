@@ -23,15 +23,32 @@ export function responsesOf(
   return [behaviour];
 }
 
-/** Replies, out-of-office answers and bounces, stored now and made visible by the clock later. */
+/**
+ * The responses to the `nth` message this mailbox sent to the prospect (1 = the first; a follow-up in
+ * the thread is the 2nd, 3rd…). A response with `onMessage` answers only that message; one without
+ * answers every message, except an out-of-office answer, which comes once per sender, for the first
+ * message, as Exchange's (and Gmail's) automatic replies do.
+ */
+export function responsesFor(
+  behaviour: ReturnType<HandlerContext['core']['prospectBehaviour']>,
+  nth: number,
+): ProspectResponse[] {
+  return responsesOf(behaviour).filter((r) => {
+    const isOoo = r.kind === 'out-of-office' || r.kind === 'ooo';
+    return nth === (r.onMessage ?? (isOoo ? 1 : nth));
+  });
+}
+
+/** Replies, out-of-office answers and bounces to the `nth` message to `to`, made visible by the clock later. */
 export function scheduleProspectResponses(
   ctx: HandlerContext,
   mailbox: Mailbox,
   ours: OurMessage,
   to: string,
   deliveredAt: number,
+  nth = 1,
 ): void {
-  for (const response of responsesOf(ctx.core.prospectBehaviour(to))) {
+  for (const response of responsesFor(ctx.core.prospectBehaviour(to), nth)) {
     const at = deliveredAt + response.delayMs;
     if (response.kind === 'bounce') {
       addBounce(ctx, mailbox, ours, to, at, {
@@ -130,6 +147,8 @@ function addAnswer(
   if (vacation) subject = `Re: ${ours.subject}`;
   else if (isOoo) subject = `${pick(locale.oooPrefixes)}${ours.subject}`;
   else if (response.kind === 'reply-new-subject') subject = response.subject ?? NEW_SUBJECTS[language];
+  // Mail clients do not stack a reply prefix on a subject that already has one (a follow-up's "RE: …").
+  else if (/^re:\s/i.test(ours.subject)) subject = ours.subject;
   else subject = `${pick(locale.replyPrefixes)}${ours.subject}`;
   // Exchange starts a new conversation when the subject changes (graph-mail.md §3.2).
   const threaded = response.kind !== 'reply-new-subject';

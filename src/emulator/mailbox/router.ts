@@ -3,6 +3,7 @@ import { messageDelta } from './delta';
 import { ODATA_JSON, accessDenied, itemNotFound, methodNotAllowed, notEmulated } from './errors';
 import { getMe } from './me';
 import { getMessage, getMessageMime, listMessages, mailAccess } from './messages';
+import { replyToMessage } from './reply';
 import { sendMail } from './send-mail';
 import type { FolderName, InternalResponse } from './types';
 
@@ -74,6 +75,7 @@ function pick(ctx: HandlerContext, s: string[], lower: string[]): Handler | null
     if (s.length === 3) return ['GET', () => getMessage(ctx, id, null)];
     if (s.length === 4 && lower[3] === '$value') return ['GET', () => getMessageMime(ctx, id)];
     if (s.length === 4 && lower[3] === 'attachments') return ['GET', () => listAttachments(ctx)];
+    if (s.length === 4 && lower[3] === 'reply') return ['POST', () => replyToMessage(ctx, id, null)];
   }
   if (lower[1] === 'mailfolders' && s.length >= 3) {
     const segment = s[2] ?? '';
@@ -86,6 +88,7 @@ function pick(ctx: HandlerContext, s: string[], lower: string[]): Handler | null
       if (s.length === 5 && lower[4] === 'delta') return ['GET', () => messageDelta(ctx, folder, segment)];
       if (s.length === 5) return ['GET', () => getMessage(ctx, id, folder)];
       if (s.length === 6 && lower[5] === '$value') return ['GET', () => getMessageMime(ctx, id)];
+      if (s.length === 6 && lower[5] === 'reply') return ['POST', () => replyToMessage(ctx, id, folder)];
     }
   }
   return null;

@@ -1,9 +1,9 @@
 import { MAIL_SEND_SCOPES, hasAny, limitKey, type HandlerContext } from './context';
 import { GraphFailure, accessDenied, badRequest, parseJsonPayload } from './errors';
-import { addBounce, responsesOf, scheduleProspectResponses, type OurMessage } from './responses';
+import { addBounce, responsesFor, scheduleProspectResponses, type OurMessage } from './responses';
 import type { BounceReason, InternalResponse, InternetMessageHeader, ItemBody, Recipient } from './types';
 
-interface ParsedSend {
+export interface ParsedSend {
   subject: string;
   body: ItemBody;
   to: Recipient[];
@@ -20,7 +20,7 @@ const ADDRESS = /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/;
 const invalidRecipients = (detail = '') =>
   new GraphFailure(400, 'ErrorInvalidRecipients', `At least one recipient isn't valid.${detail}`);
 
-function recipients(value: unknown): Recipient[] {
+export function recipients(value: unknown): Recipient[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw badRequest('Invalid recipient collection.', 'ErrorInvalidParameter');
   return value.map((r) => {
@@ -37,7 +37,7 @@ function recipients(value: unknown): Recipient[] {
  * Custom headers on sendMail: names must start with `x-`/`X-`, at most 5, never an empty list
  * (errors as reported in graph-mail.md §2.2).
  */
-function customHeaders(value: unknown): InternetMessageHeader[] {
+export function customHeaders(value: unknown): InternetMessageHeader[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.length === 0 || value.length > 5) {
     throw new GraphFailure(
@@ -76,7 +76,14 @@ function parseJson(text: string): ParsedSend {
   if (typeof message !== 'object' || message === null) {
     throw badRequest("The value of the parameter 'Message' is empty.", 'ErrorInvalidParameter');
   }
-  const m = message as Record<string, unknown>;
+  return {
+    ...parseMessage(message as Record<string, unknown>),
+    saveToSentItems: parseBoolean((payload as { saveToSentItems?: unknown }).saveToSentItems),
+  };
+}
+
+/** The writable message properties a send or a reply carries (a missing body is an empty text one). */
+export function parseMessage(m: Record<string, unknown>): Omit<ParsedSend, 'saveToSentItems'> {
   const body = m.body as { contentType?: unknown; content?: unknown } | undefined;
   const contentType =
     typeof body?.contentType === 'string' && body.contentType.toLowerCase() === 'html' ? 'html' : 'text';
@@ -89,7 +96,6 @@ function parseJson(text: string): ParsedSend {
     bcc: recipients(m.bccRecipients),
     headers: customHeaders(m.internetMessageHeaders),
     importance: importance === 'low' || importance === 'high' ? importance : 'normal',
-    saveToSentItems: parseBoolean((payload as { saveToSentItems?: unknown }).saveToSentItems),
     hasAttachments: Array.isArray(m.attachments) && m.attachments.length > 0,
   };
 }
@@ -144,10 +150,30 @@ function parseMime(text: string): ParsedSend {
  * a spent quota or a blocked mailbox answers with an NDR, not an error.
  */
 export function sendMail(ctx: HandlerContext): InternalResponse {
-  const { core, req, claims, mailbox, now } = ctx;
+  const { req, claims } = ctx;
   if (!hasAny(claims, MAIL_SEND_SCOPES)) throw accessDenied();
   const contentType = (req.headers.get('content-type') ?? '').toLowerCase();
   const parsed = contentType.startsWith('text/plain') ? parseMime(req.body) : parseJson(req.body);
+  submit(ctx, parsed);
+  return { status: 202, headers: {}, body: null };
+}
+
+/** The conversation a reply continues: the original's ids, and the Message-IDs it answers. */
+export interface ThreadOf {
+  conversationId: string;
+  conversationIndex: string;
+  inReplyTo: string;
+  references: string;
+}
+
+/**
+ * Hands one accepted message to transport, shared by sendMail and reply: the 30/min transport queue,
+ * the 24-hour recipient quota, our own Exchange's refusals (NDRs), the late Sent Items copy, the
+ * recipients' copies and what simulated prospects do with them. Mail to the mailbox's own address
+ * lands in its own Inbox.
+ */
+export function submit(ctx: HandlerContext, parsed: ParsedSend, thread?: ThreadOf): void {
+  const { core, claims, mailbox, now } = ctx;
   const all = [...parsed.to, ...parsed.cc, ...parsed.bcc];
   if (all.length === 0) {
     throw new GraphFailure(
@@ -169,11 +195,21 @@ export function sendMail(ctx: HandlerContext): InternalResponse {
   const me = { emailAddress: { name: user.displayName, address: user.mail } };
   const ours: OurMessage = {
     internetMessageId: `<${core.ids.hex('sent', 32).toUpperCase()}@${core.ids.hex('host', 10).toUpperCase()}.namprd11.prod.outlook.com>`,
-    conversationId: core.ids.conversationId(),
-    conversationIndex: core.ids.bytes('conversationIndex', 22).toString('base64'),
+    conversationId: thread?.conversationId ?? core.ids.conversationId(),
+    conversationIndex: thread
+      ? Buffer.concat([Buffer.from(thread.conversationIndex, 'base64'), core.ids.bytes('ci', 5)]).toString(
+          'base64',
+        )
+      : core.ids.bytes('conversationIndex', 22).toString('base64'),
     subject: parsed.subject,
     body: parsed.body,
   };
+  const threadHeaders = thread
+    ? [
+        { name: 'In-Reply-To', value: thread.inReplyTo },
+        { name: 'References', value: thread.references },
+      ]
+    : [];
   if (parsed.saveToSentItems) {
     // [guess] a message our own Exchange refuses still gets its Sent Items copy.
     const copy = mailbox.add({
@@ -197,23 +233,59 @@ export function sendMail(ctx: HandlerContext): InternalResponse {
   }
   for (const r of all) {
     const to = r.emailAddress.address;
+    const nth = mailbox.countMessageTo(to);
     if (blocked) {
       addBounce(ctx, mailbox, ours, to, deliveredAt, { reason: blocked, style: 'exchange' });
       continue;
     }
-    const bounces = responsesOf(core.prospectBehaviour(to)).some((x) => x.kind === 'bounce');
-    if (!bounces) {
-      mailbox.deliveries.push({
-        to,
-        deliveredAt,
-        subject: parsed.subject,
-        body: parsed.body,
-        internetMessageId: ours.internetMessageId,
-        conversationId: ours.conversationId,
-        headers: [...parsed.headers, { name: 'Message-ID', value: ours.internetMessageId }],
-      });
+    const delivery = {
+      to,
+      deliveredAt,
+      subject: parsed.subject,
+      body: parsed.body,
+      internetMessageId: ours.internetMessageId,
+      conversationId: ours.conversationId,
+      headers: [...parsed.headers, { name: 'Message-ID', value: ours.internetMessageId }, ...threadHeaders],
+    };
+    if (to.toLowerCase() === user.mail.toLowerCase()) {
+      mailbox.deliveries.push(delivery);
+      addToOwnInbox(ctx, ours, delivery.headers, deliveredAt);
+      continue;
     }
-    scheduleProspectResponses(ctx, mailbox, ours, to, deliveredAt);
+    const answers = responsesFor(core.prospectBehaviour(to), nth);
+    if (!answers.some((x) => x.kind === 'bounce')) mailbox.deliveries.push(delivery);
+    scheduleProspectResponses(ctx, mailbox, ours, to, deliveredAt, nth);
   }
-  return { status: 202, headers: {}, body: null };
+}
+
+/** A message the mailbox sent to itself (a reply to its own Sent Items copy without toRecipients). */
+function addToOwnInbox(
+  ctx: HandlerContext,
+  ours: OurMessage,
+  headers: InternetMessageHeader[],
+  deliveredAt: number,
+): void {
+  const { mailbox, core } = ctx;
+  const user = mailbox.user;
+  const me = { emailAddress: { name: user.displayName, address: user.mail } };
+  const stamp = core.exchangeClockOffsetMs;
+  mailbox.add({
+    folder: 'inbox',
+    visibleAt: deliveredAt,
+    sentMs: deliveredAt - core.transportDelayMs + stamp,
+    receivedMs: deliveredAt + stamp,
+    subject: ours.subject,
+    body: ours.body,
+    from: me,
+    toRecipients: [me],
+    conversationId: ours.conversationId,
+    conversationIndex: ours.conversationIndex,
+    internetMessageId: ours.internetMessageId,
+    internetMessageHeaders: [
+      { name: 'From', value: `${user.displayName} <${user.mail}>` },
+      { name: 'To', value: user.mail },
+      { name: 'Subject', value: ours.subject },
+      ...headers,
+    ],
+  });
 }

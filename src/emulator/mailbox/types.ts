@@ -130,6 +130,11 @@ export interface ProspectResponse {
   outOfOffice?: { style?: 'exchange' | 'vacation' };
   /** What the recruiter (or a rule) then does with it, counted from its arrival. */
   then?: (MailboxAction & { afterMs: number })[];
+  /**
+   * Answers only the nth message this mailbox sent to the prospect (1 = the first, 2 = the first
+   * follow-up…). Default: every message, except out-of-office answers, which come once (message 1).
+   */
+  onMessage?: number;
 }
 
 /** What a simulated prospect does with a message it receives: nothing, one answer, or several. */
@@ -163,8 +168,11 @@ export interface FaultSpec {
   kind: FaultKind;
   /** For '429': seconds in Retry-After; null sends no Retry-After header. Default 1. */
   retryAfterSeconds?: number | null;
-  /** Which requests it hits. Default: POST …/sendMail. 'any' hits the next request of any kind. */
-  match?: 'sendMail' | 'any' | { method?: string; path?: RegExp };
+  /**
+   * Which requests it hits. Default 'send': a request that sends mail (POST …/sendMail or
+   * POST …/messages/{id}/reply). 'sendMail' or 'reply' only one of them; 'any' the next request of any kind.
+   */
+  match?: 'send' | 'sendMail' | 'reply' | 'any' | { method?: string; path?: RegExp };
   /** How many matching requests it hits. Default 1. */
   times?: number;
 }
@@ -196,7 +204,7 @@ export interface EmulatorStats {
   recipientQuotaRejections: number;
   /** Highest number of requests seen in flight for one mailbox. */
   maxConcurrent: number;
-  /** sendMail requests that Exchange accepted (a message went out). */
+  /** sendMail and reply requests that Exchange accepted (a message went out). */
   accepted: number;
 }
 
