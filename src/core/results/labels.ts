@@ -35,11 +35,11 @@ export const STOP_LABELS: Record<StopCause, string> = {
   'do-not-contact': 'on the do-not-contact list',
 };
 
-/** How a follow-up went out: "in the same thread", or "as a new message" (with why, when known). */
+/** How a follow-up went out: "in the same thread", or "as a new message" (with why); '' when not recorded. */
 export function threadingLabel(threading: Threading | null): string {
-  if (threading?.how === 'new-message')
-    return threading.reason ? `as a new message: ${threading.reason}` : 'as a new message';
-  return 'in the same thread';
+  if (!threading) return '';
+  if (threading.how === 'reply') return 'in the same thread';
+  return threading.reason ? `as a new message: ${threading.reason}` : 'as a new message';
 }
 
 /** How a matched message was tied to our send, in the recruiter's words. */

@@ -53,8 +53,8 @@ const VERDICT: Record<string, string> = {
 
 /** "Step 2 sent (in the same thread)", "Step 2 sent as a new message: …"; "Sent" for a single message. */
 function sentTitle({ step, threading }: Extract<TimelineEntry, { kind: 'sent' }>): string {
-  if (step === 1) return 'Step 1 sent';
   const how = threadingLabel(threading);
+  if (step === 1 || !how) return `Step ${step} sent`;
   return threading?.how === 'new-message' ? `Step ${step} sent ${how}` : `Step ${step} sent (${how})`;
 }
 
