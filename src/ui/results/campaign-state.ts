@@ -19,6 +19,12 @@ export interface CampaignFiles {
 /** The campaign controller's part (src/ui/campaign/controller.ts). */
 export interface LiveCampaign {
   liveCampaign(): TrackedCampaign | null;
+  /**
+   * Every campaign this pane's engines run (sequences: all running campaigns of the mailbox, not
+   * only the current one). When present it replaces `liveCampaign` for reading; `annotate`,
+   * `stopFor` and `recordBackendSend` must then accept any of them.
+   */
+  liveCampaigns?(): TrackedCampaign[];
   annotate(campaignId: string, notes: ReadonlyMap<string, RecipientNote>): boolean;
   stopFor(campaignId: string, code: string, message: string): boolean;
   recordBackendSend(campaignId: string, attemptId: string, sendId: string): boolean;
@@ -76,6 +82,14 @@ export async function savedCampaigns(files: CampaignFiles): Promise<SavedCampaig
   return out;
 }
 
+/** The campaigns an engine in this pane holds (read from and written through the controller). */
+export function liveCampaignsOf(live: LiveCampaign | null): TrackedCampaign[] {
+  if (!live) return [];
+  if (live.liveCampaigns) return live.liveCampaigns();
+  const current = live.liveCampaign();
+  return current ? [current] : [];
+}
+
 export function campaignStatePort(
   files: CampaignFiles,
   /** The campaign controller, once it has opened the current campaign (null: campaigns not open here). */
@@ -101,10 +115,11 @@ export function campaignStatePort(
 
   return {
     async list() {
-      const current = (await live())?.liveCampaign() ?? null;
+      const current = liveCampaignsOf(await live());
+      const ids = new Set(current.map((c) => c.campaignId));
       const saved = await savedCampaigns(files);
       const tracked: TrackedCampaign[] = saved
-        .filter((s) => s.campaignId !== current?.campaignId)
+        .filter((s) => !ids.has(s.campaignId))
         .map((s) => ({
           campaignId: s.campaignId,
           status: s.snapshot.send?.status ?? 'ready',
@@ -112,7 +127,7 @@ export function campaignStatePort(
           recipients: s.snapshot.send?.recipients ?? [],
           backendSends: s.backendSends,
         }));
-      return current ? [current, ...tracked] : tracked;
+      return [...current, ...tracked];
     },
     async annotate(campaignId, notes) {
       if ((await live())?.annotate(campaignId, notes)) return;

@@ -14,6 +14,7 @@ import {
   cachedCampaignFiles,
   campaignStatePort,
   savedCampaigns,
+  liveCampaignsOf,
   type CampaignFiles,
   type LiveCampaign,
 } from './campaign-state';
@@ -129,14 +130,14 @@ export function createResultsSource(deps: ResultsSourceDeps): RunningResultsSour
     async load(campaignId) {
       const saved = (await savedCampaigns(files)).find((s) => s.campaignId === campaignId);
       if (!saved) return null;
-      const current = (await deps.live())?.liveCampaign();
+      const current = liveCampaignsOf(await deps.live()).find((c) => c.campaignId === campaignId);
       const snapshot =
-        current?.campaignId === campaignId && saved.snapshot.send
+        current && saved.snapshot.send
           ? { ...saved.snapshot, send: { ...saved.snapshot.send, recipients: current.recipients } }
           : saved.snapshot;
       return buildCampaignResults({
         snapshot,
-        backendSends: current?.campaignId === campaignId ? current.backendSends : saved.backendSends,
+        backendSends: current ? current.backendSends : saved.backendSends,
         events: await openedEvents(),
         syncedAt,
         notes: [...syncNotes(report, error), ...MATCHING_LIMITS],
