@@ -51,6 +51,7 @@ export function generatedResults(options: GeneratedOptions): CampaignResults {
     const sendId = state === 'queued' ? null : `send-${i}`;
     prospects.push({
       prospectId: `p${i}`,
+      step: 1,
       displayName: `Prospect ${i}`,
       address: `prospect${i}@example.com`,
       state,

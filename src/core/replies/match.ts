@@ -15,6 +15,10 @@
  *                    bounce: no subject or address, exactly one send just before it   low
  *
  * Anything else returns null: it is not ours, and reply sync drops it without storing anything.
+ *
+ * Sequences: a prospect's follow-ups share step 1's subject ("RE: …") and, when threaded, its
+ * conversation. A reply or out-of-office is credited to the latest step sent to that prospect
+ * before it arrived; a bounce to the message it reports (its headers, else the latest step).
  */
 import type { MatchConfidence, MatchRule } from '../results/types';
 import type { Answer, InboundMessage } from './classify';
@@ -53,17 +57,67 @@ export function matchInbound(
 ): Match | null {
   const received = m.receivedDateTime ? Date.parse(m.receivedDateTime) : NaN;
   if (!Number.isFinite(received)) return null;
-  const after = (s: CandorSend) => received >= s.sentAt - options.clockSkewMs;
+  const found = findSend(m, c, index, received, options);
+  if (!found || c.kind === 'bounce') return found;
+  return { ...found, send: latestStepBefore(found.send, index, received, options.clockSkewMs) };
+}
 
-  const inConversation = index.byConversation(m.conversationId).find(after);
-  if (inConversation) return { send: inConversation, confidence: 'high', matchedBy: 'conversation' };
+function findSend(
+  m: InboundMessage,
+  c: Answer,
+  index: SendIndex,
+  received: number,
+  options: MatchOptions,
+): Match | null {
+  const after = (s: CandorSend) => received >= s.sentAt - options.clockSkewMs;
+  let referenced: CandorSend | undefined;
   for (const id of referencedMessageIds(m.headers)) {
     const send = index.byMessageId(id);
-    if (send && after(send)) return { send, confidence: 'high', matchedBy: 'headers' };
+    if (send && after(send)) {
+      referenced = send;
+      break;
+    }
   }
+  const inConversation = index.byConversation(m.conversationId).find(after);
+  if (inConversation) {
+    // A bounce reports one message: when its headers name which step of this thread, that one.
+    const exact =
+      c.kind === 'bounce' && referenced && sameProspect(referenced, inConversation) ? referenced : null;
+    return { send: exact ?? inConversation, confidence: 'high', matchedBy: 'conversation' };
+  }
+  if (referenced) return { send: referenced, confidence: 'high', matchedBy: 'headers' };
   return c.kind === 'bounce'
     ? matchBounce(m, c, index, received, options)
     : matchAnswer(m, c, index, received, options);
+}
+
+const sameProspect = (a: CandorSend, b: CandorSend) =>
+  a.campaignId === b.campaignId && a.prospectId === b.prospectId;
+
+/**
+ * With follow-ups several sends go to one prospect, threaded ones in one conversation. A reply or
+ * an out-of-office is credited to the latest step sent to that prospect before it was received —
+ * the message that prompted it, whichever earlier one the client quoted. sentAt is the pane's
+ * clock: a step stamped after the answer (within the clock allowance) is chosen only when no step
+ * was sent strictly before it.
+ */
+function latestStepBefore(
+  send: CandorSend,
+  index: SendIndex,
+  received: number,
+  clockSkewMs: number,
+): CandorSend {
+  const steps = index.ofProspect(send); // newest first
+  if (steps.length < 2) return send;
+  return (
+    steps.find((s) => s.sentAt <= received) ?? steps.find((s) => received >= s.sentAt - clockSkewMs) ?? send
+  );
+}
+
+/** Sends (newest first) that go to one prospect only, or null when they name several. */
+function oneProspect(sends: readonly CandorSend[]): CandorSend | null {
+  const first = sends[0];
+  return first && sends.every((s) => sameProspect(s, first)) ? first : null;
 }
 
 function matchAnswer(
@@ -107,13 +161,13 @@ function matchBounce(
     const sameSubject = index.all.filter(
       (s) => s.subjectKey === c.answeredSubjectKey && inWindow(s, options.bounceWindowMs),
     );
-    // A subject many prospects shared says nothing about which of them bounced.
-    if (sameSubject.length === 1 && sameSubject[0])
-      return { send: sameSubject[0], confidence: 'medium', matchedBy: 'address-subject' };
+    // A subject many prospects shared says nothing about which of them bounced. One prospect's
+    // steps share it too ("RE: …"): then the latest of them.
+    const only = oneProspect(sameSubject);
+    if (only) return { send: only, confidence: 'medium', matchedBy: 'address-subject' };
     if (sameSubject.length > 1) return null;
   }
-  const justBefore = index.all.filter((s) => inWindow(s, options.bounceTimingWindowMs));
-  if (justBefore.length === 1 && justBefore[0])
-    return { send: justBefore[0], confidence: 'low', matchedBy: 'address-subject' };
+  const justBefore = oneProspect(index.all.filter((s) => inWindow(s, options.bounceTimingWindowMs)));
+  if (justBefore) return { send: justBefore, confidence: 'low', matchedBy: 'address-subject' };
   return null;
 }

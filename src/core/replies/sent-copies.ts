@@ -5,11 +5,19 @@
  * the search starts 15 minutes before the attempt and is repeated on every reply sync round for
  * 30 minutes after the send; the copy is recognised by the send engine's own rule (reconcile.ts:
  * x-candor-send-id when headers are there, else recipient + exact subject + time).
+ *
+ * Follow-ups: a prospect's steps 2… all carry step 1's subject with "RE: " and, sent as replies, its
+ * conversation. Two of them looked for in one round (a fast clock, a long outage) must each get their
+ * own copy: the newest attempt takes the newest copy that fits. A threaded reply's subject is written
+ * by Exchange, so when the exact subject is not there, a copy to the prospect in the previous step's
+ * conversation with the same subject once prefixes are stripped is accepted.
  */
 import type { MailHeaderRecord } from '../mail';
-import { findCopies, type RecipientRecord } from '../send';
+import { normalizeEmail } from '../prospects/email';
+import { findCopies, SEND_ID_HEADER, type RecipientRecord } from '../send';
 import type { RecipientNote } from '../send/recipient-note';
 import type { TrackedCampaign } from './ports';
+import { subjectKey } from './subject';
 
 export interface CopySearchOptions {
   /** Exchange's sentDateTime may be this much earlier than the pane's attempt start. */
@@ -29,6 +37,8 @@ export const DEFAULT_COPY_SEARCH: CopySearchOptions = {
 export interface PendingCopy {
   campaignId: string;
   recipient: RecipientRecord;
+  /** For a follow-up sent as a reply: the conversation of the step it replied to, once known. */
+  threadConversationId?: string;
 }
 
 function awaitingCopy(r: RecipientRecord): boolean {
@@ -49,10 +59,15 @@ export function planCopySearch(
   const pending: PendingCopy[] = [];
   const expired: PendingCopy[] = [];
   for (const c of campaigns) {
+    const byId = new Map(c.recipients.map((r) => [r.id, r]));
     for (const recipient of c.recipients) {
       if (!awaitingCopy(recipient)) continue;
       const started = recipient.attempt?.startedAt ?? 0;
-      (now - started > options.maxAgeMs ? expired : pending).push({ campaignId: c.campaignId, recipient });
+      const item: PendingCopy = { campaignId: c.campaignId, recipient };
+      const previous = recipient.threadOf ? byId.get(recipient.threadOf) : undefined;
+      if (previous?.conversationId && recipient.threading?.how !== 'new-message')
+        item.threadConversationId = previous.conversationId;
+      (now - started > options.maxAgeMs ? expired : pending).push(item);
     }
   }
   const oldest = Math.min(...pending.map((p) => p.recipient.attempt?.startedAt ?? now));
@@ -80,16 +95,15 @@ export function copyNotes(
   // Recipient ids are unique per campaign only: match each campaign's recipients on their own,
   // with the copies another campaign already took left out.
   const taken = new Set<string>();
-  const byCampaign = new Map<string, RecipientRecord[]>();
-  for (const p of pending)
-    byCampaign.set(p.campaignId, [...(byCampaign.get(p.campaignId) ?? []), p.recipient]);
-  for (const [campaignId, recipients] of byCampaign) {
-    const copies = findCopies(
+  const byCampaign = new Map<string, PendingCopy[]>();
+  for (const p of pending) byCampaign.set(p.campaignId, [...(byCampaign.get(p.campaignId) ?? []), p]);
+  for (const [campaignId, forCampaign] of byCampaign) {
+    const copies = copiesOf(
       items.filter((i) => !taken.has(i.id)),
-      recipients,
+      forCampaign,
       options.clockSkewMs,
     );
-    for (const r of recipients) {
+    for (const { recipient: r } of forCampaign) {
       const copy = copies.get(r.id);
       if (copy) {
         taken.add(copy.id);
@@ -101,4 +115,43 @@ export function copyNotes(
   }
   for (const p of expired) note(p.campaignId, p.recipient.id, { copySearchEndedAt: now });
   return notes;
+}
+
+const sentTime = (i: MailHeaderRecord) => (i.sentDateTime ? Date.parse(i.sentDateTime) : NaN);
+const startedAt = (r: RecipientRecord) => r.attempt?.startedAt ?? 0;
+
+/** One campaign's copies: the engine's rule, newest attempt first; then threaded follow-ups' copies. */
+function copiesOf(
+  items: readonly MailHeaderRecord[],
+  pending: readonly PendingCopy[],
+  clockSkewMs: number,
+): Map<string, MailHeaderRecord> {
+  const newestItems = [...items].sort((a, b) => (sentTime(b) || 0) - (sentTime(a) || 0));
+  const newest = [...pending].sort((a, b) => startedAt(b.recipient) - startedAt(a.recipient));
+  const found = findCopies(
+    newestItems,
+    newest.map((p) => p.recipient),
+    clockSkewMs,
+  );
+  const used = new Set([...found.values()].map((c) => c.id));
+  for (const { recipient: r, threadConversationId } of newest) {
+    if (found.has(r.id) || !threadConversationId || !r.attempt) continue;
+    const key = subjectKey(r.attempt.subject);
+    const address = normalizeEmail(r.address);
+    const copy = newestItems.find(
+      (i) =>
+        !used.has(i.id) &&
+        i.conversationId === threadConversationId &&
+        // A copy carrying our header belongs to the attempt it names (the engine's rule decided).
+        !i.internetMessageHeaders?.some((h) => h.name.toLowerCase() === SEND_ID_HEADER) &&
+        i.toRecipients.some((t) => normalizeEmail(t.address) === address) &&
+        subjectKey(i.subject) === key &&
+        sentTime(i) >= startedAt(r) - clockSkewMs,
+    );
+    if (copy) {
+      used.add(copy.id);
+      found.set(r.id, copy);
+    }
+  }
+  return found;
 }

@@ -89,7 +89,9 @@ export function candorSends(
       if (now - sentAt > trackForMs) continue;
       out.push({
         campaignId: c.campaignId,
-        prospectId: r.id,
+        prospectId: r.prospectId ?? r.id,
+        recordId: r.id,
+        step: r.step ?? 1,
         sendId: c.backendSends[r.attempt.sendId] ?? null,
         attemptId: r.attempt.sendId,
         address: r.address,
@@ -199,9 +201,10 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
       const response = responseFor(c, match, at);
       if (response) {
         const forCampaign = responses.get(match.send.campaignId) ?? new Map<string, RecipientNote>();
-        const prior = forCampaign.get(match.send.prospectId)?.response;
+        // On the record of the step it answered (the stop rule reads every step of the prospect).
+        const prior = forCampaign.get(match.send.recordId)?.response;
         // The strongest response wins (applyRecipientNote ranks them again against the saved one).
-        if (outranks(response, prior)) forCampaign.set(match.send.prospectId, { response });
+        if (outranks(response, prior)) forCampaign.set(match.send.recordId, { response });
         responses.set(match.send.campaignId, forCampaign);
       }
       const upload: Omit<ReplyUpload, 'sendId'> = {

@@ -4,6 +4,7 @@
  */
 import type { CampaignSnapshot } from '../campaign/snapshot';
 import type { RecipientRecord } from '../send';
+import type { SendSnapshot } from '../send/snapshot';
 import type {
   CampaignResults,
   MatchConfidence,
@@ -80,18 +81,36 @@ export function buildCampaignResults({
   notes,
 }: BuildResultsInput): CampaignResults {
   const { campaign } = snapshot;
-  const records = new Map<string, RecipientRecord>((snapshot.send?.recipients ?? []).map((r) => [r.id, r]));
-  const prospects: ProspectSend[] = campaign.prospects.map((p) => {
-    const r = records.get(p.id);
-    return {
-      prospectId: p.id,
-      displayName: displayNameOf(p.fields, p.email),
-      address: p.email,
-      state: r?.state ?? 'queued',
-      sentAt: r?.sentAt ?? null,
-      sendId: r?.attempt ? (backendSends[r.attempt.sendId] ?? null) : null,
-    };
-  });
+  // Step 1's record has the prospect's id; a follow-up's names its prospect.
+  const records = new Map<string, RecipientRecord[]>();
+  for (const r of snapshot.send?.recipients ?? []) {
+    const id = r.prospectId ?? r.id;
+    records.set(id, [...(records.get(id) ?? []), r]);
+  }
+  const prospects: ProspectSend[] = [];
+  let lastStep = 1;
+  for (const p of campaign.prospects) {
+    const base = { prospectId: p.id, displayName: displayNameOf(p.fields, p.email), address: p.email };
+    const own = (records.get(p.id) ?? []).sort((a, b) => (a.step ?? 1) - (b.step ?? 1));
+    if (own.length === 0) prospects.push({ ...base, step: 1, state: 'queued', sentAt: null, sendId: null });
+    for (const r of own) {
+      const send: ProspectSend = {
+        ...base,
+        step: r.step ?? 1,
+        state: r.state,
+        sentAt: r.sentAt ?? null,
+        sendId: r.attempt ? (backendSends[r.attempt.sendId] ?? null) : null,
+      };
+      if (r.threading) send.threading = { ...r.threading };
+      if (r.response) send.response = { ...r.response };
+      lastStep = Math.max(lastStep, send.step);
+      prospects.push(send);
+    }
+  }
+  // Structural reads: the sequence settings and the stopped list are optional parts of the state.
+  const followUps = (campaign as { sequence?: { followUps?: unknown[] } }).sequence?.followUps?.length ?? 0;
+  const stopped = (snapshot.send as (SendSnapshot & { stopped?: CampaignResults['stopped'] }) | null)
+    ?.stopped;
   const sentAtBySend = new Map<string, number | null>();
   for (const p of prospects) if (p.sendId) sentAtBySend.set(p.sendId, p.sentAt);
 
@@ -137,6 +156,8 @@ export function buildCampaignResults({
     name: campaign.name,
     startedAt: sentTimes.length ? Math.min(...sentTimes) : null,
     prospects,
+    steps: Math.max(lastStep, 1 + followUps),
+    ...(stopped && Object.keys(stopped).length ? { stopped: structuredClone(stopped) } : {}),
     opens: opens.sort((a, b) => a.at - b.at),
     replies: [...replies.values()].sort((a, b) => a.receivedAt - b.receivedAt),
     syncedAt,

@@ -1,7 +1,8 @@
 import { countOf as sharedCountOf } from '../../shared/plural';
 /** The words the report uses (screens and CSV export alike), in one place. */
 import type { BounceReason } from './bounce';
-import type { AttentionItem, ProspectStatus } from './report';
+import type { Threading } from '../send/recipient';
+import type { AttentionItem, ProspectStatus, StopCause } from './report';
 import type { ReplyRecord } from './types';
 
 export const STATUS_LABELS: Record<ProspectStatus, string> = {
@@ -24,6 +25,22 @@ export const BOUNCE_LABELS: Record<BounceReason, string> = {
   'sending-limit': 'Your mailbox reached its sending limit',
   unknown: 'The message could not be delivered',
 };
+
+/** "No more steps: …" — why a prospect's later steps did not go out. */
+export const STOP_LABELS: Record<StopCause, string> = {
+  replied: 'replied',
+  bounced: 'bounced',
+  'out-of-office': 'out of office',
+  removed: 'removed from the campaign',
+  'do-not-contact': 'on the do-not-contact list',
+};
+
+/** How a follow-up went out: "in the same thread", or "as a new message" (with why); '' when not recorded. */
+export function threadingLabel(threading: Threading | null): string {
+  if (!threading) return '';
+  if (threading.how === 'reply') return 'in the same thread';
+  return threading.reason ? `as a new message: ${threading.reason}` : 'as a new message';
+}
 
 /** How a matched message was tied to our send, in the recruiter's words. */
 export function matchLabel(message: Pick<ReplyRecord, 'matchedBy' | 'confidence'>): string {

@@ -4,9 +4,41 @@
  * alone. Plain data in, plain data out; linear in prospects + events (5,000 prospects and 50,000
  * events build in a few tens of milliseconds, see `npm run bench -- report`).
  */
-import type { RecipientState } from '../send/recipient';
+import type { RecipientState, Threading } from '../send/recipient';
 import { bounceReason, isSenderSide, type BounceReason } from './bounce';
 import type { CampaignResults, OpenRecord, ProspectSend, ReplyRecord } from './types';
+
+/** Why a prospect got no further step. */
+export type StopCause = 'replied' | 'bounced' | 'out-of-office' | 'removed' | 'do-not-contact';
+
+/** One step's send to one prospect, with what it drew (opens and answers to exactly this message). */
+export interface StepSend {
+  step: number;
+  state: RecipientState;
+  sentAt: number | null;
+  sendId: string | null;
+  threading: Threading | null;
+  humanOpens: number;
+  machineOpens: number;
+  firstHumanOpenAt: number | null;
+  opens: OpenRecord[];
+  messages: ReplyRecord[];
+}
+
+/** One step across the campaign: prospects sent that step, and what its message drew. */
+export interface StepCounts {
+  step: number;
+  /** Prospects this step went out to. */
+  sent: number;
+  /** Of them, not bounced, opened by a person (this step's message; machine opens never count). */
+  opened: number;
+  /** Prospects whose (counted) reply answered this step. Sums to the headline "Replied". */
+  replied: number;
+  /** Prospects whose bounce was this step's message. Sums to the headline "Bounced". */
+  bounced: number;
+  /** Prospects with an out-of-office answer to this step (one prospect may be away on two steps). */
+  outOfOffice: number;
+}
 
 /**
  * One prospect's status. Precedence, strongest first (a prospect shows the first that applies):
@@ -35,9 +67,18 @@ export interface ProspectReport {
   displayName: string;
   address: string;
   status: ProspectStatus;
-  /** The send's own state (sending engine). */
+  /** Step 1's own state (sending engine). */
   sendState: RecipientState;
+  /** When step 1 went out. */
   sentAt: number | null;
+  /** Every step with a record, in order (a prospect not sent yet: step 1, queued). */
+  steps: StepSend[];
+  /** The step the counted reply answered / the bounced message's step (null: none). */
+  replyStep: number | null;
+  bounceStep: number | null;
+  /** Later steps the campaign has will not go out, and why (null: nothing stopped them). */
+  stopped: { cause: StopCause; at: number } | null;
+  /** Over every step. */
   humanOpens: number;
   machineOpens: number;
   firstHumanOpenAt: number | null;
@@ -48,15 +89,23 @@ export interface ProspectReport {
   outOfOffice: ReplyRecord | null;
   /** Low-confidence matches (any kind): shown to the recruiter to judge, never counted. */
   toReview: ReplyRecord[];
-  /** Every open and matched message, oldest first. */
+  /** Every open and matched message (every step), oldest first. */
   opens: OpenRecord[];
   messages: ReplyRecord[];
 }
 
 export type TimelineEntry =
-  | { kind: 'sent'; at: number }
-  | { kind: 'open'; at: number; open: OpenRecord }
-  | { kind: 'message'; at: number; message: ReplyRecord; review: boolean; bounceReason: BounceReason | null };
+  | { kind: 'sent'; at: number; step: number; threading: Threading | null }
+  | { kind: 'open'; at: number; open: OpenRecord; step: number }
+  | {
+      kind: 'message';
+      at: number;
+      message: ReplyRecord;
+      review: boolean;
+      bounceReason: BounceReason | null;
+      step: number;
+    }
+  | { kind: 'stopped'; at: number; cause: StopCause };
 
 export interface ReportCounts {
   prospects: number;
@@ -118,12 +167,16 @@ export interface AttentionItem {
 export interface CampaignReport {
   campaignId: string;
   name: string;
+  /** Steps in the campaign (1: a single message). */
+  steps: number;
+  /** Per step, step 1 first (one entry per step of the campaign). */
+  bySteps: StepCounts[];
   startedAt: number | null;
   syncedAt: number | null;
   notes: string[];
   counts: ReportCounts;
   rates: ReportRates;
-  /** Median of (first counted reply − sent) over replied prospects; null when none. */
+  /** Median of (first counted reply − sending of the step it answered) over replied prospects; null when none. */
   medianReplyMs: number | null;
   activity: ActivitySeries;
   /** In the order of CampaignResults.prospects. */
@@ -148,6 +201,21 @@ const HOURLY_SPAN = 2 * DAY;
 
 const rate = (n: number, of: number): number | null => (of > 0 ? n / of : null);
 
+function emptyStep(p: ProspectSend): StepSend {
+  return {
+    step: p.step,
+    state: p.state,
+    sentAt: p.sentAt,
+    sendId: p.sendId,
+    threading: p.threading ?? null,
+    humanOpens: 0,
+    machineOpens: 0,
+    firstHumanOpenAt: null,
+    opens: [],
+    messages: [],
+  };
+}
+
 function emptyProspect(p: ProspectSend): ProspectReport {
   return {
     prospectId: p.prospectId,
@@ -156,6 +224,10 @@ function emptyProspect(p: ProspectSend): ProspectReport {
     status: 'queued',
     sendState: p.state,
     sentAt: p.sentAt,
+    steps: [],
+    replyStep: null,
+    bounceStep: null,
+    stopped: null,
     humanOpens: 0,
     machineOpens: 0,
     firstHumanOpenAt: null,
@@ -167,6 +239,42 @@ function emptyProspect(p: ProspectSend): ProspectReport {
     opens: [],
     messages: [],
   };
+}
+
+const stepWasSent = (s: StepSend) =>
+  s.state === 'sent' || s.sentAt !== null || s.opens.length > 0 || s.messages.length > 0;
+
+const RESPONSE_CAUSE: Record<NonNullable<ProspectSend['response']>['kind'], StopCause> = {
+  replied: 'replied',
+  bounced: 'bounced',
+  'out-of-office': 'out-of-office',
+};
+const CAUSE_RANK: StopCause[] = ['out-of-office', 'bounced', 'replied'];
+
+/**
+ * Why the campaign's later steps will not reach this prospect: stopped by hand, or the last step
+ * went out and an answer was recorded (the stop rule dropped the next one). Null while a step is
+ * still queued, waiting or failed, and when every step went out.
+ */
+function stopOf(
+  p: ProspectReport,
+  sends: readonly ProspectSend[],
+  steps: number,
+  byHand: { code: string; at: number } | undefined,
+): ProspectReport['stopped'] {
+  const last = p.steps[p.steps.length - 1];
+  if (!last || last.step >= steps) return null;
+  if (byHand)
+    return { cause: byHand.code === 'do-not-contact' ? 'do-not-contact' : 'removed', at: byHand.at };
+  if (last.state !== 'sent') return null;
+  let best: { cause: StopCause; at: number } | null = null;
+  for (const s of sends) {
+    if (!s.response) continue;
+    const cause = RESPONSE_CAUSE[s.response.kind];
+    if (!best || CAUSE_RANK.indexOf(cause) > CAUSE_RANK.indexOf(best.cause))
+      best = { cause, at: s.response.at };
+  }
+  return best;
 }
 
 /** Sent as the engine knows it, or shown to have gone out by an open or a matched message. */
@@ -238,11 +346,31 @@ export function activitySeries(
 }
 
 export function buildReport(results: CampaignResults, options: ReportOptions = {}): CampaignReport {
-  const prospects = results.prospects.map(emptyProspect);
-  const bySend = new Map<string, ProspectReport>();
-  results.prospects.forEach((p, i) => {
-    if (p.sendId) bySend.set(p.sendId, prospects[i]!);
-  });
+  // Sends grouped per prospect (a prospect's steps follow each other; a stray order is tolerated).
+  const prospects: ProspectReport[] = [];
+  const sendsOf = new Map<ProspectReport, ProspectSend[]>();
+  const byId = new Map<string, ProspectReport>();
+  const bySend = new Map<string, { p: ProspectReport; s: StepSend }>();
+  let steps = results.steps ?? 1;
+  for (const send of results.prospects) {
+    let p = byId.get(send.prospectId);
+    if (!p) {
+      p = emptyProspect(send);
+      byId.set(send.prospectId, p);
+      prospects.push(p);
+      sendsOf.set(p, []);
+    }
+    const s = emptyStep(send);
+    if (send.step === 1 || p.steps.length === 0) {
+      p.sendState = send.state;
+      p.sentAt = send.sentAt;
+    }
+    p.steps.push(s);
+    sendsOf.get(p)!.push(send);
+    if (send.step > steps) steps = send.step;
+    if (send.sendId) bySend.set(send.sendId, { p, s });
+  }
+  for (const p of prospects) if (p.steps.length > 1) p.steps.sort((a, b) => a.step - b.step);
 
   let unmatchedEvents = 0;
   const seen = new Set<string>();
@@ -250,25 +378,38 @@ export function buildReport(results: CampaignResults, options: ReportOptions = {
   for (const open of results.opens) {
     if (seen.has(open.eventId)) continue; // a re-delivered event counts once
     seen.add(open.eventId);
-    const p = bySend.get(open.sendId);
-    if (!p) {
+    const to = bySend.get(open.sendId);
+    if (!to) {
       unmatchedEvents++;
       continue;
     }
-    p.opens.push(open);
+    to.p.opens.push(open);
+    to.s.opens.push(open);
     countedOpens.push(open);
   }
   const countedReplies: ReplyRecord[] = [];
+  const stepOfMessage = new Map<ReplyRecord, number>();
   for (const message of results.replies) {
     if (seen.has(message.eventId)) continue;
     seen.add(message.eventId);
-    const p = bySend.get(message.sendId);
-    if (!p) {
+    const to = bySend.get(message.sendId);
+    if (!to) {
       unmatchedEvents++;
       continue;
     }
-    p.messages.push(message);
+    to.p.messages.push(message);
+    to.s.messages.push(message);
+    stepOfMessage.set(message, to.s.step);
   }
+
+  const bySteps: StepCounts[] = Array.from({ length: steps }, (_, i) => ({
+    step: i + 1,
+    sent: 0,
+    opened: 0,
+    replied: 0,
+    bounced: 0,
+    outOfOffice: 0,
+  }));
 
   const counts: ReportCounts = {
     prospects: prospects.length,
@@ -294,6 +435,16 @@ export function buildReport(results: CampaignResults, options: ReportOptions = {
   for (const p of prospects) {
     if (p.opens.length > 1) p.opens.sort(byTime((o) => o.at));
     if (p.messages.length > 1) p.messages.sort(byTime((m) => m.receivedAt));
+    for (const s of p.steps) {
+      if (s.opens.length > 1) s.opens.sort(byTime((o) => o.at));
+      if (s.messages.length > 1) s.messages.sort(byTime((m) => m.receivedAt));
+      for (const o of s.opens) {
+        if (o.verdict === 'human') {
+          s.humanOpens++;
+          s.firstHumanOpenAt ??= o.at;
+        } else s.machineOpens++;
+      }
+    }
     for (const o of p.opens) {
       if (o.verdict === 'human') {
         p.humanOpens++;
@@ -314,7 +465,22 @@ export function buildReport(results: CampaignResults, options: ReportOptions = {
       else p.outOfOffice ??= m;
     }
     if (p.bounce) p.bounceReason = bounceReason(p.bounce.statusCode);
+    p.replyStep = p.reply ? (stepOfMessage.get(p.reply) ?? null) : null;
+    p.bounceStep = p.bounce ? (stepOfMessage.get(p.bounce) ?? null) : null;
     p.status = statusOf(p);
+    p.stopped = stopOf(p, sendsOf.get(p)!, steps, results.stopped?.[p.prospectId]);
+
+    for (const s of p.steps) {
+      const row = bySteps[s.step - 1];
+      if (!row || !stepWasSent(s)) continue;
+      row.sent++;
+      if (p.status === 'bounced') continue;
+      if (s.humanOpens > 0) row.opened++;
+      if (s.messages.some((m) => m.kind === 'out-of-office' && m.confidence !== 'low')) row.outOfOffice++;
+    }
+    if (p.replyStep !== null && bySteps[p.replyStep - 1]) bySteps[p.replyStep - 1]!.replied++;
+    if (p.status === 'bounced' && p.bounceStep !== null && bySteps[p.bounceStep - 1])
+      bySteps[p.bounceStep - 1]!.bounced++;
 
     counts.humanOpenEvents += p.humanOpens;
     counts.machineOpenEvents += p.machineOpens;
@@ -341,14 +507,18 @@ export function buildReport(results: CampaignResults, options: ReportOptions = {
       else if (p.machineOpens > 0) counts.openedMachineOnly++;
       if (p.reply) {
         counts.replied++;
-        if (p.sentAt !== null && p.reply.receivedAt >= p.sentAt)
-          replyTimes.push(p.reply.receivedAt - p.sentAt);
+        const answered = p.steps.find((s) => s.step === p.replyStep)?.sentAt ?? p.sentAt;
+        if (answered !== null && p.reply.receivedAt >= answered)
+          replyTimes.push(p.reply.receivedAt - answered);
       }
       if (p.outOfOffice) counts.outOfOffice++;
     }
     // The engine waits for the recruiter on every uncertain send, whatever arrived since.
-    if (p.sendState === 'uncertain') awaiting.push(p.prospectId);
-    if (p.status === 'failed') failed.push(p.prospectId);
+    if (p.steps.some((s) => s.state === 'uncertain')) awaiting.push(p.prospectId);
+    // A prospect removed by hand is not a failure to fix.
+    const byHand = p.stopped?.cause === 'removed' || p.stopped?.cause === 'do-not-contact';
+    if (!byHand && (p.status === 'failed' || p.steps.some((s) => s.state === 'failed')))
+      failed.push(p.prospectId);
   }
   counts.delivered = counts.sent - counts.bounced;
 
@@ -374,6 +544,8 @@ export function buildReport(results: CampaignResults, options: ReportOptions = {
   return {
     campaignId: results.campaignId,
     name: results.name,
+    steps,
+    bySteps,
     startedAt: results.startedAt,
     syncedAt: results.syncedAt,
     notes: results.notes,
@@ -393,20 +565,27 @@ export function buildReport(results: CampaignResults, options: ReportOptions = {
   };
 }
 
-/** One prospect's history, oldest first: the send, each open, each matched message. */
+/**
+ * One prospect's history, oldest first: each step's send, each open and matched message (with the
+ * step it belongs to), and, when later steps were stopped, why.
+ */
 export function timelineOf(p: ProspectReport): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
-  if (p.sentAt !== null) entries.push({ kind: 'sent', at: p.sentAt });
-  for (const open of p.opens) entries.push({ kind: 'open', at: open.at, open });
-  for (const message of p.messages)
-    entries.push({
-      kind: 'message',
-      at: message.receivedAt,
-      message,
-      review: message.confidence === 'low',
-      bounceReason: message.kind === 'bounce' ? bounceReason(message.statusCode) : null,
-    });
-  // Stable sort keeps "sent" first when an open carries the same time.
+  for (const s of p.steps) {
+    if (s.sentAt !== null) entries.push({ kind: 'sent', at: s.sentAt, step: s.step, threading: s.threading });
+    for (const open of s.opens) entries.push({ kind: 'open', at: open.at, open, step: s.step });
+    for (const message of s.messages)
+      entries.push({
+        kind: 'message',
+        at: message.receivedAt,
+        message,
+        review: message.confidence === 'low',
+        bounceReason: message.kind === 'bounce' ? bounceReason(message.statusCode) : null,
+        step: s.step,
+      });
+  }
+  if (p.stopped) entries.push({ kind: 'stopped', at: p.stopped.at, cause: p.stopped.cause });
+  // Stable sort keeps a "sent" before an open at the same time, and "stopped" after its cause.
   return entries.sort(byTime((e) => e.at));
 }
 

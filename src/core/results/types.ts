@@ -3,7 +3,7 @@
  * sealed events: the contract between reply tracking (which produces these records) and the report
  * (which only reads them). Plain data, no I/O.
  */
-import type { RecipientState } from '../send/recipient';
+import type { ProspectResponse, RecipientState, Threading } from '../send/recipient';
 
 /** How the pixel intake judged an open (stored sealed with the event). */
 export type OpenVerdict = 'human' | 'proxy' | 'scanner';
@@ -46,9 +46,14 @@ export interface ReplyRecord {
   statusCode: string | null;
 }
 
-/** One prospect's send as the campaign state holds it (decrypted in the pane). */
+/**
+ * One send to a prospect as the campaign state holds it (decrypted in the pane): one per sequence
+ * step the prospect has a record for. A single-message campaign has one per prospect (step 1).
+ */
 export interface ProspectSend {
   prospectId: string;
+  /** 1-based sequence step. */
+  step: number;
   /** A display name from the prospect's merge fields, or the address when there is none. */
   displayName: string;
   address: string;
@@ -56,7 +61,14 @@ export interface ProspectSend {
   sentAt: number | null;
   /** The backend's send id (joins opens and replies), null when never registered. */
   sendId: string | null;
+  /** How a follow-up went out (in the prospect's thread, or as a new message and why), once sent. */
+  threading?: Threading;
+  /** What reply sync recorded on this step's record (what the stop rule reads). */
+  response?: ProspectResponse;
 }
+
+/** Why a prospect gets no further step: set by hand in the campaign, or by the stop rule. */
+export type StopCode = 'removed' | 'do-not-contact';
 
 /** Everything the report of one campaign is built from. */
 export interface CampaignResults {
@@ -64,7 +76,12 @@ export interface CampaignResults {
   name: string;
   /** When the first message went out (null: not sent yet). */
   startedAt: number | null;
+  /** Every send: each prospect in campaign order, its steps in order (a prospect not sent yet: step 1, queued). */
   prospects: ProspectSend[];
+  /** How many steps the campaign has (1 + follow-ups); absent: as many as the sends show. */
+  steps?: number;
+  /** Prospects stopped by hand (no further step), from the campaign state. */
+  stopped?: Record<string, { code: StopCode | string; at: number }>;
   opens: OpenRecord[];
   replies: ReplyRecord[];
   /** When reply sync last completed (null: never). */

@@ -3,7 +3,8 @@ import { countOf } from '../../core/results/labels';
 import type { ActivitySeries } from '../../core/results/report';
 import { formatBucket, formatCount } from './format';
 
-const useStyles = makeStyles({
+/** A small scrollable numbers table (the activity and the by-step tables share it). */
+export const useTableStyles = makeStyles({
   wrap: { maxHeight: '240px', overflowY: 'auto' },
   table: {
     width: '100%',
@@ -20,7 +21,7 @@ const useStyles = makeStyles({
 
 /** The chart's numbers as a table: the text alternative, for screen readers and anyone who prefers it. */
 export function ActivityTable({ series, caption }: { series: ActivitySeries; caption: string }) {
-  const styles = useStyles();
+  const styles = useTableStyles();
   const rows = series.buckets.filter((b) => b.humanOpens + b.machineOpens + b.replies > 0);
   return (
     <div className={styles.wrap} tabIndex={0} role="region" aria-label={caption}>

@@ -19,6 +19,8 @@ import { formatDateTime, formatDuration } from './format';
 import { HeadlineNumbers, reportHeadlines } from './HeadlineNumbers';
 import { ProspectResultsList } from './ProspectResultsList';
 import { ResultsState } from './ResultsState';
+import { stepSummary } from './step-summary';
+import { StepTable } from './StepTable';
 import { useCampaignReport, useRefresh, type ResultsAccess } from './use-results';
 
 export interface CampaignReportScreenProps extends ResultsAccess {
@@ -134,6 +136,18 @@ function ReportBody({
         {counts.machineOpenEvents > 0 &&
           `${counts.machineOpenEvents === 1 ? '1 open was by a machine (an image proxy or security scanner) and is' : `${counts.machineOpenEvents.toLocaleString()} opens were by machines (image proxies and security scanners) and are`} not counted as people opening.`}
       </p>
+
+      {report.steps > 1 && (
+        <>
+          <h2 className={styles.subheading}>By step</h2>
+          <p className={styles.text}>{stepSummary(report.bySteps)}</p>
+          <StepTable steps={report.bySteps} caption="Sent, opened, replied and bounced per step" />
+          <p className={styles.text}>
+            A reply counts for the latest step sent to that prospect before it arrived. Opened means opened by
+            a person.
+          </p>
+        </>
+      )}
 
       <ActivitySection series={report.activity} />
 

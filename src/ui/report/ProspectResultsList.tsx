@@ -30,9 +30,11 @@ const useStyles = makeStyles({
   status: { color: tokens.colorNeutralForeground2 },
 });
 
-/** The detail a row adds to its status: opens, and an unsure reply to check. */
-function rowDetail(p: CampaignReport['prospects'][number]): string {
+/** The detail a row adds to its status: the step replied to, opens, and an unsure reply to check. */
+function rowDetail(p: CampaignReport['prospects'][number], steps: number): string {
   const parts = [STATUS_LABELS[p.status]];
+  if (steps > 1 && p.status === 'replied' && p.replyStep !== null) parts[0] += ` to step ${p.replyStep}`;
+  else if (steps > 1) parts.push(`${p.steps.filter((s) => s.sentAt !== null).length} of ${steps} steps sent`);
   if (p.humanOpens > 0) parts.push(countOf(p.humanOpens, 'open', 'opens'));
   if (p.machineOpens > 0 && p.humanOpens === 0) parts.push('machine opens only');
   if (p.toReview.length > 0) parts.push('possible reply to check');
@@ -77,7 +79,7 @@ export function ProspectResultsList({
                   {p.displayName}
                 </Link>
               </p>
-              <p className={mergeClasses(styles.line, styles.status)}>{rowDetail(p)}</p>
+              <p className={mergeClasses(styles.line, styles.status)}>{rowDetail(p, report.steps)}</p>
             </li>
           );
         }}

@@ -8,7 +8,13 @@ import {
   MessageBarTitle,
   tokens,
 } from '@fluentui/react-components';
-import { BOUNCE_LABELS, matchLabel, STATUS_LABELS } from '../../core/results/labels';
+import {
+  BOUNCE_LABELS,
+  matchLabel,
+  STATUS_LABELS,
+  STOP_LABELS,
+  threadingLabel,
+} from '../../core/results/labels';
 import { timelineOf, type TimelineEntry } from '../../core/results/report';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { useScreenStyles } from '../components/screen-styles';
@@ -45,35 +51,49 @@ const VERDICT: Record<string, string> = {
   scanner: 'Checked by a security scanner (not counted as a person opening)',
 };
 
-/** What one timeline entry says: a title and its details. */
-function describe(entry: TimelineEntry): { what: string; details: string[] } {
+/** "Step 2 sent (in the same thread)", "Step 2 sent as a new message: …"; "Sent" for a single message. */
+function sentTitle({ step, threading }: Extract<TimelineEntry, { kind: 'sent' }>): string {
+  const how = threadingLabel(threading);
+  if (step === 1 || !how) return `Step ${step} sent`;
+  return threading?.how === 'new-message' ? `Step ${step} sent ${how}` : `Step ${step} sent (${how})`;
+}
+
+/** What one timeline entry says: a title and its details. `steps` > 1: every entry names its step. */
+function describe(entry: TimelineEntry, steps: number): { what: string; details: string[] } {
+  const multi = steps > 1;
   switch (entry.kind) {
     case 'sent':
-      return { what: 'Sent', details: [] };
+      return { what: multi ? sentTitle(entry) : 'Sent', details: [] };
+    case 'stopped':
+      return { what: `No more steps: ${STOP_LABELS[entry.cause]}`, details: [] };
     case 'open':
       return {
         what: VERDICT[entry.open.verdict] ?? 'Opened',
-        details: entry.open.ip ? [`From address ${entry.open.ip}`] : [],
+        details: [
+          ...(multi ? [`Step ${entry.step} message`] : []),
+          ...(entry.open.ip ? [`From address ${entry.open.ip}`] : []),
+        ],
       };
     case 'message': {
       const m = entry.message;
       const ip = m.ip ? [`Sending mail server’s address: ${m.ip}`] : [];
+      const to = multi ? ` to step ${entry.step}` : '';
       if (entry.review)
         return {
-          what: 'Possible reply — please check',
+          what: `Possible reply${to} — please check`,
           details: [`“${m.subject}” from ${m.from}`, matchLabel(m), ...ip],
         };
       if (m.kind === 'reply')
-        return { what: 'Replied', details: [`“${m.subject}” from ${m.from}`, matchLabel(m), ...ip] };
+        return { what: `Replied${to}`, details: [`“${m.subject}” from ${m.from}`, matchLabel(m), ...ip] };
       if (m.kind === 'bounce')
         return {
-          what: 'Bounced',
+          what: multi ? `Step ${entry.step} bounced` : 'Bounced',
           details: [
             `${BOUNCE_LABELS[entry.bounceReason ?? 'unknown']}${m.statusCode ? ` (${m.statusCode})` : ''}`,
             `“${m.subject}” from ${m.from}`,
           ],
         };
-      return { what: 'Out-of-office answer', details: [`“${m.subject}”`, matchLabel(m)] };
+      return { what: `Out-of-office answer${to}`, details: [`“${m.subject}”`, matchLabel(m)] };
     }
   }
 }
@@ -96,6 +116,7 @@ export function ProspectScreen(props: ProspectScreenProps) {
       ? (loaded.value?.prospects.find((p) => p.prospectId === prospectId) ?? null)
       : null;
   const timeline = prospect ? timelineOf(prospect) : [];
+  const steps = loaded.status === 'ready' ? (loaded.value?.steps ?? 1) : 1;
   return (
     <section className={screen.screen} aria-labelledby="prospect-heading">
       <div>
@@ -131,7 +152,7 @@ export function ProspectScreen(props: ProspectScreenProps) {
           ) : (
             <ol className={styles.timeline} aria-labelledby="timeline-heading">
               {timeline.map((entry, i) => {
-                const { what, details } = describe(entry);
+                const { what, details } = describe(entry, steps);
                 return (
                   <li
                     key={i}

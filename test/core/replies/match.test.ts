@@ -10,6 +10,8 @@ const MIN = 60_000;
 function send(over: Partial<CandorSend> & { prospectId: string; address: string }): CandorSend {
   return {
     campaignId: 'camp',
+    recordId: over.prospectId,
+    step: 1,
     sendId: `backend-${over.prospectId}`,
     attemptId: `attempt-${over.prospectId}`,
     subjectKey: subjectKey('Role at Acme'),

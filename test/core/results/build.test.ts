@@ -105,6 +105,7 @@ describe('buildCampaignResults', () => {
     expect(r.prospects).toEqual([
       {
         prospectId: 'ana',
+        step: 1,
         displayName: 'Ana Lima',
         address: 'ana@example.org',
         state: 'sent',
@@ -113,6 +114,7 @@ describe('buildCampaignResults', () => {
       },
       {
         prospectId: 'ben',
+        step: 1,
         displayName: 'ben@example.net',
         address: 'ben@example.net',
         state: 'sent',
@@ -121,6 +123,7 @@ describe('buildCampaignResults', () => {
       },
       {
         prospectId: 'cy',
+        step: 1,
         displayName: 'Cy Young',
         address: 'cy@example.com',
         state: 'queued',

@@ -12,9 +12,18 @@ function results(displayName: string, subject: string): CampaignResults {
     name: 'Backend: Berlin / Q1',
     startedAt: T0,
     prospects: [
-      { prospectId: 'p1', displayName, address: 'ana@example.com', state: 'sent', sentAt: T0, sendId: 's1' },
+      {
+        prospectId: 'p1',
+        step: 1,
+        displayName,
+        address: 'ana@example.com',
+        state: 'sent',
+        sentAt: T0,
+        sendId: 's1',
+      },
       {
         prospectId: 'p2',
+        step: 1,
         displayName: 'Bo',
         address: 'bo@example.com',
         state: 'sent',

@@ -38,6 +38,7 @@ const message = (id: string, sendId: string, at: number, extra: Partial<ReplyRec
 function campaign(): CampaignResults {
   const sent = (n: number) => ({
     prospectId: `p${n}`,
+    step: 1,
     displayName: `Person ${n}`,
     address: `p${n}@example.com`,
     state: 'sent' as const,
@@ -58,6 +59,7 @@ function campaign(): CampaignResults {
       sent(7), // a low-confidence reply only
       {
         prospectId: 'p8',
+        step: 1,
         displayName: 'Person 8',
         address: 'p8@example.com',
         state: 'uncertain',
@@ -66,6 +68,7 @@ function campaign(): CampaignResults {
       },
       {
         prospectId: 'p9',
+        step: 1,
         displayName: 'Person 9',
         address: 'p9@example.com',
         state: 'failed',
@@ -74,6 +77,7 @@ function campaign(): CampaignResults {
       },
       {
         prospectId: 'p10',
+        step: 1,
         displayName: 'Person 10',
         address: 'p10@example.com',
         state: 'queued',

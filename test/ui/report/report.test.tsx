@@ -42,6 +42,7 @@ const reply = (eventId: string, sendId: string, extra: Partial<ReplyRecord>): Re
 function berlin(): CampaignResults {
   const p = (n: number, name: string) => ({
     prospectId: `p${n}`,
+    step: 1,
     displayName: name,
     address: `${name.toLowerCase()}@example.com`,
     state: 'sent' as const,

@@ -250,6 +250,50 @@ describe('ResultsSource', () => {
     expect(JSON.stringify(files.get('camp'))).toBe(before);
   });
 
+  it('reads every campaign the pane’s engines run (a sequence waiting on follow-ups), not only the current one', async () => {
+    const followUp: RecipientRecord = {
+      ...recipient('ana#2', 'ana@example.org'),
+      step: 2,
+      prospectId: 'ana',
+      threadOf: 'ana',
+      threading: { how: 'reply' },
+      sentAt: T0 + 20 * MIN,
+      attempt: { sendId: 'a-ana#2', startedAt: T0 + 20 * MIN, subject: 'RE: Role at Acme' },
+      conversationId: 'conv-ana',
+    };
+    const annotated: string[] = [];
+    const live: LiveCampaign = {
+      liveCampaigns: () => [
+        {
+          campaignId: 'camp',
+          status: 'running',
+          stopReason: null,
+          recipients: [recipient('ana', 'ana@example.org'), recipient('ben', 'ben@example.net'), followUp],
+          backendSends: { 'a-ana': 'b-ana', 'a-ben': 'b-ben', 'a-ana#2': 'b-ana#2' },
+        },
+      ],
+      annotate: (id, notes) => {
+        annotated.push(`${id} ${[...notes.entries()].map(([k, n]) => `${k}:${n.response?.kind}`).join(',')}`);
+        return true;
+      },
+      stopFor: () => true,
+      recordBackendSend: () => true,
+    };
+    const { mailbox, source } = setup({ status: 'running', live });
+    mailbox.deliver('inbox', {
+      conversationId: 'conv-ana',
+      subject: 'RE: Role at Acme',
+      from: { address: 'ana@example.org' },
+      receivedDateTime: iso(T0 + 40 * MIN),
+      headers: [],
+    });
+    await source.sync();
+    expect(annotated).toEqual(['camp ana#2:replied']);
+    const results = await source.load('camp');
+    expect(results?.prospects.map((p) => `${p.prospectId}/${p.step}`)).toEqual(['ana/1', 'ana/2', 'ben/1']);
+    expect(results?.replies.map((r) => r.sendId)).toEqual(['b-ana#2']);
+  });
+
   it('shows a reply from a prospect whose opens were not tracked, registering a send id for it', async () => {
     const { mailbox, source, files } = setup();
     const saved = files.get('camp');
