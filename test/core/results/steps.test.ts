@@ -83,7 +83,7 @@ const send = {
   stopReason: null,
   pacer: { recent: [], pausedUntil: 0, throttleStreak: 0 },
   recipients,
-  stopped: { eve: { code: 'removed', at: T0 + DAY } },
+  stopped: { eve: { code: 'removed' as const, at: T0 + DAY } },
 };
 const snapshot = { version: 1, campaign, send } as CampaignSnapshot;
 
