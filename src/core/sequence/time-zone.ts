@@ -100,12 +100,12 @@ export function weekdayOfLocal(local: number): number {
 
 /**
  * The first instant in (from, to] where the zone's offset differs from its offset at `from`, or null.
- * Offsets are sampled every 6 hours (no zone changes twice within that) and the change is then found
- * to the millisecond.
+ * Offsets are sampled every two days (no zone changes and changes back within that; DST changes are
+ * months apart, Ramadan suspensions weeks) and the change is then found to the millisecond.
  */
 export function nextOffsetChange(from: number, to: number, timeZone: string): number | null {
   const base = offsetAt(from, timeZone);
-  const STEP = 6 * HOUR;
+  const STEP = 2 * DAY;
   let lo = from;
   while (lo < to) {
     const hi = Math.min(lo + STEP, to);
