@@ -43,13 +43,21 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 /** True for a time zone this runtime knows (e.g. "Europe/Berlin", "UTC"); false for anything else. */
 export function isValidTimeZone(value: string): boolean {
   if (!value || value.trim() !== value) return false;
-  try {
-    formatter(value);
-    return true;
-  } catch {
-    return false;
+  let valid = validity.get(value);
+  if (valid === undefined) {
+    try {
+      formatter(value);
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    // A list may repeat a bad cell thousands of times; Intl's refusal is slow, so remember it.
+    if (validity.size < 1000) validity.set(value, valid);
   }
+  return valid;
 }
+
+const validity = new Map<string, boolean>();
 
 /** The wall time of `at` in `timeZone`. */
 export function wallTime(at: number, timeZone: string): WallTime {
