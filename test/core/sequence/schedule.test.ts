@@ -8,6 +8,7 @@ import {
   isInsideWindow,
   nextFollowUp,
   prospectTimeZone,
+  REPLY_SYNC_MAX_AGE_MS,
   sequenceHooks,
   stepOneGate,
   THREAD_COPY_RECHECK_MS,
@@ -201,6 +202,16 @@ describe('gates', () => {
       until: null,
       reason: 'reply-sync',
     });
+  });
+
+  it('does not go on a sync older than an hour, even one from after it fell due (held back by the daily limit)', () => {
+    const later = due + REPLY_SYNC_MAX_AGE_MS + MINUTE;
+    expect(gate(undefined, later, due + MINUTE / 2)).toEqual({
+      kind: 'wait',
+      until: null,
+      reason: 'reply-sync',
+    });
+    expect(gate(undefined, later, later - MINUTE)).toEqual({ kind: 'send' });
   });
 
   it('waits while the previous step’s Sent Items copy is still being looked for, not once the search ended', () => {
