@@ -9,6 +9,12 @@ import { isInsideWindow, nextWindowOpen } from './window';
 /** How long a follow-up waits for the previous step's Sent Items copy before looking again. */
 export const THREAD_COPY_RECHECK_MS = 2 * 60_000;
 
+/**
+ * The oldest reply sync a follow-up goes out on, even when it ran after the unit fell due: a unit
+ * held back for hours (daily limit, a long queue) must not go on a sync from before a reply came in.
+ */
+export const REPLY_SYNC_MAX_AGE_MS = 60 * 60_000;
+
 function zoneOf(campaign: Campaign, unit: RecipientRecord): string {
   const prospectId = prospectOf(unit);
   const prospect = campaign.prospects.find((p) => p.id === prospectId);
@@ -31,7 +37,8 @@ export function stepOneGate(campaign: Campaign, unit: RecipientRecord, view: Eng
  * The engine's `gate` for every unit (step 1 is handed to stepOneGate). A follow-up is dropped when
  * the prospect replied, bounced, is away under the "skip" rule, or was stopped by the recruiter; it
  * waits while the prospect is away under the "delay" rule, while the sending window is closed, until
- * a reply sync completed after it fell due (so a reply that came in meanwhile stops it), and while
+ * a reply sync completed after it fell due and within the last hour (so a reply that came in
+ * meanwhile stops it), and while
  * the previous step's Sent Items copy is still being looked for (it is the thread to reply in).
  */
 export function followUpGate(
@@ -53,9 +60,9 @@ export function followUpGate(
   }
   const window = windowDecision(campaign, unit, view.now);
   if (window.kind !== 'send') return window;
-  // The moment it fell due: a sync from before then may have missed a reply.
+  // A sync from before it fell due (or too long ago) may have missed a reply.
   const fellDue = nextWindowOpen(dueAt, campaign.sequence?.window ?? null, zoneOf(campaign, unit));
-  if (replySyncedAt === null || replySyncedAt < fellDue) {
+  if (replySyncedAt === null || replySyncedAt < Math.max(fellDue, view.now - REPLY_SYNC_MAX_AGE_MS)) {
     return { kind: 'wait', until: null, reason: 'reply-sync' };
   }
   const previous = unit.threadOf === undefined ? undefined : view.recipient(unit.threadOf);

@@ -14,7 +14,13 @@ export { nextWindowOpen, isInsideWindow } from './window';
 export { prospectTimeZone, campaignTimeZone } from './prospect-zone';
 export { stopVerdict, prospectRecords, prospectOf, stepOf, type StopVerdict } from './stop-rule';
 export { nextFollowUp, firstStepInputs } from './next';
-export { stepOneGate, followUpGate, sequenceHooks, THREAD_COPY_RECHECK_MS } from './gate';
+export {
+  stepOneGate,
+  followUpGate,
+  sequenceHooks,
+  THREAD_COPY_RECHECK_MS,
+  REPLY_SYNC_MAX_AGE_MS,
+} from './gate';
 export {
   sequenceProgress,
   dueOnOpen,

@@ -43,25 +43,19 @@ const noStops = (): Record<DropCode, number> => ({
   'do-not-contact': 0,
 });
 
-/** When a queued unit can go, read from the campaign's rules, and why not before then. */
+/**
+ * When a queued unit can go, read from the campaign's rules, and why not before then. `delay` for a
+ * follow-up may turn out to be the window its due time was already moved to: see `delayOrWindow`.
+ */
 function dueTime(
   campaign: Campaign,
   unit: RecipientRecord,
-  byId: Map<string, RecipientRecord>,
   delayedUntil: number | null,
   zone: string,
   now: number,
 ): { at: number; reason: WaitReason } {
-  const step = stepOf(unit);
   let at = unit.notBefore ?? now;
-  let reason: WaitReason = step === 1 ? 'grace' : 'delay';
-  if (step > 1) {
-    const previous = unit.threadOf === undefined ? undefined : byId.get(unit.threadOf);
-    const delay = campaign.sequence?.followUps[step - 2]?.delay;
-    if (previous?.sentAt != null && delay && addDelay(previous.sentAt, delay, zone) < at) {
-      reason = 'window';
-    }
-  }
+  let reason: WaitReason = stepOf(unit) === 1 ? 'grace' : 'delay';
   if (delayedUntil !== null && delayedUntil > at) {
     at = delayedUntil;
     reason = 'out-of-office';
@@ -70,6 +64,20 @@ function dueTime(
   const open = nextWindowOpen(from, campaign.sequence?.window ?? null, zone);
   if (open > from) return { at: open, reason: 'window' };
   return { at, reason };
+}
+
+/** A follow-up's due time already includes the window: it waits on the window if the delay ended before. */
+function delayOrWindow(
+  campaign: Campaign,
+  unit: RecipientRecord,
+  byId: Map<string, RecipientRecord>,
+  zone: string,
+): WaitReason {
+  const step = stepOf(unit);
+  const previous = unit.threadOf === undefined ? undefined : byId.get(unit.threadOf);
+  const delay = campaign.sequence?.followUps[step - 2]?.delay;
+  if (previous?.sentAt == null || !delay || unit.notBefore === undefined) return 'delay';
+  return addDelay(previous.sentAt, delay, zone) < unit.notBefore ? 'window' : 'delay';
 }
 
 /**
@@ -103,6 +111,7 @@ export function sequenceProgress(
     return prospect ? prospectTimeZone(campaign, prospect) : campaignTimeZone(campaign);
   };
   let nextDue: NextDue | null = null;
+  let nextUnit: RecipientRecord | null = null;
   let dueNow = 0;
 
   const prospectIds = new Set([...campaign.prospects.map((p) => p.id), ...records.map(prospectOf)]);
@@ -125,7 +134,6 @@ export function sequenceProgress(
       const due = dueTime(
         campaign,
         record,
-        byId,
         verdict.kind === 'delay' && progress.step > 1 ? verdict.until : null,
         zone(prospectId),
         now,
@@ -135,10 +143,15 @@ export function sequenceProgress(
         dueNow++;
       } else {
         progress.waiting++;
-        if (!nextDue || due.at < nextDue.at)
+        if (!nextDue || due.at < nextDue.at) {
           nextDue = { at: due.at, step: progress.step, reason: due.reason };
+          nextUnit = record;
+        }
       }
     }
+  }
+  if (nextDue && nextUnit && nextDue.reason === 'delay') {
+    nextDue.reason = delayOrWindow(campaign, nextUnit, byId, zone(prospectOf(nextUnit)));
   }
   return { steps, nextDue, dueNow };
 }

@@ -43,13 +43,21 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 /** True for a time zone this runtime knows (e.g. "Europe/Berlin", "UTC"); false for anything else. */
 export function isValidTimeZone(value: string): boolean {
   if (!value || value.trim() !== value) return false;
-  try {
-    formatter(value);
-    return true;
-  } catch {
-    return false;
+  let valid = validity.get(value);
+  if (valid === undefined) {
+    try {
+      formatter(value);
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    // A list may repeat a bad cell thousands of times; Intl's refusal is slow, so remember it.
+    if (validity.size < 1000) validity.set(value, valid);
   }
+  return valid;
 }
+
+const validity = new Map<string, boolean>();
 
 /** The wall time of `at` in `timeZone`. */
 export function wallTime(at: number, timeZone: string): WallTime {
@@ -100,12 +108,12 @@ export function weekdayOfLocal(local: number): number {
 
 /**
  * The first instant in (from, to] where the zone's offset differs from its offset at `from`, or null.
- * Offsets are sampled every 6 hours (no zone changes twice within that) and the change is then found
- * to the millisecond.
+ * Offsets are sampled every two days (no zone changes and changes back within that; DST changes are
+ * months apart, Ramadan suspensions weeks) and the change is then found to the millisecond.
  */
 export function nextOffsetChange(from: number, to: number, timeZone: string): number | null {
   const base = offsetAt(from, timeZone);
-  const STEP = 6 * HOUR;
+  const STEP = 2 * DAY;
   let lo = from;
   while (lo < to) {
     const hi = Math.min(lo + STEP, to);

@@ -42,6 +42,7 @@ export function nextWindowOpen(at: number, window: SendingWindow | null, timeZon
   for (let pass = 0; pass < 16; pass++) {
     const offset = offsetAt(from, timeZone);
     const candidate = earliestLocal(from + offset, window) - offset;
+    if (candidate === from) return from;
     const change = nextOffsetChange(from, candidate, timeZone);
     if (change === null) return candidate;
     from = change;

@@ -23,7 +23,7 @@ export function sequence(overrides: Partial<SequenceSettings> = {}): SequenceSet
         delay: { amount: 3, unit: 'calendar-days' },
       },
     ],
-    window: BERLIN_WEEKDAYS,
+    window: structuredClone(BERLIN_WEEKDAYS),
     outOfOffice: { action: 'delay', days: 7 },
     graceMinutes: 20,
     ...overrides,

@@ -8,6 +8,7 @@ import {
   isInsideWindow,
   nextFollowUp,
   prospectTimeZone,
+  REPLY_SYNC_MAX_AGE_MS,
   sequenceHooks,
   stepOneGate,
   THREAD_COPY_RECHECK_MS,
@@ -201,6 +202,19 @@ describe('gates', () => {
       until: null,
       reason: 'reply-sync',
     });
+  });
+
+  it('does not go on a sync older than an hour, even one from after it fell due (held back by the daily limit)', () => {
+    const morning = Date.UTC(2026, 5, 9, 8); // Tuesday 10:00 CEST
+    const early = record('p1#2', { step: 2, prospectId: 'p1', threadOf: 'p1', notBefore: morning });
+    const records = [sent('p1', step1At), early];
+    const later = morning + REPLY_SYNC_MAX_AGE_MS + MINUTE;
+    expect(followUpGate(c, early, view(later, records), morning)).toEqual({
+      kind: 'wait',
+      until: null,
+      reason: 'reply-sync',
+    });
+    expect(followUpGate(c, early, view(later, records), later - MINUTE)).toEqual({ kind: 'send' });
   });
 
   it('waits while the previous step’s Sent Items copy is still being looked for, not once the search ended', () => {
