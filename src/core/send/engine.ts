@@ -20,7 +20,6 @@ import {
   type RecipientInput,
   type RecipientRecord,
   type RecipientState,
-  type Threading,
 } from './recipient';
 import { restoreRecipients, type EngineStatus, type SendSnapshot, type StopReason } from './snapshot';
 import { UnitQueue } from './unit-queue';
