@@ -250,11 +250,3 @@ describe('sequences: exactly once per step under random faults and reloads, two 
     for (const e of engines) expect(e.progress()).toMatchObject({ sent: 3, status: 'finished' });
   });
 });
-
-it('debug', async () => {
-  const sc = JSON.parse(process.env.SCENARIO ?? 'null') as Scenario | null;
-  if (!sc) return;
-  const { engines, mailbox } = await play(sc);
-  console.log(mailbox.sentMails.map((m, i) => `${unitOf(m).prospect}#${unitOf(m).step}@${mailbox.acceptedTimes[i]}`));
-  for (const e of engines) console.log(JSON.stringify(e.recipients().map((r) => [r.id, r.state, r.confirmedBy, r.attempts, r.sentItemId, r.attempt?.startedAt])));
-});
