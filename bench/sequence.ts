@@ -82,7 +82,6 @@ async function run(label: string, faultRate: number, moveRate: number): Promise<
   let indexed = 0;
   const pending = new Set<string>();
   const uncertain = new Set<string>();
-  let engine: SendEngine;
   const sync = () => {
     // The recruiter resends, when asked, what was not found in Sent Items after the full wait.
     for (const id of uncertain) {
@@ -131,7 +130,7 @@ async function run(label: string, faultRate: number, moveRate: number): Promise<
     id: `p${i + 1}`,
     address: `person${i + 1}@example.com`,
   }));
-  engine = SendEngine.create(options, prospects);
+  const engine = SendEngine.create(options, prospects);
   const start = clock.now();
   engine.start();
   for (let round = 0; round < 20; round++) {
