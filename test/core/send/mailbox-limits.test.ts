@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isCopyOf, MailboxLimits, type RecipientRecord } from '../../../src/core/send';
+import { isCopyOf, MailboxLimits, SendEngine, type RecipientRecord } from '../../../src/core/send';
 import { ManualClock } from '../../../src/shared/clock';
+import { addresses, runUntilIdle } from '../support/drive';
+import { FakeMailbox } from '../support/fake-mailbox';
 
 const DAY = 24 * 3_600_000;
 
@@ -64,5 +66,31 @@ describe('Sent Items matching of follow-ups', () => {
     expect(isCopyOf(item('RE: RE: Role at Acme'), record, 0)).toBe(true);
     expect(isCopyOf(item('Re: Role at Acme'), record, 0)).toBe(true);
     expect(isCopyOf(item('Role at Acme'), record, 0)).toBe(false);
+  });
+});
+
+describe('MailboxLimits shared by engines of one pane', () => {
+  it('an engine restored in the same pane does not count its day of sends twice', async () => {
+    const clock = new ManualClock();
+    const mailbox = new FakeMailbox({ clock });
+    const limits = new MailboxLimits(clock, { perDay: 5 });
+    const options = {
+      clock,
+      sender: mailbox,
+      mailbox: limits,
+      render: (r: { address: string }) => ({ to: { address: r.address }, subject: 'Hi', html: '<p>Hi</p>' }),
+    };
+    const first = SendEngine.create(options, addresses(3));
+    first.start();
+    await runUntilIdle(clock, first);
+    first.dispose();
+    // The recruiter switches back to the campaign: it is restored against the same limits.
+    const again = SendEngine.restore(options, first.snapshot());
+    expect(limits.dailyFreeAt(clock.now())).toBeNull();
+    const second = SendEngine.create(options, addresses(4).slice(3));
+    second.start();
+    await runUntilIdle(clock, second);
+    expect(second.progress()).toMatchObject({ sent: 1, status: 'finished' });
+    again.dispose();
   });
 });
