@@ -20,7 +20,6 @@ import {
   type RecipientInput,
   type RecipientRecord,
   type RecipientState,
-  type Threading,
 } from './recipient';
 import { restoreRecipients, type EngineStatus, type SendSnapshot, type StopReason } from './snapshot';
 import { UnitQueue } from './unit-queue';
@@ -102,6 +101,7 @@ export type UncertainDecision = 'resend' | 'not-sent';
 
 /** One dispatched message: whether a request left, and whether it may have reached Exchange. */
 interface SendTicket {
+  sendId?: string;
   dispatchedAt: number;
   startedAt: number;
   result: 'abandoned' | 'not-reached' | 'reached';
@@ -230,13 +230,13 @@ export class SendEngine {
       this.#stopReason = snapshot.stopReason;
       for (const [id, s] of Object.entries(snapshot.stopped ?? {})) this.#stopped.set(id, { ...s });
       const now = this.#clock.now();
-      const dayLog: number[] = [];
+      const dayLog: { sendId: string; startedAt: number }[] = [];
       for (const r of restoreRecipients(snapshot, now, this.#reconcile.firstCheckAfterMs)) {
         this.#records.set(r.id, r);
         if (r.state === 'queued') this.#queue.add(r.id, r.notBefore ?? 0, now, 'back');
-        if ((r.state === 'sent' || r.state === 'uncertain') && r.attempt) dayLog.push(r.attempt.startedAt);
+        if ((r.state === 'sent' || r.state === 'uncertain') && r.attempt) dayLog.push(r.attempt);
       }
-      this.#mailbox.seed(dayLog);
+      this.#mailbox.seedSends(dayLog);
       this.#mailbox.seedRecent(snapshot.pacer.recent);
       this.#mailbox.seedPause(snapshot.pacer.pausedUntil, snapshot.pacer.throttleStreak);
     }
@@ -653,7 +653,7 @@ export class SendEngine {
         // Nothing left (the gate said no after render): the slot in the minute is given back.
         this.#mailbox.abandonSend(ticket.dispatchedAt);
         this.#pacer.unrecordSend(ticket.dispatchedAt);
-      } else this.#mailbox.settleSend(ticket.startedAt, ticket.result === 'reached');
+      } else this.#mailbox.settleSend(ticket.startedAt, ticket.result === 'reached', ticket.sendId);
       this.#wake?.();
     });
   }
@@ -684,6 +684,7 @@ export class SendEngine {
     r.attempt = { sendId, startedAt: this.#clock.now(), subject: mail.subject };
     r.attempts++;
     ticket.startedAt = r.attempt.startedAt;
+    ticket.sendId = sendId;
     try {
       await this.#onChange?.({ recipientId: r.id, state: 'sending' });
     } catch (error) {

@@ -50,6 +50,8 @@ export class MailboxLimits {
   #recent: number[] = [];
   /** Start times of sends that may have reached Exchange in the last 24 hours, ascending. */
   #day: number[] = [];
+  /** Send ids already in `#day` (and when they started): an engine restored in the same pane seeds no send twice. */
+  #known = new Map<string, number>();
   /** Sends in flight: they count against the day until they settle. */
   #sendsInFlight = 0;
   #inFlight = 0;
@@ -74,6 +76,19 @@ export class MailboxLimits {
   seed(startTimes: number[]): void {
     const now = this.#clock.now();
     for (const t of startTimes) if (t > now - DAY_MS) insertSorted(this.#day, t);
+  }
+
+  /**
+   * A restored engine's saved sends (by send id): those this instance already counts (the engine ran
+   * in this pane before) are not counted again.
+   */
+  seedSends(sends: { sendId: string; startedAt: number }[]): void {
+    const now = this.#clock.now();
+    for (const { sendId, startedAt } of sends) {
+      if (startedAt <= now - DAY_MS || this.#known.has(sendId)) continue;
+      this.#known.set(sendId, startedAt);
+      insertSorted(this.#day, startedAt);
+    }
   }
 
   /** Start times of a saved campaign's sends in the last minute: they still count in the window. */
@@ -119,6 +134,8 @@ export class MailboxLimits {
   /** Null while under the 24-hour limit; otherwise when a slot frees (the oldest counted send leaves). */
   dailyFreeAt(now: number): number | null {
     dropUpTo(this.#day, now - DAY_MS);
+    if (this.#known.size > 2 * this.#day.length + 1_000)
+      for (const [id, t] of this.#known) if (t <= now - DAY_MS) this.#known.delete(id);
     const used = this.#day.length + this.#sendsInFlight;
     if (used < this.perDay) return null;
     const oldest = Math.max(0, used - this.perDay);
@@ -155,10 +172,13 @@ export class MailboxLimits {
    * The message's request is over. `reachedExchange`: it was accepted or may have been (unknown):
    * it counts against the 24 hours from `startedAt`; a 429 or a refusal does not.
    */
-  settleSend(startedAt: number, reachedExchange: boolean): void {
+  settleSend(startedAt: number, reachedExchange: boolean, sendId?: string): void {
     this.#inFlight--;
     this.#sendsInFlight--;
-    if (reachedExchange) insertSorted(this.#day, startedAt);
+    if (reachedExchange && !(sendId !== undefined && this.#known.has(sendId))) {
+      insertSorted(this.#day, startedAt);
+      if (sendId !== undefined) this.#known.set(sendId, startedAt);
+    }
     this.#notify();
   }
 

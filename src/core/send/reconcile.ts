@@ -5,9 +5,20 @@ import type { RecipientRecord } from './recipient';
 /** Sent with every message; used for matching whenever Graph returns internet headers. */
 export const SEND_ID_HEADER = 'x-candor-send-id';
 
-/** Exchange may trim a subject; compare the text, not its edges or its Unicode form. */
+/**
+ * Exchange may trim a subject; compare the text, not its edges or its Unicode form. A reply to a
+ * reply may come out as "RE: RE: …" (a follow-up replies to the previous follow-up's copy), so a
+ * run of "RE:" prefixes counts as one.
+ */
 function sameSubject(a: string, b: string): boolean {
-  return a.trim().normalize('NFC') === b.trim().normalize('NFC');
+  return subjectKey(a) === subjectKey(b);
+}
+
+function subjectKey(subject: string): string {
+  return subject
+    .trim()
+    .normalize('NFC')
+    .replace(/^(?:re:\s*)+/i, 'RE: ');
 }
 
 /**

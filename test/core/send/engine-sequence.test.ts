@@ -34,7 +34,6 @@ function setup(
   const mailbox = new SequenceMailbox({ clock, headersVisible: true });
   const changes: EngineChange[] = [];
   let persisted: SendSnapshot | null = null;
-  let engine: SendEngine;
   const options: SendEngineOptions = {
     clock,
     sender: mailbox,
@@ -47,7 +46,7 @@ function setup(
     },
     ...engineOptions,
   };
-  engine = SendEngine.create(options, inputs(addresses(n)));
+  const engine = SendEngine.create(options, inputs(addresses(n)));
   /** Runs like the pane would: reply tracking finds each copy soon after it lands in Sent Items. */
   const run = (e: SendEngine = engine) => runUntilIdle(clock, e, () => syncCopies(e, mailbox));
   return { clock, mailbox, engine, options, changes, persisted: () => persisted, run };
@@ -155,7 +154,6 @@ describe('send engine: follow-up units', () => {
   });
 
   it('a reply that arrives while the follow-up renders drops it unsent (the gate is asked again before the write-ahead)', async () => {
-    let engine: SendEngine;
     const gateCalls: string[] = [];
     const gate = (
       unit: RecipientRecord,
@@ -172,7 +170,7 @@ describe('send engine: follow-up units', () => {
       return sequenceRender(r);
     };
     const t = setup(1, { gate, render });
-    engine = t.engine;
+    const engine = t.engine;
     engine.start();
     await t.run();
     expect(gateCalls).toEqual(['p1', 'p1', followUpId('p1', 2), followUpId('p1', 2)]);
@@ -297,14 +295,13 @@ describe('send engine: grace period, send now, cancel, stop a prospect', () => {
   });
 
   it('a prospect stopped while its follow-up is rendering gets nothing', async () => {
-    let engine: SendEngine;
     const render = async (r: RecipientInput) => {
       if ((r.step ?? 1) === 2) engine.stopProspect('p1', 'removed');
       await Promise.resolve();
       return sequenceRender(r);
     };
     const t = setup(1, { render });
-    engine = t.engine;
+    const engine = t.engine;
     engine.start();
     await t.run();
     expect(delivered(t.mailbox)).toEqual(['p1#1']);
