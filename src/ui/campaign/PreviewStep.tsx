@@ -83,10 +83,7 @@ export function PreviewStep({ draft, derived, update }: StepProps) {
         )}
         {error && (
           <MessageBar intent="error" layout="multiline">
-            <MessageBarBody>
-              {error} Fix {step === 1 ? 'the template' : `step ${step}`} on the Template step, or this
-              prospect’s row on the Prospects step.
-            </MessageBarBody>
+            <MessageBarBody>{error}</MessageBarBody>
           </MessageBar>
         )}
         {rendered && (

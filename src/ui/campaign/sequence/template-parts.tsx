@@ -158,8 +158,7 @@ export function ProspectProblemsBar({
           .slice(0, 3)
           .map((p) => p.message)
           .join(' ')}
-        {problems.length > 3 && ` …and ${problems.length - 3} more.`} Fill in the value on the Prospects step,
-        or add a fallback like {'{{firstName|there}}'}.
+        {problems.length > 3 && ` …and ${problems.length - 3} more.`}
       </MessageBarBody>
     </MessageBar>
   );
