@@ -50,12 +50,16 @@ export function TemplateStep({ draft, derived, update, compose, library }: Templ
   // Adding, moving or removing a step re-renders the list: focus follows the step (or lands on
   // "Add a follow-up"), never dropping to <body>.
   const list = useRef<HTMLDivElement>(null);
-  const [focusKey, setFocusKey] = useState<string | null>(null);
+  const focusKey = useRef<string | null>(null);
+  const setFocusKey = (key: string) => {
+    focusKey.current = key;
+  };
+  // After the render that follows the edit (no deps: it checks after every render, cheaply).
   useLayoutEffect(() => {
-    if (!focusKey) return;
-    list.current?.querySelector<HTMLElement>(`[data-focus-key="${focusKey}"]`)?.focus();
-    setFocusKey(null);
-  }, [focusKey]);
+    if (!focusKey.current) return;
+    list.current?.querySelector<HTMLElement>(`[data-focus-key="${focusKey.current}"]`)?.focus();
+    focusKey.current = null;
+  });
 
   const subjectProblems = derived.readiness.template.filter((p) => p.part === 'subject');
   const bodyProblems = derived.readiness.template.filter((p) => p.part === 'body');

@@ -73,7 +73,14 @@ function fakeController(
     newCampaign: vi.fn(),
     ...controls,
   } as unknown as CampaignController;
-  const progress = computeProgress(records, extra.status ?? 'running', null, new Pacer(30, { initialMs: 1000, maxMs: 60_000 }), [], NOW);
+  const progress = computeProgress(
+    records,
+    extra.status ?? 'running',
+    null,
+    new Pacer(30, { initialMs: 1000, maxMs: 60_000 }),
+    [],
+    NOW,
+  );
   const state = {
     phase: 'sending',
     campaign: campaign(sequence),

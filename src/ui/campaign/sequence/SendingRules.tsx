@@ -182,7 +182,9 @@ function OutOfOfficeRule({ sequence, onChange }: Omit<SendingRulesProps, 'fields
         aria-label="When a prospect is out of office"
         value={rule.action}
         onChange={(_e, d) =>
-          onChange((s) => withOutOfOffice(s, d.value === 'skip' ? { action: 'skip' } : { action: 'delay', days }))
+          onChange((s) =>
+            withOutOfOffice(s, d.value === 'skip' ? { action: 'skip' } : { action: 'delay', days }),
+          )
         }
       >
         <Radio value="delay" label="Delay their next step" />

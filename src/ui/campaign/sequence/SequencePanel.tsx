@@ -81,8 +81,8 @@ export function SequencePanel({
       {grace !== null && (
         <MessageBar intent="info" layout="multiline" data-testid="grace-banner">
           <MessageBarBody>
-            <MessageBarTitle>Sending starts at {formatWhen(grace, now, timeZone)}</MessageBarTitle> Candor waits
-            so you can catch a mistake. Send now to start at once, or cancel: nothing has been sent yet.
+            <MessageBarTitle>Sending starts at {formatWhen(grace, now, timeZone)}</MessageBarTitle> Candor
+            waits so you can catch a mistake. Send now to start at once, or cancel: nothing has been sent yet.
           </MessageBarBody>
           <MessageBarActions>
             {controls && (

@@ -67,6 +67,7 @@ export function sequenceControls(controller: CampaignController): SequenceContro
   if (typeof c.sendNow !== 'function' || typeof c.stopProspect !== 'function') return null;
   return {
     sendNow: () => (c.sendNow as SequenceControls['sendNow']).call(controller),
-    stopProspect: (id, code) => (c.stopProspect as SequenceControls['stopProspect']).call(controller, id, code),
+    stopProspect: (id, code) =>
+      (c.stopProspect as SequenceControls['stopProspect']).call(controller, id, code),
   };
 }

@@ -70,7 +70,13 @@ export function recruiterTimeZone(): string {
 
 /** Monday to Friday, 08:00–18:00 in the recruiter's zone: where "Only at certain times" starts. */
 export function defaultWindow(timeZone: string): SendingWindow {
-  return { days: [1, 2, 3, 4, 5], startMinute: 8 * 60, endMinute: 18 * 60, timeZone, prospectTimeZoneField: null };
+  return {
+    days: [1, 2, 3, 4, 5],
+    startMinute: 8 * 60,
+    endMinute: 18 * 60,
+    timeZone,
+    prospectTimeZoneField: null,
+  };
 }
 
 export function withDay(window: SendingWindow, day: number, on: boolean): SendingWindow {
@@ -79,7 +85,10 @@ export function withDay(window: SendingWindow, day: number, on: boolean): Sendin
 }
 
 export function withOutOfOffice(s: SequenceSettings, rule: OutOfOfficeRule): SequenceSettings {
-  return { ...s, outOfOffice: rule.action === 'delay' ? { action: 'delay', days: clampDays(rule.days) } : rule };
+  return {
+    ...s,
+    outOfOffice: rule.action === 'delay' ? { action: 'delay', days: clampDays(rule.days) } : rule,
+  };
 }
 
 /** What blocks the window settings, in the recruiter's words (empty when they are fine). */

@@ -110,8 +110,10 @@ export function useFieldInsertion(template: MailTemplate, set: (change: Partial<
   };
   /** Props for an input or textarea editing `part`. */
   const track = (part: Part) => ({
-    onSelect: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => remember(part, e.currentTarget),
-    onFocus: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => remember(part, e.currentTarget),
+    onSelect: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) =>
+      remember(part, e.currentTarget),
+    onFocus: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) =>
+      remember(part, e.currentTarget),
   });
   return { insert, remember, track };
 }

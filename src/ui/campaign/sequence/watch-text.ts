@@ -26,7 +26,8 @@ function parts(at: number, timeZone: string) {
     minute: '2-digit',
     hourCycle: 'h23',
   });
-  const get = (type: Intl.DateTimeFormatPartTypes) => f.formatToParts(at).find((p) => p.type === type)?.value ?? '';
+  const get = (type: Intl.DateTimeFormatPartTypes) =>
+    f.formatToParts(at).find((p) => p.type === type)?.value ?? '';
   return {
     day: `${get('weekday')} ${get('day')} ${get('month')}`,
     time: `${get('hour')}:${get('minute')}`,
@@ -40,7 +41,12 @@ export function formatWhen(at: number, now: number, timeZone: string): string {
 }
 
 /** Why the next step has not gone yet, as a sentence. `at`: when it should be able to go. */
-export function waitText(reason: WaitReason | null, at: number | null, now: number, timeZone: string): string {
+export function waitText(
+  reason: WaitReason | null,
+  at: number | null,
+  now: number,
+  timeZone: string,
+): string {
   const when = at === null ? null : formatWhen(at, now, timeZone);
   switch (reason) {
     case 'grace':
@@ -100,7 +106,8 @@ export function graceUntil(records: RecipientRecord[], now: number): number | nu
       if (r.state === 'sent' || r.state === 'sending' || r.state === 'uncertain') return null;
       continue;
     }
-    if (r.notBefore !== undefined && r.notBefore > now) until = until === null ? r.notBefore : Math.min(until, r.notBefore);
+    if (r.notBefore !== undefined && r.notBefore > now)
+      until = until === null ? r.notBefore : Math.min(until, r.notBefore);
     else return null;
   }
   return until;
@@ -108,7 +115,8 @@ export function graceUntil(records: RecipientRecord[], now: number): number | nu
 
 export function dueOnOpenText(count: number, inWindow: boolean, opensAt: string | null): string {
   const what = `${countOf(count, { one: 'follow-up', other: 'follow-ups' })} fell due while Candor was closed`;
-  if (inWindow || !opensAt) return `${what}; sending ${count === 1 ? 'it' : 'them'} now (within your window).`;
+  if (inWindow || !opensAt)
+    return `${what}; sending ${count === 1 ? 'it' : 'them'} now (within your window).`;
   return `${what}; ${count === 1 ? 'it goes' : 'they go'} out when your sending window opens, ${opensAt}.`;
 }
 
