@@ -4,7 +4,7 @@ import { ScreenHeading } from '../components/ScreenHeading';
 import { OpenKeysContext } from '../keys/open-keys-context';
 import { useScreenStyles } from '../components/screen-styles';
 import type { CampaignController } from './controller';
-import { deriveCampaign } from './draft';
+import { type CampaignDraft, deriveCampaign, withDraftDefaults } from './draft';
 import { OpenFailed } from './OpenFailed';
 import { PreviewStep } from './PreviewStep';
 import { ProspectsStep } from './ProspectsStep';
@@ -77,7 +77,9 @@ function CampaignBody({
 }) {
   const state = useControllerState(controller);
   const [step, setStep] = useState<Step>('prospects');
-  const draft = state.phase === 'editing' ? state.draft : null;
+  // A draft saved before sequences existed gets its defaults here, for every step screen.
+  const saved = state.phase === 'editing' ? state.draft : null;
+  const draft = useMemo(() => (saved ? withDraftDefaults(saved) : null), [saved]);
   const derived = useMemo(() => (draft ? deriveCampaign(draft) : null), [draft]);
 
   // A new campaign (a new draft id) starts at its first step, not on the tab the last one ended on.
@@ -120,7 +122,8 @@ function CampaignBody({
     );
   if (!draft || !derived) return null;
 
-  const update = controller.update.bind(controller);
+  const update = (change: (d: CampaignDraft) => CampaignDraft) =>
+    controller.update((d) => change(withDraftDefaults(d)));
   return (
     <>
       {saveProblem}

@@ -1,6 +1,8 @@
 import {
   Button,
   Checkbox,
+  Field,
+  Select,
   makeStyles,
   MessageBar,
   MessageBarBody,
@@ -8,10 +10,12 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { type ReactNode, useState } from 'react';
-import { previewMessage, tracksOpens } from '../../core/campaign';
+import { tracksOpens } from '../../core/campaign';
 import { useScreenStyles } from '../components/screen-styles';
 import { toggled } from './draft';
 import type { StepProps } from './ProspectsStep';
+import { previewStep } from './sequence/preview';
+import { delayText } from './sequence/summary';
 
 /** Stands in for the per-send pixel URL, which the backend mints only when the message is sent. */
 export const PREVIEW_PIXEL_URL = 'https://pixel.candor.invalid/o/preview.gif';
@@ -40,15 +44,19 @@ export function PreviewStep({ draft, derived, update }: StepProps) {
   const count = campaign.prospects.length;
   const at = Math.min(index, Math.max(0, count - 1));
   const prospect = campaign.prospects[at];
+  const followUps = campaign.sequence?.followUps ?? [];
+  const [chosenStep, setStep] = useState(1);
+  const step = Math.min(chosenStep, followUps.length + 1);
+  const followUp = step >= 2 ? followUps[step - 2] : undefined;
 
   let body: ReactNode;
   if (!prospect) {
     body = <p className={styles.text}>Add prospects first: there is nobody to preview for.</p>;
   } else {
-    let rendered: ReturnType<typeof previewMessage> | null = null;
+    let rendered: ReturnType<typeof previewStep> | null = null;
     let error: string | null = null;
     try {
-      rendered = previewMessage(campaign, prospect.id, PREVIEW_PIXEL_URL);
+      rendered = previewStep(campaign, prospect.id, PREVIEW_PIXEL_URL, step);
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
@@ -67,6 +75,12 @@ export function PreviewStep({ draft, derived, update }: StepProps) {
             update((dr) => ({ ...dr, untracked: toggled(dr.untracked, prospect.row, !d.checked) }))
           }
         />
+        {followUp && (
+          <p className={styles.text} data-testid="preview-step-note">
+            Sent {delayText(followUp.delay.amount, followUp.delay.unit)} after step {step - 1}, as a reply in
+            this prospect’s thread, only if they have not replied, bounced or been removed by then.
+          </p>
+        )}
         {error && (
           <MessageBar intent="error" layout="multiline">
             <MessageBarBody>{error}</MessageBarBody>
@@ -110,6 +124,18 @@ export function PreviewStep({ draft, derived, update }: StepProps) {
         checked={draft.trackOpens}
         onChange={(_e, d) => update((dr) => ({ ...dr, trackOpens: d.checked }))}
       />
+      {followUps.length > 0 && (
+        <Field label="Step to preview">
+          <Select value={String(step)} onChange={(_e, d) => setStep(Number(d.value))}>
+            <option value="1">Step 1: first message</option>
+            {followUps.map((f, i) => (
+              <option key={i} value={i + 2}>
+                Step {i + 2}: {delayText(f.delay.amount, f.delay.unit)} later
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
       {/* disabledFocusable: at either end the button stays focusable, so focus is not lost to <body>. */}
       <div className={styles.actions}>
         <Button size="small" disabledFocusable={at <= 0} onClick={() => setIndex(at - 1)}>

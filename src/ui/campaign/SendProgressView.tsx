@@ -13,7 +13,9 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject }
 import type { RecipientRecord, RecipientState, SendProgress } from '../../core/send';
 import { useScreenStyles } from '../components/screen-styles';
 import type { CampaignController, ControllerState } from './controller';
+import type { SequencedCampaign } from './draft';
 import { countOf, NOUNS } from './labels';
+import { SequencePanel } from './sequence/SequencePanel';
 import { describeFailure, describeStop } from './stop-reason';
 import { VirtualList } from './VirtualList';
 
@@ -89,6 +91,8 @@ export function SendProgressView({
   }, []);
   const own = useStyles();
   const { progress, campaign } = state;
+  const sequenced = (campaign as SequencedCampaign).sequence;
+  const followUps = sequenced?.followUps.length ?? 0;
   const clock = controller.runtime.clock;
   const recipients = useMemo(() => controller.recipients(), [controller, state.tick]); // eslint-disable-line react-hooks/exhaustive-deps
   const uncertain = recipients.filter((r) => r.state === 'uncertain');
@@ -143,6 +147,9 @@ export function SendProgressView({
       <p className={styles.text} data-testid="send-eta">
         {etaText(progress, clock.now(), controller.runtime.timeFactor)}
       </p>
+      {sequenced && (
+        <SequencePanel controller={controller} state={state} recipients={recipients} now={clock.now()} />
+      )}
 
       {progress.offline && (
         <MessageBar intent="warning" layout="multiline">
@@ -202,7 +209,7 @@ export function SendProgressView({
           </MessageBarActions>
         </MessageBar>
       )}
-      {(running || progress.status === 'paused') && (
+      {(running || progress.status === 'paused') && followUps === 0 && (
         <p className={styles.text}>
           You can keep working in Outlook. Keep this pane open (pin it) while sending; if it closes, sending
           picks up exactly where it stopped the next time you open Candor and connect.

@@ -14,6 +14,10 @@ import { userMessage } from '../components/error-message';
 import { useScreenStyles } from '../components/screen-styles';
 import { aboutDuration, countOf, NOUNS } from './labels';
 import type { StepProps } from './ProspectsStep';
+import { followUpBlockers } from './sequence/problems';
+import { SendingRules } from './sequence/SendingRules';
+import { windowProblems } from './sequence/steps';
+import { sequenceSummary } from './sequence/summary';
 
 export interface SendStepProps extends StepProps {
   timeFactor: number;
@@ -45,9 +49,13 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
   const tracked = campaign.trackOpens ? campaign.prospects.filter((p) => p.trackOpens).length : 0;
   const minutes = n / campaign.ratePerMinute;
   const days = sendingDays(n);
+  const templateProblems = readiness.template.map((p) => p.message);
   const blockers = [
     ...(n === 0 ? ['There are no prospects to send to.'] : []),
-    ...readiness.template.map((p) => p.message),
+    ...templateProblems,
+    // Core names follow-up problems "Step N: …" too once it checks follow-ups: listed once.
+    ...followUpBlockers(campaign).filter((m) => !templateProblems.includes(m)),
+    ...windowProblems(draft.sequence.window),
     ...(readiness.prospects.length
       ? [
           `${countOf(new Set(readiness.prospects.map((p) => p.prospectId)).size, NOUNS.prospect)} cannot be rendered (see Template).`,
@@ -93,6 +101,14 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
         {n - tracked > 0 && `, not for ${n - tracked}`}.
         {draft.excluded.length > 0 && ` ${countOf(draft.excluded.length, NOUNS.row)} left out.`}
       </p>
+      <SendingRules
+        sequence={draft.sequence}
+        fields={campaign.fields}
+        onChange={(change) => update((dr) => ({ ...dr, sequence: change(dr.sequence) }))}
+      />
+      <p className={styles.text} data-testid="sequence-summary">
+        {sequenceSummary(draft.sequence)}
+      </p>
       {blockers.length > 0 && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>Fix these before sending: {blockers.join(' ')}</MessageBarBody>
@@ -124,8 +140,11 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
           className={styles.screen}
         >
           <p id={question} className={styles.text}>
-            Send {countOf(n, NOUNS.message)} now? Each prospect gets exactly one. You can pause or cancel at
-            any time.
+            Send {countOf(n, NOUNS.message)} now? Each prospect gets exactly one
+            {draft.sequence.followUps.length > 0 && ' first message, then each follow-up at most once'}.
+            {draft.sequence.graceMinutes > 0 &&
+              ` They wait ${countOf(draft.sequence.graceMinutes, NOUNS.minute)} first: until then you can send at once or cancel.`}{' '}
+            You can pause or cancel at any time.
           </p>
           <div className={styles.actions}>
             <Button appearance="primary" onClick={() => void send()} disabledFocusable={starting}>

@@ -1,78 +1,83 @@
-import {
-  Button,
-  Field,
-  Input,
-  Menu,
-  MenuItem,
-  MenuList,
-  MenuPopover,
-  MenuTrigger,
-  MessageBar,
-  MessageBarBody,
-  Select,
-  Textarea,
-} from '@fluentui/react-components';
-import { useRef, useState } from 'react';
+import { Button, Field, Input, Textarea } from '@fluentui/react-components';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { MailTemplate } from '../../core/template';
-import { userMessage } from '../components/error-message';
 import { useScreenStyles } from '../components/screen-styles';
 import type { StepProps } from './ProspectsStep';
 import type { ComposeSource, TemplateLibrary } from './runtime';
-import { countOf, NOUNS } from './labels';
+import { FollowUpEditor } from './sequence/FollowUpEditor';
+import { followUpProblems } from './sequence/problems';
+import {
+  addFollowUp,
+  canAddFollowUp,
+  changeFollowUp,
+  MAX_FOLLOW_UPS,
+  moveFollowUp,
+  removeFollowUp,
+} from './sequence/steps';
+import {
+  ComposeDraftButton,
+  InsertFieldMenu,
+  NoticeBar,
+  ProspectProblemsBar,
+  SavedTemplatePicker,
+  useFieldInsertion,
+} from './sequence/template-parts';
+import type { SequenceSettings } from '../../core/sequence/types';
 
 export interface TemplateStepProps extends StepProps {
   compose: ComposeSource;
   library: TemplateLibrary;
 }
 
-/** Subject and HTML body with merge fields: from the Outlook draft, a saved template, or typed here. */
+/**
+ * Step 1's subject and HTML body with merge fields (from the Outlook draft, a saved template, or
+ * typed here), then up to four follow-ups, each with its delay and its own body.
+ */
 export function TemplateStep({ draft, derived, update, compose, library }: TemplateStepProps) {
   const styles = useScreenStyles();
   const [notice, setNotice] = useState<string | null>(null);
   const [saved, setSaved] = useState(() => library.list());
-  const [chosen, setChosen] = useState('');
   const [name, setName] = useState('');
-  const target = useRef<{ part: 'subject' | 'html'; at: number }>({ part: 'html', at: -1 });
   const template = draft.template;
   const setTemplate = (change: Partial<MailTemplate>) =>
     update((d) => ({ ...d, template: { ...d.template, ...change } }));
+  const fieldInsertion = useFieldInsertion(template, setTemplate);
+  const sequence = draft.sequence;
+  const setSequence = (change: (s: SequenceSettings) => SequenceSettings) =>
+    update((d) => ({ ...d, sequence: change(d.sequence) }));
+  const stepProblems = useMemo(() => followUpProblems(derived.campaign), [derived.campaign]);
 
-  const takeDraft = async () => {
-    try {
-      const item = await compose.getComposeItem();
-      if (!item) {
-        setNotice('No draft is open. Start a new message in Outlook, open Candor from it, and try again.');
-        return;
-      }
-      setTemplate({ subject: item.subject, html: item.html });
-      setNotice('The draft’s subject and body are now the template.');
-    } catch (error) {
-      setNotice(userMessage(error, 'Outlook could not read the draft.'));
-    }
+  // Adding, moving or removing a step re-renders the list: focus follows the step (or lands on
+  // "Add a follow-up"), never dropping to <body>.
+  const list = useRef<HTMLDivElement>(null);
+  const focusKey = useRef<string | null>(null);
+  const setFocusKey = (key: string) => {
+    focusKey.current = key;
   };
-
-  const insert = (field: string) => {
-    const token = `{{${field}}}`;
-    const { part, at } = target.current;
-    const text = template[part];
-    const pos = at < 0 || at > text.length ? text.length : at;
-    setTemplate({ [part]: text.slice(0, pos) + token + text.slice(pos) });
-    target.current = { part, at: pos + token.length };
-  };
-  const remember = (part: 'subject' | 'html', el: HTMLInputElement | HTMLTextAreaElement) => {
-    target.current = { part, at: el.selectionStart ?? -1 };
-  };
+  // After the render that follows the edit (no deps: it checks after every render, cheaply).
+  useLayoutEffect(() => {
+    if (!focusKey.current) return;
+    list.current?.querySelector<HTMLElement>(`[data-focus-key="${focusKey.current}"]`)?.focus();
+    focusKey.current = null;
+  });
 
   const subjectProblems = derived.readiness.template.filter((p) => p.part === 'subject');
   const bodyProblems = derived.readiness.template.filter((p) => p.part === 'body');
-  const prospectProblems = derived.readiness.prospects;
+  const steps = sequence.followUps.length + 1;
 
   return (
-    <div className={styles.screen}>
+    <div className={styles.screen} ref={list}>
+      <h3 className={styles.subheading}>Step 1: first message</h3>
       <div className={styles.actions}>
-        <Button onClick={() => void takeDraft()} disabled={!compose.inOffice}>
-          Use this draft as the template
-        </Button>
+        <ComposeDraftButton
+          compose={compose}
+          label="Use this draft as the template"
+          onNotice={setNotice}
+          onTake={(item) => {
+            setTemplate({ subject: item.subject, html: item.html });
+            return 'The draft’s subject and body are now the template.';
+          }}
+        />
       </div>
       {!compose.inOffice && (
         <p className={styles.text}>
@@ -80,35 +85,12 @@ export function TemplateStep({ draft, derived, update, compose, library }: Templ
           template below or load a saved one.
         </p>
       )}
-      {notice && (
-        <MessageBar intent="info" layout="multiline">
-          <MessageBarBody>{notice}</MessageBarBody>
-        </MessageBar>
-      )}
-
-      {saved.length > 0 && (
-        <div className={styles.actions}>
-          <Field label="Saved templates">
-            <Select value={chosen} onChange={(_e, d) => setChosen(d.value)}>
-              <option value="">Choose…</option>
-              {saved.map((t) => (
-                <option key={t.name} value={t.name}>
-                  {t.name}
-                </option>
-              ))}
-            </Select>
-          </Field>
-          <Button
-            disabled={!chosen}
-            onClick={() => {
-              const t = saved.find((s) => s.name === chosen);
-              if (t) setTemplate({ subject: t.subject, html: t.html });
-            }}
-          >
-            Load
-          </Button>
-        </div>
-      )}
+      <NoticeBar notice={notice} />
+      <SavedTemplatePicker
+        saved={saved}
+        label="Saved templates"
+        onLoad={(t) => setTemplate({ subject: t.subject, html: t.html })}
+      />
 
       <Field
         label="Subject"
@@ -119,10 +101,9 @@ export function TemplateStep({ draft, derived, update, compose, library }: Templ
           value={template.subject}
           onChange={(e, d) => {
             setTemplate({ subject: d.value });
-            remember('subject', e.currentTarget);
+            fieldInsertion.remember('subject', e.currentTarget);
           }}
-          onSelect={(e) => remember('subject', e.currentTarget)}
-          onFocus={(e) => remember('subject', e.currentTarget)}
+          {...fieldInsertion.track('subject')}
         />
       </Field>
       <Field
@@ -135,42 +116,17 @@ export function TemplateStep({ draft, derived, update, compose, library }: Templ
           value={template.html}
           onChange={(e, d) => {
             setTemplate({ html: d.value });
-            remember('html', e.currentTarget);
+            fieldInsertion.remember('html', e.currentTarget);
           }}
-          onSelect={(e) => remember('html', e.currentTarget)}
-          onFocus={(e) => remember('html', e.currentTarget)}
+          {...fieldInsertion.track('html')}
           resize="vertical"
           rows={8}
         />
       </Field>
       <div className={styles.actions}>
-        <Menu>
-          <MenuTrigger disableButtonEnhancement>
-            <Button disabled={derived.campaign.fields.length === 0}>Insert field</Button>
-          </MenuTrigger>
-          <MenuPopover>
-            <MenuList>
-              {derived.campaign.fields.map((f) => (
-                <MenuItem key={f} onClick={() => insert(f)}>{`{{${f}}}`}</MenuItem>
-              ))}
-            </MenuList>
-          </MenuPopover>
-        </Menu>
+        <InsertFieldMenu fields={derived.campaign.fields} onInsert={fieldInsertion.insert} />
       </div>
-
-      {prospectProblems.length > 0 && (
-        <MessageBar intent="warning" layout="multiline">
-          <MessageBarBody>
-            {countOf(new Set(prospectProblems.map((p) => p.prospectId)).size, NOUNS.prospect)} cannot get this
-            message yet:{' '}
-            {prospectProblems
-              .slice(0, 3)
-              .map((p) => p.message)
-              .join(' ')}
-            {prospectProblems.length > 3 && ` …and ${prospectProblems.length - 3} more.`}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <ProspectProblemsBar problems={derived.readiness.prospects} />
 
       <div className={styles.actions}>
         <Field label="Save as">
@@ -187,6 +143,46 @@ export function TemplateStep({ draft, derived, update, compose, library }: Templ
           Save template
         </Button>
       </div>
+
+      {sequence.followUps.map((followUp, i) => (
+        <FollowUpEditor
+          key={i}
+          step={i + 2}
+          steps={steps}
+          followUp={followUp}
+          firstSubject={template.subject}
+          fields={derived.campaign.fields}
+          problems={stepProblems[i]}
+          compose={compose}
+          saved={saved}
+          onChange={(change) => setSequence((s) => changeFollowUp(s, i, change))}
+          onMove={(by) => {
+            setSequence((s) => moveFollowUp(s, i, by));
+            setFocusKey(`step-${i + 2 + by}-${by < 0 ? 'up' : 'down'}`);
+          }}
+          onRemove={() => {
+            setSequence((s) => removeFollowUp(s, i));
+            setFocusKey('add-follow-up');
+          }}
+        />
+      ))}
+      <div className={styles.actions}>
+        <Button
+          disabledFocusable={!canAddFollowUp(sequence)}
+          data-focus-key="add-follow-up"
+          onClick={() => {
+            setSequence(addFollowUp);
+            setFocusKey(`step-${steps + 1}`);
+          }}
+        >
+          Add a follow-up
+        </Button>
+      </div>
+      <p className={styles.text} data-testid="steps-note">
+        {canAddFollowUp(sequence)
+          ? 'A follow-up goes out days after the previous step, as a reply in the same thread, and only to prospects who have not replied, bounced or been removed.'
+          : `A sequence has at most ${MAX_FOLLOW_UPS + 1} steps: remove one to add another.`}
+      </p>
     </div>
   );
 }

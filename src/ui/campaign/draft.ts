@@ -12,6 +12,7 @@ import {
   suggestMapping,
   validateProspects,
 } from '../../core/prospects';
+import { DEFAULT_SEQUENCE, type SequenceSettings } from '../../core/sequence/types';
 import type { MailTemplate } from '../../core/template';
 
 export interface CampaignDraft {
@@ -28,7 +29,12 @@ export interface CampaignDraft {
   /** Data rows whose open tracking the recruiter switched off. */
   untracked: number[];
   ratePerMinute: number;
+  /** Follow-up steps, sending window, out-of-office rule and grace period (#10). */
+  sequence: SequenceSettings;
 }
+
+/** A campaign with its sequence (core's Campaign gains `sequence?` in #10; this stays compatible). */
+export type SequencedCampaign = Campaign & { sequence?: SequenceSettings };
 
 export function emptyDraft(id: string): CampaignDraft {
   return {
@@ -42,7 +48,18 @@ export function emptyDraft(id: string): CampaignDraft {
     trackOpens: true,
     untracked: [],
     ratePerMinute: 30,
+    sequence: DEFAULT_SEQUENCE,
   };
+}
+
+/**
+ * The one place an older saved draft (from before sequences) gets today's defaults: one step, any
+ * time, the default grace period. Drafts that have them are returned as they are.
+ */
+export function withDraftDefaults(draft: CampaignDraft): CampaignDraft {
+  const saved = draft as Omit<CampaignDraft, 'sequence'> & { sequence?: Partial<SequenceSettings> };
+  if (saved.sequence && Array.isArray(saved.sequence.followUps) && saved.sequence.outOfOffice) return draft;
+  return { ...draft, sequence: { ...DEFAULT_SEQUENCE, ...saved.sequence } };
 }
 
 /** A new table replaces the old one: edits, exclusions and per-row choices no longer apply. */
@@ -68,7 +85,7 @@ export function toggled(list: number[], row: number, on: boolean): number[] {
 }
 
 export interface DerivedCampaign {
-  campaign: Campaign;
+  campaign: SequencedCampaign;
   /** Problems per row (errors keep the row out), from core's validation. */
   problems: RowProblem[];
   /** Set when the rows cannot be checked at all (no email column mapped). */
@@ -77,7 +94,8 @@ export interface DerivedCampaign {
 }
 
 /** The Campaign the draft describes, with every problem core finds. */
-export function deriveCampaign(draft: CampaignDraft): DerivedCampaign {
+export function deriveCampaign(saved: CampaignDraft): DerivedCampaign {
+  const draft = withDraftDefaults(saved);
   let prospects: Campaign['prospects'] = [];
   let problems: RowProblem[] = [];
   let fields: string[] = draft.mapping.filter((f): f is string => f !== null);
@@ -98,7 +116,7 @@ export function deriveCampaign(draft: CampaignDraft): DerivedCampaign {
       mappingError = error instanceof Error ? error.message : String(error);
     }
   }
-  const campaign: Campaign = {
+  const campaign: SequencedCampaign = {
     id: draft.id,
     name: draft.name,
     template: draft.template,
@@ -106,6 +124,19 @@ export function deriveCampaign(draft: CampaignDraft): DerivedCampaign {
     fields,
     trackOpens: draft.trackOpens,
     ratePerMinute: draft.ratePerMinute,
+    sequence: sequenceForCampaign(draft),
   };
   return { campaign, problems, mappingError, readiness: checkCampaign(campaign) };
+}
+
+/**
+ * The sequence as the campaign keeps it. A follow-up goes out as a reply, so its subject is what
+ * Exchange gives a reply: "RE: " and step 1's subject (the recruiter does not type one).
+ */
+function sequenceForCampaign(draft: CampaignDraft): SequenceSettings {
+  const subject = `RE: ${draft.template.subject}`;
+  return {
+    ...draft.sequence,
+    followUps: draft.sequence.followUps.map((f) => ({ ...f, template: { ...f.template, subject } })),
+  };
 }
