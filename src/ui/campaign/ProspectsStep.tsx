@@ -202,8 +202,8 @@ export function ProspectsStep({ draft, derived, update }: StepProps) {
               <MessageBarBody>
                 Sending to {countOf(derived.campaign.prospects.length, NOUNS.prospect)} takes at least{' '}
                 {countOf(days, NOUNS.day)}: Microsoft 365 lets a mailbox send to{' '}
-                {DAILY_RECIPIENT_LIMIT.toLocaleString('en')} recipients a day. Candor stops at the limit and
-                tells you when you can resume.
+                {DAILY_RECIPIENT_LIMIT.toLocaleString('en')} recipients a day. At the limit Candor waits for
+                the day’s window to free up and goes on by itself (while its pane is open).
               </MessageBarBody>
             </MessageBar>
           )}

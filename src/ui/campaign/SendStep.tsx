@@ -94,7 +94,7 @@ export function SendStep({ draft, derived, update, timeFactor, onSend }: SendSte
       <p className={styles.text} data-testid="send-summary">
         {countOf(n, NOUNS.message)} from your mailbox, one per prospect,{' '}
         {days > 1
-          ? `over at least ${countOf(days, NOUNS.day)}: Microsoft 365 lets a mailbox send to ${DAILY_RECIPIENT_LIMIT.toLocaleString('en')} recipients a day. Sending stops at the limit and you resume it the next day`
+          ? `over at least ${countOf(days, NOUNS.day)}: Microsoft 365 lets a mailbox send to ${DAILY_RECIPIENT_LIMIT.toLocaleString('en')} recipients a day. At the limit sending waits until the day’s window frees up, then goes on by itself`
           : `in ${aboutDuration(minutes)}`}
         {timeFactor > 1 && ` of demo time (the demo clock runs ${timeFactor}× fast)`}. Opens tracked for{' '}
         {tracked}

@@ -20,6 +20,7 @@ import type {
   SendProgress,
   UncertainDecision,
 } from '../../core/send';
+import type { WaitReason } from '../../core/send/gate';
 import type { RecipientNote } from '../../core/send/recipient-note';
 import { type CampaignDraft, deriveCampaign, emptyDraft } from './draft';
 import type { CampaignRuntime, PersistedCampaign } from './runtime';
@@ -52,6 +53,8 @@ export type ControllerState =
       sequence: SequenceProgress;
       /** Follow-ups (or first messages) that had fallen due before this pane opened the campaign. */
       dueOnOpen: number;
+      /** Why nothing is being sent right now (the engine's view: daily limit, reply check, …), or null. */
+      waitingOn: { reason: WaitReason; until: number | null } | null;
       /**
        * Why this device is not sending although the campaign is (two devices, one sender): it is
        * being sent from the recruiter's other device, or Candor's service cannot confirm that this
@@ -98,6 +101,7 @@ export class CampaignController {
   /** Set for a controller that runs one given campaign in the background (not the current one). */
   readonly pinnedId: string | null;
   #dueOnOpen = 0;
+  #sequenceCache: { engine: SendEngine; at: number; size: number; value: SequenceProgress } | null = null;
   #unsubscribeReplySync: () => void;
 
   constructor(runtime: CampaignRuntime, pinnedId: string | null = null) {
@@ -655,11 +659,27 @@ export class CampaignController {
       phase: 'sending',
       campaign,
       progress: engine.progress(),
-      sequence: sequenceProgress(campaign, engine.recipients(), engine.snapshot().stopped ?? {}, now),
+      sequence: this.#sequenceProgress(engine, campaign, now),
       dueOnOpen: this.#dueOnOpen,
+      waitingOn: engine.waitingOn(),
       tick: ++this.#tick,
       notice: this.#notice(),
     };
+  }
+
+  /**
+   * Per-step progress walks every record (about 90 ms for 1,000 prospects with follow-ups waiting):
+   * for a large campaign it is refreshed at most once a second, not on every engine change.
+   */
+  #sequenceProgress(engine: SendEngine, campaign: Campaign, now: number): SequenceProgress {
+    const cached = this.#sequenceCache;
+    const wall = Date.now();
+    if (cached && cached.engine === engine && cached.size > 200 && wall - cached.at < 1_000)
+      return cached.value;
+    const records = engine.recipients();
+    const value = sequenceProgress(campaign, records, engine.snapshot().stopped ?? {}, now);
+    this.#sequenceCache = { engine, at: wall, size: records.length, value };
+    return value;
   }
 
   #scheduleNotify(): void {

@@ -13,6 +13,7 @@ import {
   validateProspects,
 } from '../../core/prospects';
 import { DEFAULT_SEQUENCE, type SequenceSettings } from '../../core/sequence/types';
+import { recruiterTimeZone } from './sequence/steps';
 import type { MailTemplate } from '../../core/template';
 
 export interface CampaignDraft {
@@ -138,5 +139,7 @@ function sequenceForCampaign(draft: CampaignDraft): SequenceSettings {
   return {
     ...draft.sequence,
     followUps: draft.sequence.followUps.map((f) => ({ ...f, template: { ...f.template, subject } })),
+    // Business days are counted in the recruiter's zone (the window's, when there is one).
+    timeZone: draft.sequence.timeZone ?? recruiterTimeZone(),
   };
 }

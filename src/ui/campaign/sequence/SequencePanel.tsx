@@ -58,9 +58,15 @@ export function SequencePanel({
   const active = status === 'running' || status === 'paused' || status === 'ready';
   const grace = active ? graceUntil(recipients, now) : null;
   const perStep = stepProgress(recipients, steps, view.sequence?.steps ?? null);
-  const next =
+  const scheduled =
     view.sequence?.nextDue ??
     (view.engineNextDue ? { at: view.engineNextDue.at, step: view.engineNextDue.step, reason: null } : null);
+  // What only the engine knows holds everything up: the daily limit, a reply check, a thread's copy.
+  const held = state.waitingOn;
+  const next =
+    held && (held.reason === 'daily-limit' || held.reason === 'reply-sync' || held.reason === 'thread-copy')
+      ? { at: held.until, step: scheduled?.step ?? 1, reason: held.reason }
+      : scheduled;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
