@@ -1,33 +1,7 @@
 import { fireEvent, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeRuntime, renderCampaigns, tsv } from './harness';
-
-// Core's previewMessage gains its `step` parameter in #10 (contract §1). Until that is merged this
-// stands in for it: a follow-up renders its own body, with "RE: " and step 1's rendered subject.
-vi.mock('../../../src/core/campaign', async (importOriginal) => {
-  const core = await importOriginal<typeof import('../../../src/core/campaign')>();
-  return {
-    ...core,
-    previewMessage: (
-      campaign: import('../../../src/ui/campaign/draft').SequencedCampaign,
-      prospectId: string,
-      pixelUrl: string,
-      step = 1,
-    ) => {
-      const first = core.previewMessage(campaign, prospectId, pixelUrl);
-      if (step === 1) return first;
-      const followUp = campaign.sequence?.followUps[step - 2];
-      if (!followUp) throw new Error(`No step ${step}.`);
-      const rendered = core.previewMessage(
-        { ...campaign, template: followUp.template },
-        prospectId,
-        pixelUrl,
-      );
-      return { ...rendered, subject: `RE: ${first.subject}` };
-    },
-  };
-});
 
 describe('Preview per step', () => {
   it('previews each step for each prospect, saying when a follow-up goes', async () => {

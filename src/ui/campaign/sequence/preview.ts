@@ -1,18 +1,7 @@
-/**
- * Core's preview for one step of the sequence. `previewMessage(campaign, prospectId, pixelUrl, step)`
- * gains its `step` parameter in #10 (core-sequence); until that is merged the three-parameter
- * version ignores it. Lead: once core has the parameter, this cast can go.
- */
+/** Core's preview for one step of the sequence, exactly as that step is sent. */
 import { previewMessage } from '../../../core/campaign';
 import type { RenderedMail } from '../../../core/template';
 import type { SequencedCampaign } from '../draft';
-
-type StepPreview = (
-  campaign: SequencedCampaign,
-  prospectId: string,
-  previewPixelUrl: string,
-  step?: number,
-) => RenderedMail;
 
 export function previewStep(
   campaign: SequencedCampaign,
@@ -20,5 +9,5 @@ export function previewStep(
   pixelUrl: string,
   step: number,
 ): RenderedMail {
-  return (previewMessage as StepPreview)(campaign, prospectId, pixelUrl, step);
+  return previewMessage(campaign, prospectId, pixelUrl, step);
 }
