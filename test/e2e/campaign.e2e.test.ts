@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Chromium } from '../support/browser';
 import { seriousViolations } from './axe';
 import { startServer, type RunningServer } from './server';
-import { connectAndOpenCampaigns, OFFICE_CDN, sentItems } from './support';
+import { confirmSendNow, connectAndOpenCampaigns, OFFICE_CDN, sentItems } from './support';
 
 const root = join(import.meta.dirname, '..', '..');
 /** Simulated seconds per real second: 50 sends at 10/minute take about 5 real seconds. */
@@ -118,7 +118,7 @@ describe('campaign end to end (demo server, fast clock)', () => {
     await page.getByLabel('Pace (messages per minute)').selectOption('10');
     await page.getByRole('button', { name: 'Review and send' }).click();
     expect(await seriousViolations(page)).toEqual([]);
-    await page.getByRole('button', { name: `Send ${PROSPECTS} messages` }).click();
+    await confirmSendNow(page, `Send ${PROSPECTS} messages`);
     await page.getByTestId('send-status').waitFor();
     await expect.poll(() => sentCount(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
     const before = await sentCount(page);

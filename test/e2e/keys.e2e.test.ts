@@ -22,7 +22,7 @@ import { fromBase64url } from '../../src/shared/base64url';
 import { DEMO_TENANT_ID, DEMO_USER_OID } from '../../src/server/config';
 import { launchChromium, type Chromium } from '../support/browser';
 import { startServer, type RunningServer } from './server';
-import { apiToken, headline, OFFICE_CDN, pixelUrl } from './support';
+import { apiToken, confirmSendNow, headline, OFFICE_CDN, pixelUrl } from './support';
 
 const CLOCK_FACTOR = 120;
 const DOMAIN = 'talent.example';
@@ -86,7 +86,7 @@ async function sendCampaign(page: Page): Promise<void> {
   await page.getByLabel('Campaign name').fill(CAMPAIGN);
   await page.getByLabel('Pace (messages per minute)').selectOption('10');
   await page.getByRole('button', { name: 'Review and send' }).click();
-  await page.getByRole('button', { name: 'Send 3 messages' }).click();
+  await confirmSendNow(page, 'Send 3 messages');
   await expect
     .poll(() => page.getByTestId('send-status').textContent(), { timeout: 120_000 })
     .toContain('Finished');

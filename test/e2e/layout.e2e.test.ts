@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Chromium } from '../support/browser';
 import { FOCUS_GUARDS, seriousViolations } from './axe';
 import { startServer, type RunningServer } from './server';
+import { confirmSendNow } from './support';
 
 const OFFICE_CDN = 'https://appsforoffice.microsoft.com/';
 const WIDTH = 320;
@@ -229,7 +230,7 @@ describe(`every screen fits a ${WIDTH} px task pane`, () => {
     await checkScreen(page, '10-send');
     await page.getByRole('button', { name: 'Review and send' }).click();
     await checkScreen(page, '11-send-confirm');
-    await page.getByRole('button', { name: /^Send \d+ messages?$/ }).click();
+    await confirmSendNow(page, /^Send \d+ messages?$/);
     await page.getByTestId('send-status').waitFor();
     await checkScreen(page, '12-send-progress');
     await expect

@@ -16,7 +16,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER_OID } from '../../src/server/config';
 import { launchChromium, type Chromium } from '../support/browser';
 import { startServer, type RunningServer } from './server';
-import { connectAndOpenCampaigns, control, folderItems, headline, OFFICE_CDN, pixelUrl } from './support';
+import {
+  confirmSendNow,
+  connectAndOpenCampaigns,
+  control,
+  folderItems,
+  headline,
+  OFFICE_CDN,
+  pixelUrl,
+} from './support';
 
 const root = join(import.meta.dirname, '..', '..');
 /** Simulated seconds per real second: a reply 30 minutes after delivery comes 15 real seconds later. */
@@ -183,7 +191,7 @@ describe.each(['omitted', 'returned'] as const)('results end to end, headers %s'
     await page.getByLabel('Campaign name').fill(CAMPAIGN);
     await page.getByLabel('Pace (messages per minute)').selectOption('10');
     await page.getByRole('button', { name: 'Review and send' }).click();
-    await page.getByRole('button', { name: 'Send 20 messages' }).click();
+    await confirmSendNow(page, 'Send 20 messages');
     await expect
       .poll(() => page.getByTestId('send-status').textContent(), { timeout: 120_000 })
       .toContain('Finished');

@@ -133,9 +133,7 @@ describe('a three-step sequence end to end', () => {
     expected[SCRIPTED.bounce] = 0; // Bounced: nothing reached the prospect.
     expected[SCRIPTED.away] = 1;
     expected[SCRIPTED.replyToStep2] = 2;
-    await expect
-      .poll(() => deliveredCounts(origin), { timeout: 240_000, interval: 2_000 })
-      .toEqual(expected);
+    await expect.poll(() => deliveredCounts(origin), { timeout: 240_000, interval: 2_000 }).toEqual(expected);
     await expect
       .poll(() => page.getByTestId('send-status').textContent(), { timeout: 120_000 })
       .toContain('Finished');

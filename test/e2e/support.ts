@@ -111,3 +111,15 @@ export async function apiToken(origin: string): Promise<string> {
   });
   return ((await res.json()) as { apiToken: string }).apiToken;
 }
+
+/**
+ * Confirms a send ("Send N messages"), then ends the 20-minute grace period with "Send now", as a
+ * recruiter in a hurry would (the grace period itself is exercised in sequences.e2e.test.ts).
+ */
+export async function confirmSendNow(page: Page, button: string | RegExp): Promise<void> {
+  await page.getByRole('button', { name: button }).click();
+  const banner = page.getByTestId('grace-banner');
+  await banner.waitFor();
+  await banner.getByRole('button', { name: 'Send now' }).click();
+  await banner.waitFor({ state: 'detached', timeout: 60_000 });
+}

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LEASE_MESSAGES } from '../../src/ui/campaign/send-lease';
 import { launchChromiumDevices, type ChromiumDevices } from '../support/browser';
 import { startServer, type RunningServer } from './server';
-import { connectAndOpenCampaigns, OFFICE_CDN, sentItems } from './support';
+import { confirmSendNow, connectAndOpenCampaigns, OFFICE_CDN, sentItems } from './support';
 
 /**
  * Simulated seconds per real second. At 5 messages a minute one message leaves every 1.2 real
@@ -92,7 +92,7 @@ describe('two devices, one sender (demo server, roaming settings, fast clock)', 
     await page.getByLabel('Campaign name').fill(name);
     await page.getByLabel('Pace (messages per minute)').selectOption('5');
     await page.getByRole('button', { name: 'Review and send' }).click();
-    await page.getByRole('button', { name: `Send ${emails.length} messages` }).click();
+    await confirmSendNow(page, `Send ${emails.length} messages`);
     await page.getByTestId('send-status').waitFor();
   }
 

@@ -67,7 +67,7 @@ export class BackgroundCampaigns {
   }
 
   async #refresh(): Promise<void> {
-    const { listCampaignIds, store } = this.#runtime;
+    const { listCampaignIds } = this.#runtime;
     if (!listCampaignIds || this.#stop.signal.aborted) return;
     const current = this.#current();
     for (const id of await listCampaignIds()) {

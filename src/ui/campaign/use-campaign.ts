@@ -21,7 +21,7 @@ export function controllerFor(runtime: CampaignRuntime): CampaignController {
  * is started, another one opened), the one left behind is picked up here if it is still sending.
  */
 export function backgroundFor(runtime: CampaignRuntime): BackgroundCampaigns {
-  let background = backgrounds.get(runtime);
+  const background = backgrounds.get(runtime);
   if (background) return background;
   const main = controllerFor(runtime);
   const created = new BackgroundCampaigns(runtime, () => main.campaignId());
