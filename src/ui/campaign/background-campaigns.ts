@@ -5,7 +5,7 @@
  * pinned to it; all of them share the pane's mailbox limits. Nothing here is React.
  */
 import { parseCampaignSnapshot } from '../../core/campaign';
-import type { Clock } from '../../shared/clock';
+import { systemClock, type Clock } from '../../shared/clock';
 import { CampaignController } from './controller';
 import type { CampaignRuntime } from './runtime';
 
@@ -35,7 +35,7 @@ export class BackgroundCampaigns {
   }
 
   /** Looks for running campaigns now, then every few minutes (real time) until disposed. */
-  start(timer: Clock): void {
+  start(timer: Clock = systemClock): void {
     void (async () => {
       const signal = this.#stop.signal;
       while (!signal.aborted) {

@@ -1,5 +1,4 @@
 import { useEffect, useRef } from 'react';
-import { systemClock } from '../../shared/clock';
 import type { CampaignRuntime } from './runtime';
 
 /**
@@ -25,7 +24,7 @@ export function useResumeInBackground(connected: boolean, load: () => Promise<Ca
         const ready = await runtime;
         await controllerFor(ready).load();
         // The user's other campaigns still sending (sequences waiting for their next step) go on too.
-        backgroundFor(ready).start(systemClock);
+        backgroundFor(ready).start();
       })().catch(() => undefined);
     } else if (!connected && open.current) {
       const runtime = open.current;
