@@ -114,7 +114,7 @@ export async function apiToken(origin: string): Promise<string> {
 
 /**
  * Confirms a send ("Send N messages"), then ends the 20-minute grace period with "Send now", as a
- * recruiter in a hurry would (the grace period itself is exercised in sequences.e2e.test.ts).
+ * recruiter in a hurry would.
  */
 export async function confirmSendNow(page: Page, button: string | RegExp): Promise<void> {
   await page.getByRole('button', { name: button }).click();

@@ -85,7 +85,9 @@ export function candorSends(
   for (const c of campaigns) {
     for (const r of c.recipients) {
       if (r.state !== 'sent' || !r.attempt) continue;
-      const sentAt = r.sentAt ?? r.attempt.startedAt;
+      // No answer can come before the request left: the 202 is stamped later, by however long the
+      // request took, and a reply to this step may arrive sooner than that (a fast clock, a slow network).
+      const sentAt = Math.min(r.sentAt ?? r.attempt.startedAt, r.attempt.startedAt);
       if (now - sentAt > trackForMs) continue;
       out.push({
         campaignId: c.campaignId,

@@ -46,6 +46,8 @@ export function followUpGate(
   unit: RecipientRecord,
   view: EngineView,
   replySyncedAt: number | null,
+  /** How old the last reply sync may be when the unit goes (the demo's fast clock stretches it). */
+  maxSyncAgeMs = REPLY_SYNC_MAX_AGE_MS,
 ): GateDecision {
   if (stepOf(unit) === 1) return stepOneGate(campaign, unit, view);
   const prospectId = prospectOf(unit);
@@ -62,7 +64,7 @@ export function followUpGate(
   if (window.kind !== 'send') return window;
   // A sync from before it fell due (or too long ago) may have missed a reply.
   const fellDue = nextWindowOpen(dueAt, campaign.sequence?.window ?? null, zoneOf(campaign, unit));
-  if (replySyncedAt === null || replySyncedAt < Math.max(fellDue, view.now - REPLY_SYNC_MAX_AGE_MS)) {
+  if (replySyncedAt === null || replySyncedAt < Math.max(fellDue, view.now - maxSyncAgeMs)) {
     return { kind: 'wait', until: null, reason: 'reply-sync' };
   }
   const previous = unit.threadOf === undefined ? undefined : view.recipient(unit.threadOf);

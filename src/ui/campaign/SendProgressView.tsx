@@ -148,7 +148,14 @@ export function SendProgressView({
         {etaText(progress, clock.now(), controller.runtime.timeFactor)}
       </p>
       {sequenced && (
-        <SequencePanel controller={controller} state={state} recipients={recipients} now={clock.now()} />
+        <SequencePanel
+          controller={controller}
+          state={state}
+          recipients={recipients}
+          now={clock.now()}
+          // The grace banner (and its button) goes away: focus moves to this view's heading.
+          onStarted={() => heading.current?.focus()}
+        />
       )}
 
       {progress.offline && (

@@ -394,7 +394,11 @@ export class CampaignController {
       sender: runtime.sender,
       engine: {
         ...(runtime.connectivity ? { connectivity: runtime.connectivity } : {}),
-        ...sequenceEngineOptions(campaign, { mailbox: runtime.mailbox, replySync: runtime.replySync }),
+        ...sequenceEngineOptions(campaign, {
+          mailbox: runtime.mailbox,
+          replySync: runtime.replySync,
+          timeFactor: runtime.timeFactor,
+        }),
       },
       pixelUrl: async (_prospect: unknown, sendId: string) => {
         const registered = await runtime.registerSend(campaign.id, true);

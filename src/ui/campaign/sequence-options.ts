@@ -5,7 +5,7 @@
  * when a unit waits for one.
  */
 import type { Campaign } from '../../core/campaign';
-import { followUpGate, nextFollowUp, stepOneGate } from '../../core/sequence';
+import { followUpGate, nextFollowUp, REPLY_SYNC_MAX_AGE_MS, stepOneGate } from '../../core/sequence';
 import type { SendEngineOptions } from '../../core/send';
 import type { MailboxLimits } from '../../core/send/mailbox-limits';
 import type { ReplySyncChannel } from './reply-sync-channel';
@@ -14,6 +14,17 @@ export interface SequenceContext {
   mailbox?: MailboxLimits;
   /** Absent: this pane has no reply sync (tests), so nothing waits for one. */
   replySync?: ReplySyncChannel;
+  /** Simulated seconds per real second (the demo's fast clock), default 1. */
+  timeFactor?: number;
+}
+
+/**
+ * A reply sync takes a second or so of real time. On the demo's fast clock that is hours of
+ * simulated time, longer than the hour a sync stays fresh for: the limit is stretched to ten real
+ * seconds there, so follow-ups do not wait for a sync that can never be fresh enough.
+ */
+function maxSyncAge(timeFactor: number): number {
+  return Math.max(REPLY_SYNC_MAX_AGE_MS, 10_000 * timeFactor);
 }
 
 export function sequenceEngineOptions(
@@ -21,6 +32,7 @@ export function sequenceEngineOptions(
   context: SequenceContext,
 ): Pick<SendEngineOptions, 'next' | 'gate' | 'mailbox'> {
   const { replySync } = context;
+  const maxAge = maxSyncAge(context.timeFactor ?? 1);
   return {
     next: (sent, view) => nextFollowUp(campaign, sent, view),
     gate: (unit, view) => {
@@ -30,6 +42,7 @@ export function sequenceEngineOptions(
         unit,
         view,
         replySync ? replySync.syncedAt() : Number.POSITIVE_INFINITY,
+        maxAge,
       );
       if (decision.kind === 'wait' && decision.reason === 'reply-sync') replySync?.request();
       return decision;

@@ -93,6 +93,28 @@ describe('reply sync with follow-ups', () => {
     expect([...backend.rows.values()].map((r) => [r.sendId, r.payload.kind])).toEqual([['b-ana#2', 'reply']]);
   });
 
+  it('credits step 2 with a reply that came before step 2’s 202 was stamped (a slow answer from Graph)', async () => {
+    // Step 2's request left at +2 days; Graph's 202 reached the pane (and stamped sentAt) an hour
+    // later; the prospect answered step 2 in between. No answer can predate the request itself.
+    const step2 = sent('ana', 'ana@example.org', 2, T0 + 2 * DAY, 'conv-ana');
+    step2.sentAt = T0 + 2 * DAY + 60 * MIN;
+    const { mailbox, campaigns, backend, deps } = setup(
+      [sent('ana', 'ana@example.org', 1, T0, 'conv-ana'), step2],
+      T0 + 3 * DAY,
+    );
+    mailbox.deliver('inbox', {
+      conversationId: 'conv-ana',
+      internetMessageId: '<reply-ana@example.org>',
+      subject: 'RE: Role at Acme',
+      from: { address: 'ana@example.org' },
+      receivedDateTime: iso(T0 + 2 * DAY + 20 * MIN),
+      headers: [],
+    });
+    await syncReplies(deps);
+    expect(responses(campaigns)).toEqual({ 'ana#2': 'replied' });
+    expect([...backend.rows.values()].map((r) => r.sendId)).toEqual(['b-ana#2']);
+  });
+
   it('records a bounce of step 1 on step 1', async () => {
     const { mailbox, campaigns, backend, deps } = setup(
       [sent('ana', 'ana@example.org', 1, T0, 'conv-ana'), sent('ben', 'ben@example.net', 1, T0 + MIN)],

@@ -26,6 +26,7 @@ async function savedRunningCampaign(n: number) {
     mapping: ['email'],
     template: { subject: 'Hello', html: '<p>Hi</p>' },
     ratePerMinute: 10,
+    sequence: { ...d.sequence, graceMinutes: 0 },
   }));
   await controller.startSending();
   await first.clock.advance(5_000);

@@ -1,6 +1,7 @@
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { expect } from 'vitest';
 import type { ComposeItem } from '../../../src/outlook';
 import { ManualClock } from '../../../src/shared/clock';
 import type { Connectivity } from '../../../src/shared/connectivity';
@@ -178,9 +179,12 @@ export async function startCampaign(
   return { user, view };
 }
 
+/** Confirms "Send N messages", then ends the 20-minute grace period with "Send now". */
 export async function confirmSend(user: ReturnType<typeof userEvent.setup>, n: number) {
   await user.click(screen.getByRole('button', { name: `Send ${n} messages` }));
   await screen.findByTestId('send-status');
+  await user.click(await screen.findByRole('button', { name: 'Send now' }));
+  await waitFor(() => expect(screen.queryByTestId('grace-banner')).toBeNull());
 }
 
 export { seriousViolations } from '../axe';

@@ -64,6 +64,11 @@ describe('campaign screens by keyboard', () => {
     focusOn('button', 'Send 2 messages');
     await user.keyboard('{Enter}');
     await screen.findByTestId('send-status');
+    // The grace period: "Send now" is reachable by keyboard.
+    await screen.findByTestId('grace-banner');
+    focusOn('button', 'Send now');
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(screen.queryByTestId('grace-banner')).toBeNull());
     await waitFor(() =>
       expect(focused()).toBe(screen.getByRole('heading', { level: 2, name: 'New campaign' })),
     );

@@ -87,7 +87,11 @@ describe('the draft and the campaign', () => {
     const { sequence: _dropped, ...old } = emptyDraft('c1');
     const loaded = withDraftDefaults(old as CampaignDraft);
     expect(loaded.sequence).toEqual(DEFAULT_SEQUENCE);
-    expect(deriveCampaign(old as CampaignDraft).campaign.sequence).toEqual(DEFAULT_SEQUENCE);
+    // The campaign also carries the recruiter's zone, where business days are counted.
+    expect(deriveCampaign(old as CampaignDraft).campaign.sequence).toEqual({
+      ...DEFAULT_SEQUENCE,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    });
   });
 
   it('deriveCampaign copies steps, window, out-of-office rule and grace; follow-up subjects are RE: step 1', () => {

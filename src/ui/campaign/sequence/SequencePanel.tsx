@@ -41,11 +41,14 @@ export function SequencePanel({
   state,
   recipients,
   now,
+  onStarted,
 }: {
   controller: CampaignController;
   state: Sending;
   recipients: RecipientRecord[];
   now: number;
+  /** "Send now" worked (the grace banner is about to go). */
+  onStarted?: () => void;
 }) {
   const styles = useScreenStyles();
   const own = useStyles();
@@ -70,11 +73,12 @@ export function SequencePanel({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const act = async (what: () => Promise<void> | void, failed: string) => {
+  const act = async (what: () => Promise<void> | void, failed: string, done?: () => void) => {
     setBusy(true);
     setError(null);
     try {
       await what();
+      done?.();
     } catch (e) {
       setError(`${failed} ${userMessage(e, '')}`.trim());
     } finally {
@@ -100,6 +104,7 @@ export function SequencePanel({
                   void act(
                     () => controls.sendNow(),
                     `Sending could not start now; it still starts at ${formatWhen(grace, now, timeZone)}. Try Send now again.`,
+                    onStarted,
                   )
                 }
               >
