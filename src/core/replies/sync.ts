@@ -84,7 +84,9 @@ export function candorSends(
   const out: CandorSend[] = [];
   for (const c of campaigns) {
     for (const r of c.recipients) {
-      if (r.state !== 'sent' || !r.attempt) continue;
+      // An uncertain send may well have gone out (a timeout after Exchange took it): a reply in its
+      // thread must not be credited to an earlier step just because Sent Items has not confirmed it yet.
+      if ((r.state !== 'sent' && r.state !== 'uncertain') || !r.attempt) continue;
       // No answer can come before the request left: the 202 is stamped later, by however long the
       // request took, and a reply to this step may arrive sooner than that (a fast clock, a slow network).
       const sentAt = Math.min(r.sentAt ?? r.attempt.startedAt, r.attempt.startedAt);

@@ -115,6 +115,33 @@ describe('reply sync with follow-ups', () => {
     expect([...backend.rows.values()].map((r) => r.sendId)).toEqual(['b-ana#2']);
   });
 
+  it('credits step 2 with a reply while step 2 is still uncertain (not yet found in Sent Items)', async () => {
+    const step2 = sent('ana', 'ana@example.org', 2, T0 + 2 * DAY);
+    step2.state = 'uncertain';
+    step2.sentAt = null;
+    step2.confirmedBy = null;
+    step2.uncertain = {
+      reason: 'timeout',
+      since: T0 + 2 * DAY,
+      nextCheckAt: T0 + 3 * DAY,
+      awaitingDecision: false,
+    };
+    const { mailbox, campaigns, deps } = setup(
+      [sent('ana', 'ana@example.org', 1, T0, 'conv-ana'), step2],
+      T0 + 2 * DAY + 60 * MIN,
+    );
+    mailbox.deliver('inbox', {
+      conversationId: 'conv-ana',
+      internetMessageId: '<reply-ana@example.org>',
+      subject: 'RE: Role at Acme',
+      from: { address: 'ana@example.org' },
+      receivedDateTime: iso(T0 + 2 * DAY + 20 * MIN),
+      headers: [],
+    });
+    await syncReplies(deps);
+    expect(responses(campaigns)).toEqual({ 'ana#2': 'replied' });
+  });
+
   it('records a bounce of step 1 on step 1', async () => {
     const { mailbox, campaigns, backend, deps } = setup(
       [sent('ana', 'ana@example.org', 1, T0, 'conv-ana'), sent('ben', 'ben@example.net', 1, T0 + MIN)],
