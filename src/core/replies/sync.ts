@@ -123,7 +123,7 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
     headersUnavailable: false,
     stopped: [],
   };
-  const campaigns = await deps.campaigns.list();
+  let campaigns = await deps.campaigns.list();
 
   // 1. Sent Items copies.
   const plan = planCopySearch(campaigns, deps.clock.now(), options.copies);
@@ -136,7 +136,7 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
   // 2. Inbox and Junk Email.
   const sends = candorSends(campaigns, deps.clock.now(), options.trackForMs);
   if (sends.length === 0) return report;
-  const index = new SendIndex(sends);
+  let index = new SendIndex(sends);
   const oldest = Math.min(...sends.map((s) => s.sentAt));
   const since = new Date(oldest - options.match.clockSkewMs).toISOString();
 
@@ -174,6 +174,12 @@ export async function syncReplies(deps: ReplySyncDeps, signal?: AbortSignal): Pr
         signal,
       ));
     cursors.push([folder, { deltaLink: delta.deltaLink, since: usable?.since ?? since }]);
+    // Mail read now may answer a step that went out since the campaigns were listed (a follow-up
+    // sent while this round read Sent Items): match against the state as it is now.
+    if (delta.messages.length > 0) {
+      campaigns = await deps.campaigns.list();
+      index = new SendIndex(candorSends(campaigns, deps.clock.now(), options.trackForMs));
+    }
 
     for (const item of delta.messages) {
       const key = item.internetMessageId ?? item.id;
