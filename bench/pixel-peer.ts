@@ -16,6 +16,7 @@ import { createServer } from 'node:http';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { PIXEL_GIF, PIXEL_HEADERS } from '../src/server/pixel/gif';
+import { stopProfile } from './profile-on-signal';
 
 export const PEER_TABLE = `CREATE TABLE IF NOT EXISTS peer_opens (
   id INTEGER PRIMARY KEY, token TEXT NOT NULL, ip TEXT NOT NULL, user_agent TEXT, at BIGINT NOT NULL)`;
@@ -89,6 +90,7 @@ server.listen(Number(env.PORT ?? 0), '127.0.0.1', () => {
   console.log(`listening ${typeof address === 'object' && address ? address.port : ''}`);
 });
 process.once('SIGTERM', () => {
+  void stopProfile();
   server.close();
   server.closeAllConnections();
   void close().then(() => {

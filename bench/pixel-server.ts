@@ -16,6 +16,7 @@ import { registerPixelRoutes } from '../src/server/pixel/routes';
 import { loadPixelKeyRing } from '../src/server/pixel/key-file';
 import { PIXEL_GIF, PIXEL_HEADERS } from '../src/server/pixel/gif';
 import { stagedPixel } from './pixel-stages';
+import { stopProfile } from './profile-on-signal';
 
 const env = process.env;
 const store = await createStore(env.DB ?? 'bench.sqlite', {
@@ -54,6 +55,7 @@ console.log(`listening ${typeof address === 'object' && address ? address.port :
 
 process.once('SIGTERM', () => {
   void (async () => {
+    await stopProfile();
     await app.close();
     await store.close();
     console.log(JSON.stringify({ counters: pixel?.counters, writer: pixel?.writer.stats }));

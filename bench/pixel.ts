@@ -18,8 +18,8 @@
  * targets the database's processes are shown beside it), 200s seen by wrk vs rows stored, Candor ÷
  * peer, and — with BUSY=both — every target again beside a CPU hog pinned to one core, with
  * busy÷quiet ratios. No pass/fail on absolute numbers; everything listens on 127.0.0.1 and is
- * stopped at the end. PROF=<dir> writes a V8 CPU profile (--cpu-prof) of each Candor/peer server
- * there (bench/cpu-profile-summary.ts summarises one).
+ * stopped at the end. PROF=<dir> writes a V8 CPU profile of each Candor/peer server's main thread
+ * there, covering the measured run only (bench/cpu-profile-summary.ts summarises one).
  *
  * Env: DUR (default 10s), CONNS (50), THREADS (2), WARMUP (2s), SEAL_N (2000), TARGETS (comma list
  * of fastify-bare, stage-token, stage-lookup, stage-seal, sqlite-full, sqlite-full-inline,
@@ -429,12 +429,9 @@ async function runServer(
   if (!spread && seedStore && !seeds.has('few')) seeds.set('few', { paths, script });
   const count = async () => (seedStore ? (await seedStore.countTenantRows(tid)).events : peerRows(db));
   const port = await freePort();
-  const prof = PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`, `--cpu-prof-name=${target}-${mode}.cpuprofile`]
-    : [];
   const child = spawn(
     process.execPath,
-    [...prof, '--import', 'tsx', peer ? 'bench/pixel-peer.ts' : 'bench/pixel-server.ts'],
+    ['--import', 'tsx', peer ? 'bench/pixel-peer.ts' : 'bench/pixel-server.ts'],
     {
       env: {
         ...env,
@@ -446,6 +443,7 @@ async function runServer(
         BARE: target === 'fastify-bare' ? '1' : '',
         STAGE: target.startsWith('stage-') ? target.slice('stage-'.length) : '',
         PIXEL_KEYS: pixelKeys,
+        PROF_FILE: PROF ? join(PROF, `${target}-${mode}.cpuprofile`) : '',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -461,6 +459,7 @@ async function runServer(
     const warm = wrk(url, WARMUP, script);
     const before = await count();
     const dbPid = postgres && cluster ? postmasterPid(cluster.url) : null;
+    if (PROF) child.kill('SIGUSR2'); // profile the measured run only (bench/profile-on-signal.ts)
     const res = measured(child.pid as number, dbPid, () => wrk(url, DUR, script));
     await stopHog(hog);
     await sleep(500);
