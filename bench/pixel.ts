@@ -11,8 +11,9 @@
  *
  * wrk drives every target with the same settings and the same Lua script over 2,000 different
  * valid tokens of 50 users, or (targets ending in -10k) 20,000 tokens of 10,000 users in an order
- * where a user comes back only every 10,000 requests: at the rates measured here almost every open
- * then starts a new sealing group, as opens spread over days do in production.
+ * where a user comes back only every 10,000 requests (longer than the lookup cache trusts a user's
+ * state), and with every open starting its own sealing group (SEAL_EPOCH_MS=0): what opens spread
+ * over days cost in production. The table shows groups started and lookups made per open.
  * Printed: req/s, p50/p99, ratio to nginx, the headline "server CPU µs per acknowledged open"
  * (CPU of the server process, all its threads, per 200 whose event is committed; for PostgreSQL
  * targets the database's processes are shown beside it), 200s seen by wrk vs rows stored, Candor ÷
@@ -333,6 +334,9 @@ interface Row {
   wrk: Measured;
   rowsDuringRun?: number;
   recorded?: number;
+  /** Sealing groups started and database lookups made, per recorded open (whole server life). */
+  groupsPerOpen?: number;
+  lookupsPerOpen?: number;
   totalRows?: number;
   wrkOkTotal?: number;
 }
@@ -443,6 +447,8 @@ async function runServer(
         BARE: target === 'fastify-bare' ? '1' : '',
         STAGE: target.startsWith('stage-') ? target.slice('stage-'.length) : '',
         PIXEL_KEYS: pixelKeys,
+        // 10,000 users: every open starts its own sealing group, as opens spread over days do.
+        SEAL_EPOCH_MS: spread ? '0' : '',
         PROF_FILE: PROF ? join(PROF, `${target}-${mode}.cpuprofile`) : '',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -466,7 +472,11 @@ async function runServer(
     const during = (await count()) - before;
     child.kill('SIGTERM');
     await Promise.race([exited, sleep(15_000)]);
-    const final = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { counters?: { recorded: number } };
+    const final = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+      counters?: { recorded: number };
+      groupsStarted?: number;
+      lookups?: number;
+    };
     const row = { key: target, mode, wrk: res };
     if (target === 'fastify-bare') return { ...row, target: 'Fastify 5 route, same GIF, no intake (floor)' };
     if (target.startsWith('stage-')) return { ...row, target: STAGE_NAMES[target] ?? target };
@@ -477,6 +487,12 @@ async function runServer(
         : `Candor pixel, ${TARGET_NAMES[target] ?? target}`,
       rowsDuringRun: during,
       recorded: final.counters?.recorded,
+      groupsPerOpen:
+        final.groupsStarted === undefined
+          ? undefined
+          : final.groupsStarted / Math.max(1, final.counters?.recorded ?? 0),
+      lookupsPerOpen:
+        final.lookups === undefined ? undefined : final.lookups / Math.max(1, final.counters?.recorded ?? 0),
       totalRows: await count(),
       wrkOkTotal: warm.requests - warm.non2xx + res.requests - res.non2xx,
     };
@@ -502,9 +518,9 @@ function printMode(rows: Row[], mode: Mode): void {
   if (!nginx || mine.length === 0) return;
   console.log(`\n### ${mode === 'quiet' ? 'Without' : 'With'} the CPU hog (${mode})\n`);
   console.log(
-    '| target | req/s | ÷ nginx | p50 ms | p99 ms | **CPU µs per acknowledged open** (server) | + database processes | server CPU ÷ nginx CPU | non-2xx | socket errors | 200s (run) | rows added (run) | rows total = server 200s | lost |',
+    '| target | req/s | ÷ nginx | p50 ms | p99 ms | **CPU µs per acknowledged open** (server) | + database processes | server CPU ÷ nginx CPU | groups / open | lookups / open | non-2xx | socket errors | 200s (run) | rows added (run) | rows total = server 200s | lost |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of mine) {
     const ok = r.wrk.requests - r.wrk.non2xx;
     const lost =
@@ -512,7 +528,7 @@ function printMode(rows: Row[], mode: Mode): void {
         ? '–'
         : String(Math.max(0, r.wrkOkTotal - r.totalRows));
     console.log(
-      `| ${r.target} | ${Math.round(r.wrk.rps)} | ${f2(r.wrk.rps / nginx.wrk.rps)} | ${f2(r.wrk.p50)} | ${f2(r.wrk.p99)} | ${f1(r.wrk.cpuUs)} | ${r.wrk.dbCpuUs ? f1(r.wrk.dbCpuUs) : '–'} | ${f2(r.wrk.cpuUs / nginx.wrk.cpuUs)} | ${r.wrk.non2xx} | ${r.wrk.socketErrors} | ${ok} | ${r.rowsDuringRun ?? '–'} | ${r.totalRows === undefined ? '–' : `${r.totalRows} = ${r.recorded}`} | ${lost} |`,
+      `| ${r.target} | ${Math.round(r.wrk.rps)} | ${f2(r.wrk.rps / nginx.wrk.rps)} | ${f2(r.wrk.p50)} | ${f2(r.wrk.p99)} | ${f1(r.wrk.cpuUs)} | ${r.wrk.dbCpuUs ? f1(r.wrk.dbCpuUs) : '–'} | ${f2(r.wrk.cpuUs / nginx.wrk.cpuUs)} | ${r.groupsPerOpen === undefined ? '–' : f2(r.groupsPerOpen)} | ${r.lookupsPerOpen === undefined ? '–' : f2(r.lookupsPerOpen)} | ${r.wrk.non2xx} | ${r.wrk.socketErrors} | ${ok} | ${r.rowsDuringRun ?? '–'} | ${r.totalRows === undefined ? '–' : `${r.totalRows} = ${r.recorded}`} | ${lost} |`,
     );
   }
   const by = (k: string) => mine.find((r) => r.key === k);

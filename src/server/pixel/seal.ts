@@ -4,11 +4,11 @@
  * SHA-256 per group), so it always matches the id the pane derives from the same public key.
  *
  * Amortisation: a group (one HPKE setup: two P-256 scalar multiplications on node:crypto, see
- * src/server/crypto/hpke-p256.ts) is kept per user key for an epoch (default 1 s or 10,000 events).
+ * src/server/crypto/hpke-p256.ts) is kept per user key for an epoch (default 60 s or 10,000 events;
+ * docs/zero-knowledge.md, "Sealing groups", weighs the length).
  * Within it, each event costs one HMAC and one AES-GCM with node:crypto (a few µs). The group secret
- * lives only in this process's memory for the epoch — the same exposure the event's plaintext
- * already has while the request is handled — and is never stored (docs/zero-knowledge.md weighs
- * longer epochs).
+ * lives only in this process's memory for the epoch (and is zeroed within a second after it), and
+ * is never stored.
  *
  * Everything here is synchronous: a group start no longer waits on WebCrypto's job queue, so a
  * request that starts a group costs ~0.2 ms of CPU instead of ~2.7 ms of asynchronous calls.
@@ -51,6 +51,10 @@ interface Group {
 }
 
 const MAX_CACHED_GROUPS = 50_000;
+/** A user's events share one group for this long (see docs/zero-knowledge.md, "Sealing groups"). */
+export const DEFAULT_EPOCH_MS = 60_000;
+/** Expired groups are zeroed and dropped at least this often while sealing goes on. */
+const SWEEP_EVERY_MS = 1000;
 const ONE = Buffer.from([1]);
 
 export class EventSealer {
@@ -69,7 +73,7 @@ export class EventSealer {
 
   constructor(options: SealerOptions) {
     this.#clock = options.clock;
-    this.#epochMs = options.epochMs ?? 1000;
+    this.#epochMs = options.epochMs ?? DEFAULT_EPOCH_MS;
     this.#maxUses = options.maxEventsPerGroup ?? 10_000;
   }
 
@@ -97,7 +101,10 @@ export class EventSealer {
 
   #group(key: UserKey, ids: EventIds): Group {
     const now = this.#clock.now();
-    if (now - this.#lastSweep >= this.#epochMs || this.#groups.size >= MAX_CACHED_GROUPS) {
+    if (
+      now - this.#lastSweep >= Math.min(this.#epochMs, SWEEP_EVERY_MS) ||
+      this.#groups.size >= MAX_CACHED_GROUPS
+    ) {
       this.#sweep(now);
     }
     const cacheKey = `${ids.tid}\n${ids.oid}\n${key.keyId}\n${key.updatedAt}`;
@@ -124,7 +131,7 @@ export class EventSealer {
   }
 
   /**
-   * Drops expired groups at least once per epoch (when sealing goes on), so a group's key material,
+   * Drops expired groups at least once a second (when sealing goes on), so a group's key material,
    * which could derive the keys of that group's stored events, is not kept around after its epoch.
    */
   #sweep(now: number): void {
