@@ -232,7 +232,7 @@ function startHog(): ChildProcess {
 }
 
 async function stopHog(hog: ChildProcess | null): Promise<void> {
-  if (!hog || hog.exitCode !== null) return;
+  if (!hog || hog.exitCode !== null || hog.signalCode !== null) return;
   hog.kill('SIGKILL');
   await new Promise((r) => hog.once('exit', r));
 }
