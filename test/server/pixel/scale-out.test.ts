@@ -137,8 +137,8 @@ describe.skipIf(!postgresAvailable && !postgresRequired)(
       const purged = await seedUser(store, seedAt); // its own tenant
       const sendsOf = new Map<string, string[]>();
       for (const u of [...stay, leaver, purged]) sendsOf.set(u.oid, await seedSends(store, u, 60, seedAt));
-      // A user of a staying tenant who registers sends through the API on both instances.
-      const sender = stay[0] as { tid: string; oid: string };
+      // A user with no sends yet, who registers them through the API on both instances.
+      const sender = await seedUser(store, seedAt);
 
       const [portA, portB] = [await freePort(), await freePort()];
       const env = {
