@@ -30,6 +30,15 @@ interface UserState {
   userKey: UserKey | null;
   contractEndsAt: number | null;
   at: number;
+  /** false once replaced or invalidated: entries holding it look the user up again. */
+  live: boolean;
+}
+
+interface SendEntry {
+  facts: Send;
+  user: UserState;
+  /** The answer for this send with `user`, built once per user state (the hot path allocates nothing). */
+  answer: PixelSend;
 }
 
 const userKeyOf = (tid: string, oid: string) => `${tid}\n${oid}`;
@@ -39,7 +48,7 @@ export class PixelSendCache {
   readonly #clock: Clock;
   readonly #ttlMs: number;
   readonly #maxSends: number;
-  readonly #sends = new Map<string, Send>();
+  readonly #sends = new Map<string, SendEntry>();
   readonly #users = new Map<string, UserState>();
   /** Bumped on every change notice: a lookup that began before one must not fill the cache. */
   #generation = 0;
@@ -59,22 +68,22 @@ export class PixelSendCache {
     this.#unsubscribe =
       store.userChanges?.subscribe(({ tid, oid }) => {
         this.#generation++;
-        if (oid !== null) {
-          this.#users.delete(userKeyOf(tid, oid));
-          return;
-        }
-        for (const k of this.#users.keys()) if (k.startsWith(`${tid}\n`)) this.#users.delete(k);
+        if (oid !== null) return this.#forget(userKeyOf(tid, oid));
+        for (const k of this.#users.keys()) if (k.startsWith(`${tid}\n`)) this.#forget(k);
       }) ?? (() => undefined);
   }
 
   /** Same answer as Store.getSendForPixel, from memory when it is fresh enough. */
   async getSendForPixel(sendId: string): Promise<PixelSend | null> {
     const now = this.#clock.now();
-    const send = this.#sends.get(sendId);
-    if (send && this.#ttlMs > 0) {
-      const user = this.#users.get(userKeyOf(send.tid, send.oid));
-      if (user && now - user.at < this.#ttlMs)
-        return { ...send, userKey: user.userKey, contractEndsAt: user.contractEndsAt };
+    const entry = this.#ttlMs > 0 ? this.#sends.get(sendId) : undefined;
+    if (entry) {
+      if (!entry.user.live) {
+        // Another send of the user refreshed their state since: take it up.
+        const current = this.#users.get(userKeyOf(entry.facts.tid, entry.facts.oid));
+        if (current) this.#link(entry, current);
+      }
+      if (entry.user.live && now - entry.user.at < this.#ttlMs) return entry.answer;
     }
     const generation = this.#generation;
     this.lookups++;
@@ -85,14 +94,37 @@ export class PixelSendCache {
     }
     if (this.#ttlMs > 0 && generation === this.#generation) {
       const { userKey, contractEndsAt, ...facts } = found;
-      if (!send) {
-        if (this.#sends.size >= this.#maxSends) this.#sends.delete(this.#sends.keys().next().value as string);
-        this.#sends.set(sendId, facts);
+      const key = userKeyOf(found.tid, found.oid);
+      const previous = this.#users.get(key);
+      if (previous) previous.live = false; // entries holding it take up the new state
+      const user: UserState = { userKey, contractEndsAt, at: now, live: true };
+      this.#users.set(key, user);
+      if (this.#users.size > this.#maxSends) this.#forget(this.#users.keys().next().value as string);
+      if (entry) this.#link(entry, user);
+      else {
+        if (this.#sends.size >= this.#maxSends) this.#drop(this.#sends);
+        this.#sends.set(sendId, { facts, user, answer: found });
       }
-      this.#users.set(userKeyOf(found.tid, found.oid), { userKey, contractEndsAt, at: now });
-      if (this.#users.size > this.#maxSends) this.#users.delete(this.#users.keys().next().value as string);
     }
     return found;
+  }
+
+  #link(entry: SendEntry, user: UserState): void {
+    entry.user = user;
+    entry.answer = { ...entry.facts, userKey: user.userKey, contractEndsAt: user.contractEndsAt };
+  }
+
+  /** A user's state is no longer trusted: every send entry holding it looks the user up again. */
+  #forget(key: string): void {
+    const user = this.#users.get(key);
+    if (user) user.live = false;
+    this.#users.delete(key);
+  }
+
+  /** Drops the oldest entry (Map keeps insertion order). */
+  #drop(map: Map<string, unknown>): void {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
   }
 
   close(): void {

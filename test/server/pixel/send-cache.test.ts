@@ -109,6 +109,21 @@ function cacheSuite(open: () => Promise<Store>) {
     expect(await opensWith(u.pair, second as EventRow)).toBe(false);
   });
 
+  it('a key replaced on this instance reaches every cached send of the user', async () => {
+    const u = await user();
+    const px = await pixel();
+    await px.open(u.sends[0]);
+    await px.open(u.sends[1]);
+    const next = await newPair();
+    await a.setUserKey(u.tid, u.oid, { keyId: 'u2', key: { format: 'raw', raw: next.raw } }, clock.now());
+    await px.open(u.sends[0]); // refreshes the user's state through send 0…
+    await px.open(u.sends[1]); // …which send 1 takes up without a lookup of its own
+    const evs = await eventsOf(u);
+    expect(await opensWith(next.pair, evs[2] as EventRow)).toBe(true);
+    expect(await opensWith(next.pair, evs[3] as EventRow)).toBe(true);
+    expect(px.lookup.lookups).toBe(3);
+  });
+
   it('a key replaced on another instance is used once the TTL has passed', async () => {
     const u = await user();
     const px = await pixel();
