@@ -6,7 +6,8 @@
  *
  * Env: PORT, DB (SQLite path or postgres:// URL), SQLITE_SYNC (FULL|NORMAL), SQLITE_WRITER
  * (thread|inline), PIXEL_KEYS,  BARE=1
- * (GIF only, no intake: the floor), STAGE (token|lookup|seal: the intake cut short).
+ * (GIF only, no intake: the floor), STAGE (token|lookup|seal: the intake cut short), SEAL_EPOCH_MS
+ * (the sealing group's epoch; default the app's; 0 = every open starts a group).
  * Prints "listening <port>"; on SIGTERM flushes, closes and prints the counters as JSON.
  */
 import Fastify from 'fastify';
@@ -15,7 +16,9 @@ import { createStore } from '../src/server/store/create-store';
 import { registerPixelRoutes } from '../src/server/pixel/routes';
 import { loadPixelKeyRing } from '../src/server/pixel/key-file';
 import { PIXEL_GIF, PIXEL_HEADERS } from '../src/server/pixel/gif';
+import { EventSealer } from '../src/server/pixel/seal';
 import { stagedPixel } from './pixel-stages';
+import { stopProfile } from './profile-on-signal';
 
 const env = process.env;
 const store = await createStore(env.DB ?? 'bench.sqlite', {
@@ -27,6 +30,10 @@ await store.migrate();
 const app = Fastify({ logger: false });
 const keyRing = loadPixelKeyRing({ keys: env.PIXEL_KEYS, dataDir: '/nonexistent' });
 let pixel: Awaited<ReturnType<typeof registerPixelRoutes>> | null = null;
+const sealer = new EventSealer({
+  clock: systemClock,
+  ...(env.SEAL_EPOCH_MS ? { epochMs: Number(env.SEAL_EPOCH_MS) } : {}),
+});
 if (env.BARE === '1') {
   // The same GIF and headers from a Fastify route with no intake at all: the floor.
   app.get('/o/:file', (_req, reply) => reply.headers(PIXEL_HEADERS).send(PIXEL_GIF));
@@ -44,6 +51,7 @@ if (env.BARE === '1') {
     clock: systemClock,
     keyRing,
     trustProxy: 0,
+    sealer,
     // wrk replays each token many times: lift the per-send budget so every open is stored.
     maxOpensPerSendPerHour: Number.POSITIVE_INFINITY,
   });
@@ -54,9 +62,17 @@ console.log(`listening ${typeof address === 'object' && address ? address.port :
 
 process.once('SIGTERM', () => {
   void (async () => {
+    await stopProfile();
     await app.close();
     await store.close();
-    console.log(JSON.stringify({ counters: pixel?.counters, writer: pixel?.writer.stats }));
+    console.log(
+      JSON.stringify({
+        counters: pixel?.counters,
+        writer: pixel?.writer.stats,
+        groupsStarted: sealer.groupsStarted,
+        lookups: pixel?.lookup.lookups,
+      }),
+    );
     process.exit(0);
   })();
 });

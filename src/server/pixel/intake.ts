@@ -64,7 +64,7 @@ export async function recordOpen(deps: IntakeDeps, req: OpenRequest): Promise<In
     if (send.contractEndsAt !== null && at >= send.contractEndsAt) return 'ignored';
     const verdict = judgeOpen({ userAgent: req.userAgent, ip: req.ip, sinceSendMs: at - send.createdAt });
     const ids = { tid: send.tid, oid: send.oid, sendId, eventId: newEventId(at) };
-    const sealed = await deps.sealer.seal(send.userKey, ids, { ip: req.ip, at, verdict });
+    const sealed = deps.sealer.sealNow(send.userKey, ids, { ip: req.ip, at, verdict });
     await deps.writer.append({ ...ids, kind: 'open', verdict, occurredAt: at, sealed });
     return 'recorded';
   } catch {

@@ -20,19 +20,22 @@ import { GroupCommitWriter, type GroupCommitOptions } from './group-commit';
 import { clientIp, recordOpen, type IntakeOutcome } from './intake';
 import { EventSealer } from './seal';
 import { SendBudget } from './send-budget';
+import { PixelSendCache, type SendCacheOptions } from './send-cache';
 import type { PixelKeyRing } from './token';
 
 export interface PixelRouteOptions {
   store: Store;
   keyRing: PixelKeyRing;
   clock: Clock;
-  /** Defaults to a sealer with 1 s epochs on `clock`. */
+  /** Defaults to a sealer with the default epoch (src/server/pixel/seal.ts) on `clock`. */
   sealer?: EventSealer;
   /** Number of trusted reverse proxies in front (0 = ignore X-Forwarded-For). */
   trustProxy?: number;
   groupCommit?: GroupCommitOptions;
   /** Recorded opens per send per hour (default 20); more are served but not recorded. */
   maxOpensPerSendPerHour?: number;
+  /** The lookup cache (src/server/pixel/send-cache.ts); `{ ttlMs: 0 }` turns it off. */
+  sendCache?: SendCacheOptions;
 }
 
 export interface PixelCounters {
@@ -60,10 +63,11 @@ function fileOf(url: string): string {
 export function createPixelHandler(
   options: PixelRouteOptions,
   log: Pick<FastifyBaseLogger, 'warn'>,
-): { handle: PixelHandler; counters: PixelCounters; writer: GroupCommitWriter } {
+): { handle: PixelHandler; counters: PixelCounters; writer: GroupCommitWriter; lookup: PixelSendCache } {
   const writer = new GroupCommitWriter(options.store, options.groupCommit);
+  const lookup = new PixelSendCache(options.store, options.clock, options.sendCache);
   const deps = {
-    store: options.store,
+    store: lookup,
     keyRing: options.keyRing,
     clock: options.clock,
     sealer: options.sealer ?? new EventSealer({ clock: options.clock }),
@@ -103,15 +107,15 @@ export function createPixelHandler(
       () => answer(res, 'failed'),
     );
   };
-  return { handle, counters, writer };
+  return { handle, counters, writer, lookup };
 }
 
 /** Mounts the pixel on a Fastify app. */
 export async function registerPixelRoutes(
   app: FastifyInstance,
   options: PixelRouteOptions,
-): Promise<{ counters: PixelCounters; writer: GroupCommitWriter }> {
-  const { handle, counters, writer } = createPixelHandler(options, app.log);
+): Promise<{ counters: PixelCounters; writer: GroupCommitWriter; lookup: PixelSendCache }> {
+  const { handle, counters, writer, lookup } = createPixelHandler(options, app.log);
   app.route<{ Params: { file: string } }>({
     method: ['GET', 'HEAD'],
     url: '/o/:file',
@@ -124,6 +128,7 @@ export async function registerPixelRoutes(
   });
   app.addHook('onClose', async () => {
     await writer.close();
+    lookup.close();
   });
-  return { counters, writer };
+  return { counters, writer, lookup };
 }

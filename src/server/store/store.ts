@@ -10,6 +10,7 @@
  * - Nothing here holds personal data in clear: event contents are `sealed` ciphertext; prospect
  *   names and addresses never reach the server.
  */
+import type { UserChangeFeed } from './user-changes';
 
 export type Verdict = 'human' | 'proxy' | 'scanner';
 export type EventKind = 'open' | 'reply';
@@ -152,6 +153,11 @@ export interface DeletionRecord extends NewDeletionRecord {
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * This instance's own changes to users' keys, disconnects and tenants' contracts and purges, for
+   * caches of them (the pixel's lookup cache). Emitted after the change is written.
+   */
+  readonly userChanges?: UserChangeFeed;
 
   /** Applies pending versioned migrations; safe to call on every start and concurrently. */
   migrate(): Promise<void>;

@@ -75,7 +75,7 @@ afterEach(async () => {
 async function pixelApp(
   s: Store,
   keyRing: PixelKeyRing,
-  opts: { trustProxy?: number; logs?: string[] } = {},
+  opts: { trustProxy?: number; logs?: string[]; sendCacheTtlMs?: number } = {},
 ) {
   const logs = opts.logs;
   const app = Fastify({
@@ -97,6 +97,7 @@ async function pixelApp(
     keyRing,
     clock,
     trustProxy: opts.trustProxy ?? 0,
+    ...(opts.sendCacheTtlMs === undefined ? {} : { sendCache: { ttlMs: opts.sendCacheTtlMs } }),
   });
   await app.ready();
   return { app, counters, writer };
@@ -251,7 +252,8 @@ describe('open pixel', () => {
     const user = await seedUser(store, clock.now() - HOUR);
     const [sendId, other] = await seedSends(store, user, 2, clock.now() - HOUR);
     const s = spyStore(store);
-    const { app, counters } = await pixelApp(s.spy, keyRing);
+    // Without the lookup cache, so every lookup reaches the store and is counted.
+    const { app, counters } = await pixelApp(s.spy, keyRing, { sendCacheTtlMs: 0 });
     const open = (id: string) =>
       app.inject({ method: 'GET', url: `/o/${keyRing.mint(id)}.gif`, headers: { 'user-agent': UA } });
     for (let i = 0; i < 25; i++) expectPixel(await open(sendId as string));

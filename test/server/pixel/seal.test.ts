@@ -144,6 +144,24 @@ describe('event sealing', () => {
     expect(sealer.cachedGroups).toBe(1);
   });
 
+  it('by default a user’s events share one group for 60 s, and its key material goes within a second after', async () => {
+    const clock = new ManualClock();
+    const a = await userKeyPair();
+    const b = await userKeyPair();
+    const sealer = new EventSealer({ clock });
+    const user = ids();
+    await sealer.seal(a.key, user, plain);
+    await clock.advance(59_000);
+    await sealer.seal(a.key, { ...user, eventId: id() }, plain);
+    expect(sealer.groupsStarted).toBe(1);
+    await clock.advance(1000);
+    await sealer.seal(a.key, { ...user, eventId: id() }, plain);
+    expect(sealer.groupsStarted).toBe(2);
+    await clock.advance(60_000);
+    await sealer.seal(b.key, ids(), plain); // a's second group expired: swept here, not kept
+    expect(sealer.cachedGroups).toBe(1);
+  });
+
   it('without amortisation every event has its own enc', async () => {
     const { key } = await userKeyPair();
     const sealer = new EventSealer({ clock: new ManualClock(), epochMs: 0 });

@@ -44,6 +44,7 @@ import { attemptAllowance, longestWindowMs } from '../recovery-limit';
 import { backupColumns, toApproval, toKeyBackup } from '../key-rows';
 import { postgresMigrations } from './migrations';
 import { postgresQueries as q } from './queries';
+import { UserChangeFeed } from '../user-changes';
 
 type Row = Record<string, unknown>;
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -52,6 +53,7 @@ const sqlState = (e: unknown) => (e as { code?: string }).code;
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
+  readonly userChanges = new UserChangeFeed();
   readonly #pool: pg.Pool;
   #cursors: CursorCodec | null = null;
   #vacuum: Promise<void> | null = null;
@@ -113,6 +115,7 @@ export class PostgresStore implements Store {
 
   async upsertTenant(t: { tid: string; contractEndsAt: number | null }, now: number): Promise<Tenant> {
     const [row] = await this.#rows(q.upsertTenant, [t.tid, t.contractEndsAt, now]);
+    this.userChanges.emit(t.tid, null);
     return toTenant(row as Row);
   }
 
@@ -162,6 +165,7 @@ export class PostgresStore implements Store {
       await c.query(q.upsertUser, [tid, oid, now]);
       await c.query(q.setUserKey, [tid, oid, key.keyId, format, material, now]);
     });
+    this.userChanges.emit(tid, oid);
   }
 
   async setUserKeyIf(
@@ -172,7 +176,7 @@ export class PostgresStore implements Store {
     now: number,
   ): Promise<{ ok: true } | { ok: false; keyId: string | null }> {
     const { format, material } = keyToColumns(key.key);
-    return this.#tx(async (c): Promise<{ ok: true } | { ok: false; keyId: string | null }> => {
+    const result = await this.#tx(async (c): Promise<{ ok: true } | { ok: false; keyId: string | null }> => {
       await c.query(q.upsertUser, [tid, oid, now]);
       const [row] = (await c.query(q.lockUserKey, [tid, oid])).rows as Row[];
       const current = (row?.key_id as string | null | undefined) ?? null;
@@ -180,6 +184,8 @@ export class PostgresStore implements Store {
       await c.query(q.setUserKey, [tid, oid, key.keyId, format, material, now]);
       return { ok: true };
     });
+    if (result.ok) this.userChanges.emit(tid, oid);
+    return result;
   }
 
   async registerSends(
@@ -323,7 +329,7 @@ export class PostgresStore implements Store {
   async deleteUser(tid: string, oid: string): Promise<TableCounts> {
     // One transaction: PostgreSQL works on its own processes, the event loop stays free meanwhile.
     // The leaving mark and key removal come first, as on SQLite, so the order of effects matches.
-    return this.#tx(async (c): Promise<TableCounts> => {
+    const counts = await this.#tx(async (c): Promise<TableCounts> => {
       await c.query(q.markLeaving, [tid, oid]);
       await c.query(q.lockUserSends, [tid, oid]);
       const n = async (sql: string) => (await c.query(sql, [tid, oid])).rowCount ?? 0;
@@ -347,13 +353,17 @@ export class PostgresStore implements Store {
         recoveryAttempts,
       };
     });
+    this.userChanges.emit(tid, oid);
+    return counts;
   }
 
   async purgeTenantBatch(tid: string, maxRows: number, now: number): Promise<PurgeProgress> {
     if (!Number.isInteger(maxRows) || maxRows < 1) throw new InvalidInputError('maxRows must be >= 1');
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#purgeOnce(tid, maxRows, now);
+        const progress = await this.#purgeOnce(tid, maxRows, now);
+        this.userChanges.emit(tid, null);
+        return progress;
       } catch (e) {
         // An open arriving mid-batch can reference a send we are deleting; the next try takes it too.
         if (sqlState(e) !== FOREIGN_KEY_VIOLATION || attempt >= 4) throw e;

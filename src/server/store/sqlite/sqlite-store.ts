@@ -53,12 +53,14 @@ import { backupColumns, toApproval, toKeyBackup } from '../key-rows';
 import { sqliteMigrations } from './migrations';
 import { sqliteQueries as q } from './queries';
 import { ThreadedEventWriter } from './event-writer';
+import { UserChangeFeed } from '../user-changes';
 
 type Row = Record<string, unknown>;
 type Statements = { -readonly [K in keyof typeof q]: Database.Statement };
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
+  readonly userChanges = new UserChangeFeed();
   readonly #db: Database.Database;
   #stmts: Statements | null = null;
   #cursors: CursorCodec | null = null;
@@ -127,6 +129,7 @@ export class SqliteStore implements Store {
 
   async upsertTenant(t: { tid: string; contractEndsAt: number | null }, now: number): Promise<Tenant> {
     this.#s.upsertTenant.run({ tid: t.tid, contractEndsAt: t.contractEndsAt, now });
+    this.userChanges.emit(t.tid, null);
     return (await this.getTenant(t.tid)) as Tenant;
   }
 
@@ -166,6 +169,7 @@ export class SqliteStore implements Store {
       this.#s.upsertUser.run(tid, oid, now);
       this.#s.setUserKey.run({ tid, oid, keyId: key.keyId, format, material, now });
     })();
+    this.userChanges.emit(tid, oid);
   }
 
   async setUserKeyIf(
@@ -176,7 +180,7 @@ export class SqliteStore implements Store {
     now: number,
   ): Promise<{ ok: true } | { ok: false; keyId: string | null }> {
     const { format, material } = keyToColumns(key.key);
-    return this.#db
+    const result = this.#db
       .transaction((): { ok: true } | { ok: false; keyId: string | null } => {
         this.#s.upsertUser.run(tid, oid, now);
         const current = ((this.#s.getUser.get(tid, oid) as Row).key_id as string | null) ?? null;
@@ -185,6 +189,8 @@ export class SqliteStore implements Store {
         return { ok: true };
       })
       .immediate();
+    if (result.ok) this.userChanges.emit(tid, oid);
+    return result;
   }
 
   async registerSends(
@@ -325,6 +331,7 @@ export class SqliteStore implements Store {
     // 1. One transaction: the user is leaving and their key is gone. From here the pixel records
     //    nothing for them and the API refuses them except DELETE /me, which finishes this.
     this.#s.markLeaving.run(tid, oid);
+    this.userChanges.emit(tid, oid);
     // 2. Bounded chunks, yielding to the event loop between them: other requests are served while
     //    a large history is deleted (docs/backend-storage.md has the measurement).
     //    Chunks commit without their own fsync (synchronous=NORMAL, set and reset within the same
@@ -372,6 +379,7 @@ export class SqliteStore implements Store {
         counts.users = this.#s.deleteUser.run(tid, oid).changes;
       })
       .immediate();
+    this.userChanges.emit(tid, oid);
     return counts;
   }
 
@@ -387,7 +395,7 @@ export class SqliteStore implements Store {
 
   async purgeTenantBatch(tid: string, maxRows: number, now: number): Promise<PurgeProgress> {
     if (!Number.isInteger(maxRows) || maxRows < 1) throw new InvalidInputError('maxRows must be >= 1');
-    return this.#db
+    const progress = this.#db
       .transaction((): PurgeProgress => {
         const deleted = zeroCounts();
         // Read before any row goes: the batch that deletes the tenant row still records it.
@@ -423,6 +431,8 @@ export class SqliteStore implements Store {
         return { done: remaining === 0, deleted, remaining };
       })
       .immediate();
+    this.userChanges.emit(tid, null);
+    return progress;
   }
 
   async reclaimDeletedSpace(): Promise<void> {
