@@ -142,6 +142,37 @@ describe('reply sync with follow-ups', () => {
     expect(responses(campaigns)).toEqual({ 'ana#2': 'replied' });
   });
 
+  it('credits step 2 with a reply read after step 2 went out during the same round', async () => {
+    // The round listed the campaigns while step 2 was still in flight; by the time the Inbox was
+    // read, step 2 had gone and been answered.
+    const step2 = sent('ana', 'ana@example.org', 2, T0 + 2 * DAY, 'conv-ana');
+    const { mailbox, campaigns, deps } = setup(
+      [sent('ana', 'ana@example.org', 1, T0, 'conv-ana'), step2],
+      T0 + 2 * DAY + 60 * MIN,
+    );
+    let lists = 0;
+    const list = campaigns.list.bind(campaigns);
+    campaigns.list = async () => {
+      const now = await list();
+      if (lists++ === 0) {
+        const r = now[0]!.recipients.find((x) => x.id === 'ana#2')!;
+        r.state = 'sending';
+        r.sentAt = null;
+      }
+      return now;
+    };
+    mailbox.deliver('inbox', {
+      conversationId: 'conv-ana',
+      internetMessageId: '<reply-ana@example.org>',
+      subject: 'RE: Role at Acme',
+      from: { address: 'ana@example.org' },
+      receivedDateTime: iso(T0 + 2 * DAY + 20 * MIN),
+      headers: [],
+    });
+    await syncReplies(deps);
+    expect(responses(campaigns)).toEqual({ 'ana#2': 'replied' });
+  });
+
   it('records a bounce of step 1 on step 1', async () => {
     const { mailbox, campaigns, backend, deps } = setup(
       [sent('ana', 'ana@example.org', 1, T0, 'conv-ana'), sent('ben', 'ben@example.net', 1, T0 + MIN)],
