@@ -45,6 +45,9 @@ export function sequenceEngineOptions(
         maxAge,
       );
       if (decision.kind === 'wait' && decision.reason === 'reply-sync') replySync?.request();
+      // Reply sync is what finds the previous step's copy; without it nobody will: send (as a new message).
+      if (!replySync && decision.kind === 'wait' && decision.reason === 'thread-copy')
+        return { kind: 'send' };
       return decision;
     },
     ...(context.mailbox ? { mailbox: context.mailbox } : {}),
