@@ -6,6 +6,7 @@ import { useScreenStyles } from '../components/screen-styles';
 import type { CampaignController } from './controller';
 import { type CampaignDraft, deriveCampaign, withDraftDefaults } from './draft';
 import { OpenFailed } from './OpenFailed';
+import { OtherCampaigns } from './OtherCampaigns';
 import { PreviewStep } from './PreviewStep';
 import { ProspectsStep } from './ProspectsStep';
 import type { CampaignRuntime, ComposeSource } from './runtime';
@@ -107,7 +108,12 @@ function CampaignBody({
   if (state.phase === 'loading') return <Spinner label="Opening your campaign…" />;
   if (state.phase === 'failed')
     return <OpenFailed controller={controller} state={state} onOpenKeys={onOpenKeys ?? undefined} />;
-  const saveProblem = <SaveProblemBar problem={controller.runtime.syncProblem()} />;
+  const saveProblem = (
+    <>
+      <SaveProblemBar problem={controller.runtime.syncProblem()} />
+      <OtherCampaigns runtime={controller.runtime} />
+    </>
+  );
   if (state.phase === 'sending')
     return (
       <>

@@ -18,6 +18,7 @@ export class BackgroundCampaigns {
   readonly #listeners = new Set<() => void>();
   readonly #stop = new AbortController();
   #refreshing: Promise<void> | null = null;
+  #version = 0;
 
   constructor(runtime: CampaignRuntime, current: () => string | null) {
     this.#runtime = runtime;
@@ -27,6 +28,11 @@ export class BackgroundCampaigns {
   /** Controllers of the campaigns running here besides the current one. */
   controllers(): CampaignController[] {
     return [...this.#controllers.values()];
+  }
+
+  /** Changes whenever the set of campaigns running here changes (a snapshot for React). */
+  version(): number {
+    return this.#version;
   }
 
   subscribe(listener: () => void): () => void {
@@ -110,6 +116,7 @@ export class BackgroundCampaigns {
   }
 
   #notify(): void {
+    this.#version++;
     for (const l of [...this.#listeners]) l();
   }
 }

@@ -3,10 +3,12 @@
  * picked up by the background runner and its follow-ups go out on time, and both campaigns share
  * one mailbox's limits.
  */
+import { act, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { MailboxLimits } from '../../../src/core/send/mailbox-limits';
 import { backgroundFor, controllerFor } from '../../../src/ui/campaign/use-campaign';
-import { fakeRuntime, type Harness } from './harness';
+import { fakeRuntime, renderCampaigns, type Harness } from './harness';
 
 const DAY = 24 * 3_600_000;
 
@@ -70,5 +72,29 @@ describe('sequences in the background', () => {
     expect(h.mailbox.sentMails.filter((m) => m.subject === 'RE: Hello')).toHaveLength(4);
     backgroundFor(h.runtime).dispose();
     main.dispose();
+  });
+
+  it('lists a campaign sending in the background on the Campaign screen, and opens it', async () => {
+    const h = fakeRuntime({ latencyMs: 100, sentItemsDelayMs: 1_000 });
+    h.runtime.listCampaignIds = async () => [...h.store.saved.keys()];
+    await buildSequence(h, 'first', 2);
+    await h.clock.advance(60_000);
+    const main = controllerFor(h.runtime);
+    await main.newCampaign();
+    await backgroundFor(h.runtime).refresh();
+
+    const user = userEvent.setup();
+    renderCampaigns(h.runtime);
+    await screen.findByRole('heading', { level: 2, name: 'Also sending' });
+    expect(screen.getByTestId('other-campaigns').textContent).toContain('Campaign first (2 sent)');
+    await user.click(screen.getByRole('button', { name: 'Open Campaign first' }));
+    // The campaign is on screen again (with its steps), and no longer listed as "also sending".
+    await screen.findByTestId('step-progress');
+    await waitFor(() => expect(screen.queryByTestId('other-campaigns')).toBeNull());
+    expect(main.getState().phase).toBe('sending');
+    await act(async () => {
+      backgroundFor(h.runtime).dispose();
+      main.dispose();
+    });
   });
 });
