@@ -210,6 +210,7 @@ describe(`every screen fits a ${WIDTH} px task pane`, () => {
       'Body (HTML)',
       'Insert field',
       'Save as',
+      'Add a follow-up',
       'END',
     ]);
 
