@@ -54,6 +54,10 @@ if (env.BARE === '1') {
     sealer,
     // wrk replays each token many times: lift the per-send budget so every open is stored.
     maxOpensPerSendPerHour: Number.POSITIVE_INFINITY,
+    groupCommit: {
+      ...(env.GC_DELAY_MS ? { maxDelayMs: Number(env.GC_DELAY_MS) } : {}),
+      ...(env.GC_FLIGHTS ? { maxFlushesInFlight: Number(env.GC_FLIGHTS) } : {}),
+    },
   });
 }
 await app.listen({ host: '127.0.0.1', port: Number(env.PORT ?? 0) });

@@ -175,9 +175,34 @@ function postmasterPid(url: string): number | null {
   return null;
 }
 
+/** CPU ticks (user + system) of each thread of one process, by thread id. */
+function threadTicks(pid: number): Map<number, number> {
+  const ticks = new Map<number, number>();
+  try {
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks.set(Number(t), Number(f[11]) + Number(f[12]));
+      } catch {
+        // the thread ended while we looked
+      }
+    }
+  } catch {
+    // the process ended
+  }
+  return ticks;
+}
+
 interface Measured extends WrkResult {
   /** Server process CPU µs per 200 (all of its threads). */
   cpuUs: number;
+  /**
+   * The same split by thread: the main thread (event loop), the busiest other thread (for Candor
+   * on SQLite, the event writer) and every other thread together (V8's GC and compiler helpers,
+   * libuv's pool).
+   */
+  threads: { mainUs: number; busiestOtherUs: number; restUs: number };
   /** The database's own processes (PostgreSQL), µs per 200; 0 for in-process SQLite. */
   dbCpuUs: number;
 }
@@ -185,10 +210,19 @@ interface Measured extends WrkResult {
 function measured(pid: number, dbPid: number | null, run: () => WrkResult): Measured {
   const c0 = treeCpuSeconds(pid);
   const d0 = dbPid ? treeCpuSeconds(dbPid) : 0;
+  const t0 = threadTicks(pid);
   const r = run();
+  const t1 = threadTicks(pid);
   const ok = Math.max(1, r.requests - r.non2xx);
+  const perOpen = (ticks: number) => (ticks * 1e4) / ok; // ticks are 10 ms
+  const used = [...t1].map(([tid, t]) => [tid, t - (t0.get(tid) ?? 0)] as const);
+  const main = used.find(([tid]) => tid === pid)?.[1] ?? 0;
+  const others = used.filter(([tid]) => tid !== pid).map(([, t]) => t);
+  const busiest = Math.max(0, ...others);
+  const rest = others.reduce((a, b) => a + b, 0) - busiest;
   return {
     ...r,
+    threads: { mainUs: perOpen(main), busiestOtherUs: perOpen(busiest), restUs: perOpen(rest) },
     cpuUs: ((treeCpuSeconds(pid) - c0) * 1e6) / ok,
     dbCpuUs: dbPid ? ((treeCpuSeconds(dbPid) - d0) * 1e6) / ok : 0,
   };
@@ -558,6 +592,11 @@ function printMode(rows: Row[], mode: Mode): void {
       const added = prev ? ` (+${f1(r.wrk.cpuUs - prev.wrk.cpuUs)})` : '';
       console.log(`  ${r.target}: ${f1(r.wrk.cpuUs)}${added}`);
     });
+  }
+  console.log('\nBy thread (µs per 200: main thread / busiest other thread / all other threads):');
+  for (const r of mine.filter((x) => x.key !== 'nginx')) {
+    const t = r.wrk.threads;
+    console.log(`  ${r.target}: ${f1(t.mainUs)} / ${f1(t.busiestOtherUs)} / ${f1(t.restUs)}`);
   }
 }
 

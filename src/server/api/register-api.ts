@@ -1,4 +1,3 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
@@ -8,6 +7,7 @@ import { requireUser } from '../auth/require-user';
 import type { TokenVerifier } from '../auth/verify-token';
 import type { ApiDeps } from './deps';
 import { rateLimited } from './http-error';
+import { requestLimitStore } from './request-limit-store';
 import { mountRoute, type ApiRoute } from './route';
 import { campaignRoutes } from './routes/campaigns';
 import { eventRoutes } from './routes/events';
@@ -75,16 +75,18 @@ export async function registerApi(app: FastifyInstance, options: ApiOptions): Pr
         exposedHeaders: ['retry-after'],
         maxAge: 600,
       });
-      await api.register(rateLimit, { global: false });
+      // Counted by the store: shared by every instance on PostgreSQL, and kept there only as
+      // keyed hashes until the window ends (src/server/store/request-counts.ts).
+      await api.register(rateLimit, {
+        global: false,
+        store: requestLimitStore(options.store, options.clock),
+      });
       rememberPeerAddresses(api);
 
-      // Rate-limit keys never hold a raw address: a per-process keyed hash of it.
-      const ipKey = randomBytes(32);
       const perIp = api.createRateLimit({
         max: options.limits.ipPerMinute,
         timeWindow: 60_000,
-        keyGenerator: (req) =>
-          `ip:${createHmac('sha256', ipKey).update(clientAddress(req)).digest('base64url')}`,
+        keyGenerator: (req) => `ip:${clientAddress(req)}`,
       });
       const perUser = api.createRateLimit({
         max: options.limits.userPerMinute,

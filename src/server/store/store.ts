@@ -10,7 +10,10 @@
  * - Nothing here holds personal data in clear: event contents are `sealed` ciphertext; prospect
  *   names and addresses never reach the server.
  */
+import type { RequestCount } from './request-counts';
 import type { UserChangeFeed } from './user-changes';
+
+export type { RequestCount } from './request-counts';
 
 export type Verdict = 'human' | 'proxy' | 'scanner';
 export type EventKind = 'open' | 'reply';
@@ -293,6 +296,13 @@ export interface Store {
     policy: AttemptPolicy,
     matches: (verifierHash: Uint8Array) => boolean,
   ): Promise<UnlockResult>;
+  /**
+   * Counts one API request of `subject` ("ip:<address>", "user:<tid>:<oid>") in the fixed window of
+   * `windowMs` that holds `now` (src/server/store/request-counts.ts). The subject is kept only as a
+   * keyed hash, and only until its window ends. PostgreSQL counts in the database, so every
+   * instance sees the same count; SQLite (one instance) counts in memory.
+   */
+  countRequest(subject: string, windowMs: number, now: number): Promise<RequestCount>;
   /** Creates an approval, unless the user already has `maxLive` live ones (then null). Expired ones go first. */
   createApproval(
     tid: string,

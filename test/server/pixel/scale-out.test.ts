@@ -5,6 +5,8 @@
  * - Every open answered 200 by either instance is stored exactly once (no loss, no duplicates).
  * - The per-user send cap holds across both instances: concurrent registrations on both never
  *   exceed it (it is checked in PostgreSQL under the user's row lock, not per process).
+ * - So does the per-user API rate limit: requests alternating between the instances are counted
+ *   in PostgreSQL, once.
  * - A user disconnecting through instance B while instance A keeps serving their tokens (from a
  *   warm lookup cache) ends with none of their rows; a tenant purged by a third connection while
  *   both instances serve its tokens ends with no rows either.
@@ -32,6 +34,7 @@ const UA = 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17928
 const LOAD_MS = 3000;
 const CONNECTIONS = 24;
 const MAX_SENDS_PER_DAY = 50;
+const USER_PER_MINUTE = 30;
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -150,6 +153,7 @@ describe.skipIf(!postgresAvailable && !postgresRequired)(
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         MAX_SENDS_PER_DAY: String(MAX_SENDS_PER_DAY),
+        RATE_LIMIT_USER_PER_MINUTE: String(USER_PER_MINUTE),
       };
       const issuer = await openDemoIssuer(loadConfig(env), systemClock);
       const config = loadConfig(env);
@@ -230,6 +234,18 @@ describe.skipIf(!postgresAvailable && !postgresRequired)(
         expect(acked.get(purged.oid) ?? 0).toBeGreaterThan(0);
         const left = await store.countTenantRows(purged.tid);
         expect(Object.values(left).every((n) => n === 0)).toBe(true);
+
+        // The per-user API rate limit is one limit, counted in PostgreSQL: a user alternating
+        // between the instances gets USER_PER_MINUTE requests in a minute in all, not per instance.
+        // Windows are aligned to the clock: start well inside one, so all requests share it.
+        const intoMinute = Date.now() % 60_000;
+        if (intoMinute > 45_000) await sleep(60_000 - intoMinute + 200);
+        const chattyToken = await tokenFor(await seedUser(store, seedAt));
+        const codes: number[] = [];
+        for (let i = 0; i < USER_PER_MINUTE + 6; i++)
+          codes.push((await http(i % 2 ? portB : portA, '/api/v1/campaigns', { token: chattyToken })).status);
+        expect(codes.slice(0, USER_PER_MINUTE)).toEqual(Array(USER_PER_MINUTE).fill(200));
+        expect(codes.slice(USER_PER_MINUTE)).toEqual(Array(6).fill(429));
       } finally {
         for (const i of [a, b]) i.child.kill('SIGTERM');
         await Promise.race([Promise.all([a.exited, b.exited]), sleep(15_000)]);

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pgLib from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../../src/server/store/create-store';
 import {
@@ -678,6 +679,20 @@ function contractSuite(backend: () => Backend) {
     const mine = (await store.listDeletionRecords({ limit: 1000 })).filter((r) => r.subjectRef === tid);
     expect(mine.map((r) => r.kind).sort()).toEqual(['tenant-purge', 'user-disconnect', 'user-disconnect']);
   });
+
+  it('counts API requests per subject in fixed windows aligned to the clock', async () => {
+    const w = 60_000;
+    const start = Math.floor(T0 / w) * w;
+    const user = `user:${randomUUID()}:${randomUUID()}`;
+    expect(await store.countRequest(user, w, start + 5_000)).toEqual({ count: 1, resetAt: start + w });
+    expect(await store.countRequest(user, w, start + 59_999)).toEqual({ count: 2, resetAt: start + w });
+    // Another subject, or another window length, counts on its own.
+    expect((await store.countRequest(`ip:${randomUUID()}`, w, start + 6_000)).count).toBe(1);
+    expect((await store.countRequest(user, 1_000, start + 6_000)).count).toBe(1);
+    // The next window starts again from one.
+    expect(await store.countRequest(user, w, start + w)).toEqual({ count: 1, resetAt: start + 2 * w });
+    await expect(store.countRequest(user, 0, start)).rejects.toThrow(RangeError);
+  });
 }
 
 describe('SQLite store', () => {
@@ -698,5 +713,41 @@ describe.skipIf(!postgresAvailable && !postgresRequired)(
       url = await pg.newDatabase();
     });
     contractSuite(() => ({ name: 'postgres', open: () => createStore(url) }));
+
+    it('shares request counts between instances and keeps no subject in the clear', async () => {
+      const [a, b] = [await createStore(url), await createStore(url)];
+      try {
+        await Promise.all([a.migrate(), b.migrate()]);
+        const w = 60_000;
+        const now = Math.floor(Date.now() / w) * w + 1_000;
+        const subject = `ip:198.51.100.${Math.floor(Math.random() * 250)}-${randomUUID()}`;
+        const counts = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).countRequest(subject, w, now)),
+        );
+        // Ten requests through two instances at once: one count, each number given once.
+        expect(counts.map((c) => c.count).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        const db = new pgLib.Client({ connectionString: url });
+        await db.connect();
+        try {
+          const { rows } = await db.query<{ subject: Buffer }>('SELECT subject FROM request_counts');
+          expect(rows.length).toBeGreaterThan(0);
+          for (const r of rows) {
+            expect(r.subject).toHaveLength(16);
+            expect(r.subject.toString('latin1')).not.toContain('198.51.100.');
+          }
+          // A window that is over is deleted by the next count after it (once a minute per instance).
+          const fresh = await createStore(url);
+          await fresh.migrate();
+          await fresh.countRequest(`user:${randomUUID()}`, w, now + 2 * w);
+          await fresh.close();
+          const left = await db.query('SELECT 1 FROM request_counts WHERE window_end <= $1', [now + 2 * w]);
+          expect(left.rowCount).toBe(0);
+        } finally {
+          await db.end();
+        }
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
   },
 );

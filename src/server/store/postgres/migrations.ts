@@ -210,4 +210,21 @@ ALTER TABLE purge_checkpoints ADD COLUMN deleted_key_backups bigint NOT NULL DEF
   ADD COLUMN deleted_recovery_attempts bigint NOT NULL DEFAULT 0;
 `,
   },
+  {
+    // Issue #11: the API's rate limits count in the database, so N instances enforce one limit
+    // (src/server/store/request-counts.ts). UNLOGGED: counts need no WAL, no replica copy and no
+    // survival of a crash (they restart from zero, as they would after a minute anyway). A subject
+    // is stored only as a keyed hash, and its row is deleted once its window is over.
+    version: 10,
+    name: 'shared request counts',
+    sql: `
+CREATE UNLOGGED TABLE request_counts (
+  subject bytea PRIMARY KEY CHECK (length(subject) = 16),
+  window_start bigint NOT NULL,
+  window_end bigint NOT NULL,
+  count integer NOT NULL
+);
+CREATE INDEX request_counts_by_end ON request_counts (window_end);
+`,
+  },
 ];

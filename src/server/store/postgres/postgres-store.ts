@@ -39,6 +39,7 @@ import {
 import type { StoreOptions } from '../create-store';
 import { bytesToId, checkLimit, columnsToKey, idToBytes, keyToColumns, sumCounts } from '../rows';
 import { CURSOR_KEY_BYTES, CursorCodec } from '../cursor';
+import { fixedWindow, subjectKey, type RequestCount } from '../request-counts';
 import { sendLimitError, sendToOutlast } from '../send-limit';
 import { attemptAllowance, longestWindowMs } from '../recovery-limit';
 import { backupColumns, toApproval, toKeyBackup } from '../key-rows';
@@ -51,11 +52,17 @@ const FOREIGN_KEY_VIOLATION = '23503';
 const UNIQUE_VIOLATION = '23505';
 const sqlState = (e: unknown) => (e as { code?: string }).code;
 
+/** Request-count rows whose window is over are deleted at least this often (per instance). */
+const REQUEST_SWEEP_EVERY_MS = 60_000;
+
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly userChanges = new UserChangeFeed();
   readonly #pool: pg.Pool;
   #cursors: CursorCodec | null = null;
+  /** Keys the subjects of request counts; one secret in the database, so every instance agrees. */
+  #requestSecret: Buffer | null = null;
+  #lastRequestSweep = Number.NEGATIVE_INFINITY;
   #vacuum: Promise<void> | null = null;
   #vacuumAgain: Promise<void> | null = null;
 
@@ -107,6 +114,9 @@ export class PostgresStore implements Store {
     await this.#pool.query(q.createSecret, ['event-cursor', randomBytes(CURSOR_KEY_BYTES)]);
     const [secret] = await this.#rows(q.getSecret, ['event-cursor']);
     this.#cursors = new CursorCodec(secret?.secret as Buffer);
+    await this.#pool.query(q.createSecret, ['request-counts', randomBytes(32)]);
+    const [requests] = await this.#rows(q.getSecret, ['request-counts']);
+    this.#requestSecret = requests?.secret as Buffer;
   }
 
   async close(): Promise<void> {
@@ -518,6 +528,22 @@ export class PostgresStore implements Store {
 
   async getKeyBackups(tid: string, oid: string): Promise<KeyBackup[]> {
     return (await this.#rows(q.getKeyBackups, [tid, oid])).map(toKeyBackup);
+  }
+
+  async countRequest(subject: string, windowMs: number, now: number): Promise<RequestCount> {
+    if (!this.#requestSecret) throw new Error('PostgresStore: call migrate() first');
+    const window = fixedWindow(now, windowMs);
+    if (now - this.#lastRequestSweep >= REQUEST_SWEEP_EVERY_MS) {
+      // Windows that are over hold nothing anyone needs: drop them about once a minute per instance.
+      this.#lastRequestSweep = now;
+      await this.#pool.query(q.sweepRequestCounts, [now]);
+    }
+    const [row] = await this.#rows(q.countRequest, [
+      subjectKey(this.#requestSecret, subject, windowMs),
+      window.start,
+      window.end,
+    ]);
+    return { count: Number(row?.count), resetAt: Number(row?.window_end) };
   }
 
   async tryRecoveryUnlock(

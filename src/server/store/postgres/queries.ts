@@ -11,6 +11,16 @@ export const postgresQueries = {
   createSecret: `INSERT INTO server_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
   getSecret: `SELECT secret FROM server_secrets WHERE name = $1`,
 
+  // One request of a subject in the window [$2, $3): a later window starts again from one; a
+  // request an instance with a slower clock still puts in the previous window counts in the current.
+  countRequest: `INSERT INTO request_counts AS r (subject, window_start, window_end, count) VALUES ($1, $2, $3, 1)
+    ON CONFLICT (subject) DO UPDATE SET
+      count = CASE WHEN r.window_start >= excluded.window_start THEN r.count + 1 ELSE 1 END,
+      window_start = greatest(r.window_start, excluded.window_start),
+      window_end = greatest(r.window_end, excluded.window_end)
+    RETURNING count, window_end`,
+  sweepRequestCounts: `DELETE FROM request_counts WHERE window_end <= $1`,
+
   upsertTenant: `INSERT INTO tenants (tid, contract_ends_at, created_at, updated_at) VALUES ($1, $2, $3, $3)
     ON CONFLICT (tid) DO UPDATE SET contract_ends_at = excluded.contract_ends_at, updated_at = excluded.updated_at
     RETURNING tid, contract_ends_at, created_at, updated_at`,

@@ -47,6 +47,7 @@ import {
 import type { StoreOptions } from '../create-store';
 import { bytesToId, checkLimit, columnsToKey, idToBytes, keyToColumns, sumCounts } from '../rows';
 import { CURSOR_KEY_BYTES, CursorCodec } from '../cursor';
+import { MemoryRequestCounts, type RequestCount } from '../request-counts';
 import { sendLimitError, sendToOutlast } from '../send-limit';
 import { attemptAllowance, longestWindowMs } from '../recovery-limit';
 import { backupColumns, toApproval, toKeyBackup } from '../key-rows';
@@ -68,6 +69,8 @@ export class SqliteStore implements Store {
   readonly #synchronous: 'FULL' | 'NORMAL';
   /** Event appends go through a writer thread, except for an in-memory database it cannot open. */
   readonly #events: ThreadedEventWriter | null;
+  /** One SQLite file serves one instance: API request counts stay in memory (request-counts.ts). */
+  readonly #requests = new MemoryRequestCounts(randomBytes(32));
 
   constructor(path: string, options: StoreOptions = {}) {
     const pragmas = [
@@ -513,6 +516,10 @@ export class SqliteStore implements Store {
 
   async getKeyBackups(tid: string, oid: string): Promise<KeyBackup[]> {
     return (this.#s.getKeyBackups.all(tid, oid) as Row[]).map(toKeyBackup);
+  }
+
+  async countRequest(subject: string, windowMs: number, now: number): Promise<RequestCount> {
+    return this.#requests.count(subject, windowMs, now);
   }
 
   async tryRecoveryUnlock(
