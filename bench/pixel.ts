@@ -371,6 +371,8 @@ interface Row {
   /** Sealing groups started and database lookups made, per recorded open (whole server life). */
   groupsPerOpen?: number;
   lookupsPerOpen?: number;
+  /** Events per batch the group-commit writer handed to the store (whole server life). */
+  rowsPerFlush?: number;
   totalRows?: number;
   wrkOkTotal?: number;
 }
@@ -510,6 +512,7 @@ async function runServer(
       counters?: { recorded: number };
       groupsStarted?: number;
       lookups?: number;
+      writer?: { committed: number; flushes: number };
     };
     const row = { key: target, mode, wrk: res };
     if (target === 'fastify-bare') return { ...row, target: 'Fastify 5 route, same GIF, no intake (floor)' };
@@ -527,6 +530,7 @@ async function runServer(
           : final.groupsStarted / Math.max(1, final.counters?.recorded ?? 0),
       lookupsPerOpen:
         final.lookups === undefined ? undefined : final.lookups / Math.max(1, final.counters?.recorded ?? 0),
+      rowsPerFlush: final.writer ? final.writer.committed / Math.max(1, final.writer.flushes) : undefined,
       totalRows: await count(),
       wrkOkTotal: warm.requests - warm.non2xx + res.requests - res.non2xx,
     };
@@ -596,7 +600,9 @@ function printMode(rows: Row[], mode: Mode): void {
   console.log('\nBy thread (µs per 200: main thread / busiest other thread / all other threads):');
   for (const r of mine.filter((x) => x.key !== 'nginx')) {
     const t = r.wrk.threads;
-    console.log(`  ${r.target}: ${f1(t.mainUs)} / ${f1(t.busiestOtherUs)} / ${f1(t.restUs)}`);
+    const batches =
+      r.rowsPerFlush === undefined ? '' : `; ${f1(r.rowsPerFlush)} events per batch handed to the store`;
+    console.log(`  ${r.target}: ${f1(t.mainUs)} / ${f1(t.busiestOtherUs)} / ${f1(t.restUs)}${batches}`);
   }
 }
 

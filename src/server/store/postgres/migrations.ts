@@ -227,4 +227,11 @@ CREATE UNLOGGED TABLE request_counts (
 CREATE INDEX request_counts_by_end ON request_counts (window_end);
 `,
   },
+  {
+    // Issue #11: the same uniqueness with the time-ordered event id first (see the SQLite
+    // migration 9): new rows go at the primary key's right edge instead of one page per user.
+    version: 11,
+    name: 'event id key in time order',
+    sql: `ALTER TABLE events DROP CONSTRAINT events_pkey, ADD PRIMARY KEY (event_id, tid, oid);`,
+  },
 ];
