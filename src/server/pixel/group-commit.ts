@@ -72,16 +72,22 @@ export class GroupCommitWriter {
   }
 
   /** Resolves once the row's transaction has committed; rejects if that transaction failed. */
-  async append(row: EventRow): Promise<void> {
-    while (this.#queue.length + this.#inFlight >= this.#capacity) {
-      await new Promise<void>((r) => this.#spaceWaiters.push(r));
-    }
-    if (this.#closed) throw new Error('group commit writer is closed');
+  append(row: EventRow): Promise<void> {
+    // Not an async function: with room in the buffer (the usual case) no extra promise is made.
+    if (this.#queue.length + this.#inFlight >= this.#capacity) return this.#appendWhenRoom(row);
+    if (this.#closed) return Promise.reject(new Error('group commit writer is closed'));
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ row, resolve, reject });
       if (this.#queue.length >= this.#maxBatch) this.#kick();
       else this.#schedule();
     });
+  }
+
+  async #appendWhenRoom(row: EventRow): Promise<void> {
+    while (this.#queue.length + this.#inFlight >= this.#capacity) {
+      await new Promise<void>((r) => this.#spaceWaiters.push(r));
+    }
+    return this.append(row);
   }
 
   /** Flushes everything buffered and refuses new appends. */

@@ -4,7 +4,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import type { Clock } from '../../shared/clock';
-import type { Store } from '../store/store';
+import type { PixelSend, Store } from '../store/store';
 import type { GroupCommitWriter } from './group-commit';
 import type { EventSealer } from './seal';
 import type { SendBudget } from './send-budget';
@@ -12,7 +12,8 @@ import type { PixelKeyRing } from './token';
 import { judgeOpen } from './verdict';
 
 export interface IntakeDeps {
-  store: Pick<Store, 'getSendForPixel'>;
+  /** `peek`, when there, answers from memory without a promise (PixelSendCache); undefined = ask. */
+  store: Pick<Store, 'getSendForPixel'> & { peek?(sendId: string): PixelSend | undefined };
   keyRing: PixelKeyRing;
   sealer: EventSealer;
   writer: GroupCommitWriter;
@@ -43,29 +44,45 @@ export interface OpenRequest {
 const POOL = Buffer.alloc(16 * 256);
 let poolOffset = POOL.length;
 export function newEventId(at: number): string {
+  return newEventIdBytes(at).toString('base64url');
+}
+
+/** newEventId's 16 bytes, in memory of their own (they travel to the writer with the row). */
+export function newEventIdBytes(at: number): Buffer {
   if (poolOffset === POOL.length) {
     randomFillSync(POOL);
     poolOffset = 0;
   }
-  const id = POOL.subarray(poolOffset, poolOffset + 16);
+  const id = Buffer.allocUnsafeSlow(16);
+  POOL.copy(id, 0, poolOffset, poolOffset + 16);
   poolOffset += 16;
   id.writeUIntBE(Math.max(0, Math.min(at, 2 ** 48 - 1)), 0, 6);
-  return id.toString('base64url');
+  return id;
 }
 
 export async function recordOpen(deps: IntakeDeps, req: OpenRequest): Promise<IntakeOutcome> {
-  const sendId = deps.keyRing.verify(req.token);
-  if (sendId === null || !deps.budget.take(sendId)) return 'ignored';
+  const verified = deps.keyRing.verifyId(req.token);
+  if (verified === null || !deps.budget.take(verified.sendId)) return 'ignored';
+  const { sendId } = verified;
   const at = deps.clock.now();
   try {
-    const send = await deps.store.getSendForPixel(sendId);
+    // Most opens are answered from the lookup cache without waiting on a promise.
+    const send = deps.store.peek?.(sendId) ?? (await deps.store.getSendForPixel(sendId));
     if (!send || !send.trackOpens || !send.userKey) return 'ignored';
     // After the contract end the tenant's data is due for deletion: collect nothing new.
     if (send.contractEndsAt !== null && at >= send.contractEndsAt) return 'ignored';
     const verdict = judgeOpen({ userAgent: req.userAgent, ip: req.ip, sinceSendMs: at - send.createdAt });
-    const ids = { tid: send.tid, oid: send.oid, sendId, eventId: newEventId(at) };
+    const eventIdBytes = newEventIdBytes(at);
+    const ids = { tid: send.tid, oid: send.oid, sendId, eventId: eventIdBytes.toString('base64url') };
     const sealed = deps.sealer.sealNow(send.userKey, ids, { ip: req.ip, at, verdict });
-    await deps.writer.append({ ...ids, kind: 'open', verdict, occurredAt: at, sealed });
+    await deps.writer.append({
+      ...ids,
+      kind: 'open',
+      verdict,
+      occurredAt: at,
+      sealed,
+      idBytes: { sendId: verified.id, eventId: eventIdBytes },
+    });
     return 'recorded';
   } catch {
     return 'failed';

@@ -73,18 +73,24 @@ export class PixelSendCache {
       }) ?? (() => undefined);
   }
 
+  /** The cached answer when it is fresh enough, without a promise; undefined when the store must be asked. */
+  peek(sendId: string): PixelSend | undefined {
+    const entry = this.#ttlMs > 0 ? this.#sends.get(sendId) : undefined;
+    if (!entry) return undefined;
+    if (!entry.user.live) {
+      const current = this.#users.get(userKeyOf(entry.facts.tid, entry.facts.oid));
+      if (current) this.#link(entry, current);
+    }
+    return entry.user.live && this.#clock.now() - entry.user.at < this.#ttlMs ? entry.answer : undefined;
+  }
+
   /** Same answer as Store.getSendForPixel, from memory when it is fresh enough. */
   async getSendForPixel(sendId: string): Promise<PixelSend | null> {
     const now = this.#clock.now();
+    // Another send of the user may have refreshed their state since: peek takes it up.
+    const fresh = this.peek(sendId);
+    if (fresh) return fresh;
     const entry = this.#ttlMs > 0 ? this.#sends.get(sendId) : undefined;
-    if (entry) {
-      if (!entry.user.live) {
-        // Another send of the user refreshed their state since: take it up.
-        const current = this.#users.get(userKeyOf(entry.facts.tid, entry.facts.oid));
-        if (current) this.#link(entry, current);
-      }
-      if (entry.user.live && now - entry.user.at < this.#ttlMs) return entry.answer;
-    }
     const generation = this.#generation;
     this.lookups++;
     const found = await this.#store.getSendForPixel(sendId);

@@ -53,6 +53,11 @@ export class PixelKeyRing {
 
   /** The send id if the token is exactly one this ring (or an older key in it) minted; else null. */
   verify(token: string): string | null {
+    return this.verifyId(token)?.sendId ?? null;
+  }
+
+  /** As verify, with the send id's 16 bytes as decoded for the check (the pixel stores them as is). */
+  verifyId(token: string): { sendId: string; id: Buffer } | null {
     if (token.length > 100) return null;
     const parts = token.split('.');
     if (parts.length !== 4 || parts[0] !== 'v1') return null;
@@ -62,7 +67,7 @@ export class PixelKeyRing {
     const id = decodeBase64urlCanonical(sendId, SEND_ID_BYTES);
     const tag = decodeBase64urlCanonical(tagText, TAG_BYTES);
     if (!id || !tag) return null;
-    return timingSafeEqual(tag, this.#tag(kid, key, id)) ? sendId : null;
+    return timingSafeEqual(tag, this.#tag(kid, key, id)) ? { sendId, id } : null;
   }
 
   #tag(kid: string, key: Buffer, id: Buffer): Buffer {

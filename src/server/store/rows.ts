@@ -10,6 +10,17 @@ export function idToBytes(id: string, what: string): Buffer {
   return bytes;
 }
 
+/** An event row's send and event ids as bytes: the ones it carries, else decoded from the text. */
+export function eventIdColumns(e: {
+  sendId: string;
+  eventId: string;
+  idBytes?: { sendId: Uint8Array; eventId: Uint8Array };
+}): { sendId: Buffer; eventId: Buffer } {
+  if (!e.idBytes) return { sendId: idToBytes(e.sendId, 'sendId'), eventId: idToBytes(e.eventId, 'eventId') };
+  const view = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  return { sendId: view(e.idBytes.sendId), eventId: view(e.idBytes.eventId) };
+}
+
 export const bytesToId = (bytes: Uint8Array): string => encodeBase64url(bytes);
 
 export function keyToColumns(key: PublicKeyMaterial): { format: 'raw' | 'jwk'; material: Buffer } {

@@ -88,7 +88,10 @@ export interface EventRow {
   tid: string;
   oid: string;
   sendId: string;
-  /** base64url of 16 random bytes; unique per user. Appending the same id twice is a no-op. */
+  /**
+   * base64url of 16 bytes; unique per user. Appending a reply's id twice is a no-op (the pane may
+   * upload one again); open ids are minted by the pixel and never repeat.
+   */
   eventId: string;
   kind: EventKind;
   /** Machine-open verdict for opens; null for replies. */
@@ -96,6 +99,11 @@ export interface EventRow {
   occurredAt: number;
   /** Ciphertext sealed to the user's public key; the server cannot open it. */
   sealed: Uint8Array;
+  /**
+   * The same two ids as 16 bytes each, when the caller holds them already (the pixel decoded the
+   * send id checking its token and made the event id): the store then does not decode them again.
+   */
+  idBytes?: { sendId: Uint8Array; eventId: Uint8Array };
 }
 
 export interface EventPage {

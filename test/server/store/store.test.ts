@@ -226,11 +226,12 @@ function contractSuite(backend: () => Backend) {
     expect((await store.listEvents(tid, oid, { after: p3.next, limit: 10 })).events).toEqual([later]);
   });
 
-  it('treats a repeated event id as already stored', async () => {
+  it('treats a repeated reply event id as already stored', async () => {
+    // Reply ids are picked by the pane, which may upload one twice; open ids are minted by the pixel.
     const { tid, oid } = await seedUser();
     const s = id();
     await store.registerSends(tid, oid, 'c', [{ sendId: s, trackOpens: true }], T0);
-    const e = event(tid, oid, s);
+    const e = event(tid, oid, s, { kind: 'reply', verdict: null });
     expect(await store.appendEvents([e])).toEqual({ inserted: 1 });
     expect(await store.appendEvents([e, { ...e, sealed: new Uint8Array([1]) }])).toEqual({ inserted: 0 });
     expect((await store.listEvents(tid, oid, { limit: 10 })).events).toEqual([e]);
@@ -242,8 +243,8 @@ function contractSuite(backend: () => Backend) {
     const [sa, sb] = [id(), id()];
     await store.registerSends(a.tid, a.oid, 'c', [{ sendId: sa, trackOpens: true }], T0);
     await store.registerSends(b.tid, b.oid, 'c', [{ sendId: sb, trackOpens: true }], T0);
-    const ea = event(a.tid, a.oid, sa);
-    const eb = event(b.tid, b.oid, sb, { eventId: ea.eventId });
+    const ea = event(a.tid, a.oid, sa, { kind: 'reply', verdict: null });
+    const eb = event(b.tid, b.oid, sb, { eventId: ea.eventId, kind: 'reply', verdict: null });
     expect(await store.appendEvents([ea])).toEqual({ inserted: 1 });
     expect(await store.appendEvents([eb])).toEqual({ inserted: 1 });
     expect((await store.listEvents(a.tid, a.oid, { limit: 10 })).events).toEqual([ea]);

@@ -37,7 +37,15 @@ import {
   type UnlockResult,
 } from '../store';
 import type { StoreOptions } from '../create-store';
-import { bytesToId, checkLimit, columnsToKey, idToBytes, keyToColumns, sumCounts } from '../rows';
+import {
+  bytesToId,
+  checkLimit,
+  columnsToKey,
+  eventIdColumns,
+  idToBytes,
+  keyToColumns,
+  sumCounts,
+} from '../rows';
 import { CURSOR_KEY_BYTES, CursorCodec } from '../cursor';
 import { fixedWindow, subjectKey, type RequestCount } from '../request-counts';
 import { sendLimitError, sendToOutlast } from '../send-limit';
@@ -49,6 +57,7 @@ import { UserChangeFeed } from '../user-changes';
 
 type Row = Record<string, unknown>;
 const FOREIGN_KEY_VIOLATION = '23503';
+const DEADLOCK_DETECTED = '40P01';
 const UNIQUE_VIOLATION = '23505';
 const sqlState = (e: unknown) => (e as { code?: string }).code;
 
@@ -256,24 +265,28 @@ export class PostgresStore implements Store {
 
   async appendEvents(events: readonly EventRow[]): Promise<{ inserted: number }> {
     if (events.length === 0) return { inserted: 0 };
+    const ids = events.map(eventIdColumns);
     const params = [
       events.map((e) => e.tid),
-      events.map((e) => idToBytes(e.eventId, 'eventId')),
+      ids.map((i) => i.eventId),
       events.map((e) => e.oid),
-      events.map((e) => idToBytes(e.sendId, 'sendId')),
+      ids.map((i) => i.sendId),
       events.map((e) => e.kind),
       events.map((e) => e.verdict),
       events.map((e) => e.occurredAt),
       events.map((e) => Buffer.from(e.sealed.buffer, e.sealed.byteOffset, e.sealed.byteLength)),
     ];
-    // A user deleted between our snapshot and the FK check fails the statement; the retry's join
-    // then simply leaves that user's events out.
+    // The join locks each send it matched (FOR KEY SHARE): a send being deleted meanwhile (a
+    // disconnect, a purge) is waited for and then left out, instead of failing the FK check and
+    // with it every other user's opens in the batch (they would get 503s). A deadlock with such a
+    // deletion, or an FK failure all the same, is retried: the retry's join leaves the deleted out.
     for (let attempt = 0; ; attempt++) {
       try {
         const r = await this.#pool.query({ name: 'insertEvents', text: q.insertEvents, values: params });
         return { inserted: r.rowCount ?? 0 };
       } catch (e) {
-        if (sqlState(e) !== FOREIGN_KEY_VIOLATION || attempt >= 2) throw e;
+        const state = sqlState(e);
+        if ((state !== FOREIGN_KEY_VIOLATION && state !== DEADLOCK_DETECTED) || attempt >= 4) throw e;
       }
     }
   }

@@ -60,6 +60,7 @@ export const postgresQueries = {
       WITH ORDINALITY AS e(tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed, n)
     JOIN sends s ON s.tid = e.tid AND s.send_id = e.send_id AND s.oid = e.oid
     ORDER BY e.n
+    FOR KEY SHARE OF s
     ON CONFLICT (tid, oid, event_id) DO NOTHING`,
   listEvents: `SELECT seq, tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed FROM events
     WHERE tid = $1 AND oid = $2 AND seq > $3 ORDER BY seq LIMIT $4`,

@@ -37,7 +37,7 @@ export const sqliteQueries = {
   // and refuses an event that names another user's send.
   insertEvent: `INSERT INTO events (tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed)
     SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sends WHERE tid = ? AND send_id = ? AND oid = ?)
-    ON CONFLICT (tid, oid, event_id) DO NOTHING`,
+    ON CONFLICT (tid, oid, event_id) WHERE kind = 'reply' DO NOTHING`,
   listEvents: `SELECT seq, tid, event_id, oid, send_id, kind, verdict, occurred_at, sealed FROM events
     WHERE tid = ? AND oid = ? AND seq > ? ORDER BY seq LIMIT ?`,
 

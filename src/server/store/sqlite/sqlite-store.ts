@@ -45,7 +45,15 @@ import {
   type UnlockResult,
 } from '../store';
 import type { StoreOptions } from '../create-store';
-import { bytesToId, checkLimit, columnsToKey, idToBytes, keyToColumns, sumCounts } from '../rows';
+import {
+  bytesToId,
+  checkLimit,
+  columnsToKey,
+  eventIdColumns,
+  idToBytes,
+  keyToColumns,
+  sumCounts,
+} from '../rows';
 import { CURSOR_KEY_BYTES, CursorCodec } from '../cursor';
 import { MemoryRequestCounts, type RequestCount } from '../request-counts';
 import { sendLimitError, sendToOutlast } from '../send-limit';
@@ -677,9 +685,8 @@ const toSend = (row: Row): Send => ({
 /** The insertEvent statement's parameters, in order (it repeats tid, send id and oid for its guard). */
 function toEventParams(e: EventRow): unknown[] {
   const tid = e.tid;
-  const sendId = idToBytes(e.sendId, 'sendId');
+  const { sendId, eventId } = eventIdColumns(e);
   const sealed = Buffer.from(e.sealed.buffer, e.sealed.byteOffset, e.sealed.byteLength);
-  const eventId = idToBytes(e.eventId, 'eventId');
   return [tid, eventId, e.oid, sendId, e.kind, e.verdict, e.occurredAt, sealed, tid, sendId, e.oid];
 }
 
