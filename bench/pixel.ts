@@ -16,7 +16,9 @@
  * over days cost in production. The table shows groups started and lookups made per open.
  * Printed: req/s, p50/p99, ratio to nginx, the headline "server CPU µs per acknowledged open"
  * (CPU of the server process, all its threads, per 200 whose event is committed; for PostgreSQL
- * targets the database's processes are shown beside it), 200s seen by wrk vs rows stored, Candor ÷
+ * targets the database's processes are shown beside it) and the same split by thread (event loop,
+ * busiest other thread — SQLite's event writer — and the rest), events per batch handed to the
+ * store, 200s seen by wrk vs rows stored, Candor ÷
  * peer, and — with BUSY=both — every target again beside a CPU hog pinned to one core, with
  * busy÷quiet ratios. No pass/fail on absolute numbers; everything listens on 127.0.0.1 and is
  * stopped at the end. PROF=<dir> writes a V8 CPU profile of each Candor/peer server's main thread

@@ -171,6 +171,8 @@ export class SendEngine {
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #disposed = false;
+  /** A kick since the loop's current turn began (see #kick). */
+  #kickPending = false;
   #readFailures = 0;
   readonly #connectivity: Connectivity;
   readonly #reconnect: { initialMs: number; maxMs: number };
@@ -486,17 +488,23 @@ export class SendEngine {
 
   #kick(): void {
     if (this.#disposed) return;
+    // Seen by the loop at its next turn, or by its end: a kick that arrives after the loop decided
+    // to stop, but before it was marked stopped, starts it again instead of being lost.
+    this.#kickPending = true;
     if (this.#loop) {
       this.#wake?.();
       return;
     }
     this.#loop = this.#run().finally(() => {
       this.#loop = null;
+      if (this.#kickPending) this.#kick();
     });
   }
 
   async #run(): Promise<void> {
     while (!this.#disposed) {
+      // This turn looks at everything afresh: kicks so far are taken care of.
+      this.#kickPending = false;
       const now = this.#clock.now();
       const mailbox = this.#mailbox;
       const mailboxFreeAt = mailbox.pausedUntil();
@@ -631,6 +639,8 @@ export class SendEngine {
 
   /** Sleeps until `at` on the clock, or until something changes (a result, a command). */
   async #wait(at: number | null): Promise<void> {
+    // Kicked during this turn (before anyone could wake a wait): look again at once.
+    if (this.#kickPending) return;
     const abort = new AbortController();
     const woken = new Promise<void>((resolve) => (this.#wake = resolve));
     const waits: Promise<void>[] = [woken];

@@ -249,6 +249,15 @@ describe('send engine: grace period, send now, cancel, stop a prospect', () => {
     expect(t.engine.recipient('p1')?.notBefore).toBeUndefined();
   });
 
+  it('"Send now" asked before the engine starts (a device taking over the campaign) sends at start', async () => {
+    // The pane replays what the recruiter asked for on the engine it just reloaded, then starts it.
+    const t = setup(2, { next: fixedDelays(1, 0) }, grace);
+    t.engine.sendNow();
+    t.engine.start();
+    await runFor(t.clock, MINUTE);
+    expect(delivered(t.mailbox)).toEqual(['p1#1', 'p2#1']);
+  });
+
   it('"Cancel" during the grace period sends nothing, ever', async () => {
     const t = setup(2, {}, grace);
     t.engine.start();
