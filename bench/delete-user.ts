@@ -11,13 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers';
 import Database from 'better-sqlite3';
-import { newEventId } from '../src/server/pixel/intake';
+import { newEventIdBytes } from '../src/server/pixel/intake';
 import { createStore } from '../src/server/store/create-store';
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const T0 = Date.UTC(2026, 10, 1);
 /** Opens get time-ordered ids from the pixel (as in production); one in ten is a reply with a random id. */
-const eventId = (at: number) => (at % 10 === 0 ? randomBytes(16) : Buffer.from(newEventId(at), 'base64url'));
+const eventId = (at: number) => (at % 10 === 0 ? randomBytes(16) : newEventIdBytes(at));
 
 async function seed(file: string, tid: string, oid: string): Promise<void> {
   const store = await createStore(file);

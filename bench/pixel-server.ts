@@ -7,7 +7,8 @@
  * Env: PORT, DB (SQLite path or postgres:// URL), SQLITE_SYNC (FULL|NORMAL), SQLITE_WRITER
  * (thread|inline), PIXEL_KEYS,  BARE=1
  * (GIF only, no intake: the floor), STAGE (token|lookup|seal: the intake cut short), SEAL_EPOCH_MS
- * (the sealing group's epoch; default the app's; 0 = every open starts a group).
+ * (the sealing group's epoch; default the app's; 0 = every open starts a group), GC_DELAY_MS and
+ * GC_FLIGHTS (the group commit's maxDelayMs and maxFlushesInFlight, for comparing them).
  * Prints "listening <port>"; on SIGTERM flushes, closes and prints the counters as JSON.
  */
 import Fastify from 'fastify';

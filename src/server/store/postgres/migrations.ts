@@ -214,7 +214,9 @@ ALTER TABLE purge_checkpoints ADD COLUMN deleted_key_backups bigint NOT NULL DEF
     // Issue #11: the API's rate limits count in the database, so N instances enforce one limit
     // (src/server/store/request-counts.ts). UNLOGGED: counts need no WAL, no replica copy and no
     // survival of a crash (they restart from zero, as they would after a minute anyway). A subject
-    // is stored only as a keyed hash, and its row is deleted once its window is over.
+    // is stored only as a keyed hash, and its row is deleted once its window is over. No index on
+    // window_end: every new window would move each row in it, and the table only ever holds the
+    // subjects of about one minute, which the once-a-minute sweep reads whole.
     version: 10,
     name: 'shared request counts',
     sql: `
@@ -224,7 +226,6 @@ CREATE UNLOGGED TABLE request_counts (
   window_end bigint NOT NULL,
   count integer NOT NULL
 );
-CREATE INDEX request_counts_by_end ON request_counts (window_end);
 `,
   },
   {

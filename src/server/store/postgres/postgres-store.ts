@@ -120,12 +120,15 @@ export class PostgresStore implements Store {
         await c.query(q.recordMigration, [m.version, m.name, Date.now()]);
       }
     });
-    await this.#pool.query(q.createSecret, ['event-cursor', randomBytes(CURSOR_KEY_BYTES)]);
-    const [secret] = await this.#rows(q.getSecret, ['event-cursor']);
-    this.#cursors = new CursorCodec(secret?.secret as Buffer);
-    await this.#pool.query(q.createSecret, ['request-counts', randomBytes(32)]);
-    const [requests] = await this.#rows(q.getSecret, ['request-counts']);
-    this.#requestSecret = requests?.secret as Buffer;
+    this.#cursors = new CursorCodec(await this.#sharedSecret('event-cursor', CURSOR_KEY_BYTES));
+    this.#requestSecret = await this.#sharedSecret('request-counts', 32);
+  }
+
+  /** A secret every instance shares: the first to start creates it, the others read the same. */
+  async #sharedSecret(name: string, bytes: number): Promise<Buffer> {
+    await this.#pool.query(q.createSecret, [name, randomBytes(bytes)]);
+    const [row] = await this.#rows(q.getSecret, [name]);
+    return row?.secret as Buffer;
   }
 
   async close(): Promise<void> {
@@ -547,9 +550,10 @@ export class PostgresStore implements Store {
     if (!this.#requestSecret) throw new Error('PostgresStore: call migrate() first');
     const window = fixedWindow(now, windowMs);
     if (now - this.#lastRequestSweep >= REQUEST_SWEEP_EVERY_MS) {
-      // Windows that are over hold nothing anyone needs: drop them about once a minute per instance.
+      // Windows that are over hold nothing anyone needs: drop them about once a minute per
+      // instance, beside the request rather than in its way (a failed sweep is retried next minute).
       this.#lastRequestSweep = now;
-      await this.#pool.query(q.sweepRequestCounts, [now]);
+      this.#pool.query(q.sweepRequestCounts, [now]).catch(() => undefined);
     }
     const [row] = await this.#rows(q.countRequest, [
       subjectKey(this.#requestSecret, subject, windowMs),
